@@ -1,0 +1,77 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rl::app {
+
+// Documented in README "Exit codes"; asserted by the golden tests.
+enum class ExitCode : int {
+  ok = 0,
+  negative = 1,    // a negative verdict: `render --check` found a stale file
+  usage = 2,       // the command line is wrong (unknown option, unknown id, not a program)
+  input_error = 3, // invalid YAML or SQL (see the diagnostics); nothing was written
+  store_error = 4, // the ledger database or the file system cannot be used
+  internal = 70,   // a bug (EX_SOFTWARE)
+};
+
+struct GlobalOptions
+{
+  std::filesystem::path root; // empty: found from the current directory
+  std::filesystem::path db;   // empty: <root>/.ledger/ledger.db
+};
+
+enum class WriteMode { write, check_only };
+
+struct RenderOptions
+{
+  WriteMode mode = WriteMode::write;
+  std::filesystem::path output; // empty: program.yaml's outputs.log
+};
+
+struct InvariantFilter
+{
+  std::vector<std::string> priority;
+  std::vector<std::string> coverage;
+  std::vector<std::string> category;
+  std::vector<std::string> milestone;
+  std::vector<std::string> status;
+};
+
+struct MilestoneFilter
+{
+  std::vector<int> phase;
+  std::vector<std::string> status;
+};
+
+struct RiskFilter
+{
+  std::vector<std::string> priority;
+  std::vector<std::string> status;
+};
+
+// Every command takes the output format as text: table, json or csv (the CLI
+// restricts it to those).
+ExitCode run_validate(const GlobalOptions& global);
+ExitCode run_load(const GlobalOptions& global, const std::string& format);
+ExitCode run_render(const GlobalOptions& global, const RenderOptions& options);
+ExitCode run_status(const GlobalOptions& global, const std::string& format);
+ExitCode run_invariants(const GlobalOptions& global,
+                        const InvariantFilter& filter,
+                        const std::string& format);
+ExitCode run_milestones(const GlobalOptions& global,
+                        const MilestoneFilter& filter,
+                        const std::string& format);
+ExitCode run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::string& format);
+ExitCode run_show(const GlobalOptions& global, const std::string& id, const std::string& format);
+ExitCode run_query(const GlobalOptions& global, const std::string& sql, const std::string& format);
+
+// Runs `action` and maps every exception to a message on stderr and an exit
+// code: InputError -> 3 (each diagnostic), UsageError -> 2, StoreError and
+// SQLite errors -> 4, anything else -> 70. The program's only catch-all.
+int run_guarded(const std::function<ExitCode()>& action);
+
+} // namespace rl::app

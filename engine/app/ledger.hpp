@@ -1,0 +1,54 @@
+#pragma once
+
+// Internal to app/: the program root, its ledger and the reload-on-change step
+// every command starts with.
+
+#include "app/commands.hpp"
+#include "model/entities.hpp"
+#include "store/definitions_repo.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace rl::app {
+
+struct ProgramPaths
+{
+  std::filesystem::path root;
+  std::filesystem::path db;
+};
+
+// Resolves --root (or searches upwards from the current directory for a folder
+// holding milestones/program.yaml, the way git finds its repository) and --db.
+// Throws UsageError when no program is found.
+ProgramPaths resolve_paths(const GlobalOptions& global);
+
+// The YAML files of the program, sorted, with their stamps.
+std::vector<store::SourceStamp> scan_sources(const std::filesystem::path& root);
+
+// Reads and parses every YAML file; throws InputError with all diagnostics.
+model::Definitions parse_program(const std::filesystem::path& root,
+                                 const std::vector<store::SourceStamp>& stamps);
+
+enum class LoadResult { unchanged, updated };
+
+struct Ledger
+{
+  ProgramPaths paths;
+  std::unique_ptr<SQLite::Database> db;
+  LoadResult load_result = LoadResult::unchanged;
+};
+
+enum class ReloadPolicy { if_changed, always };
+
+// Opens the ledger and makes it reflect the current YAML: when any file was
+// added, removed or changed since the last load (or always, for `load`), it
+// parses everything and replaces the definitions in one transaction. Invalid
+// YAML throws InputError before anything is written (the database is not even
+// created when it did not exist).
+Ledger open_current(const GlobalOptions& global, ReloadPolicy policy = ReloadPolicy::if_changed);
+
+} // namespace rl::app

@@ -1,0 +1,59 @@
+#include "cli/register.hpp"
+#include "util/version.hpp"
+
+#include <fmt/format.h>
+
+namespace {
+
+int
+parse_and_run(int argc, char** argv)
+{
+  CLI::App app{
+    "refactor-ledger: the governance ledger of a refactoring program.\n"
+    "Reads milestones/ and invariants/ (YAML), keeps them in .ledger/ledger.db (SQLite),\n"
+    "and renders the living log REFACTOR.md from them. Exit codes: 0 ok, 1 negative\n"
+    "verdict (e.g. render --check found a stale file), 2 usage, 3 invalid input,\n"
+    "4 store or environment, 70 internal error.",
+    "refactor-ledger"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("refactor-ledger ") + rl::util::k_version);
+
+  rl::app::GlobalOptions global;
+  app.add_option("-C,--root",
+                 global.root,
+                 "Program root (the folder holding milestones/); default: found from the current "
+                 "directory upwards, as git finds its repository");
+  app.add_option("--db", global.db, "Ledger database; default: <root>/.ledger/ledger.db");
+
+  rl::cli::Action chosen;
+  rl::cli::register_validate(app, global, chosen);
+  rl::cli::register_load(app, global, chosen);
+  rl::cli::register_render(app, global, chosen);
+  rl::cli::register_status(app, global, chosen);
+  rl::cli::register_invariants(app, global, chosen);
+  rl::cli::register_milestones(app, global, chosen);
+  rl::cli::register_risks(app, global, chosen);
+  rl::cli::register_show(app, global, chosen);
+  rl::cli::register_query(app, global, chosen);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e); // prints help, version or the parse error
+    return code == 0 ? 0 : static_cast<int>(rl::app::ExitCode::usage);
+  }
+  return rl::app::run_guarded(chosen);
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+  try {
+    return parse_and_run(argc, argv);
+  } catch (const std::exception& e) { // CLI11 construction errors, bad_alloc
+    fmt::print(stderr, "refactor-ledger: internal error: {}\n", e.what());
+    return static_cast<int>(rl::app::ExitCode::internal);
+  }
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace rl::cli {
+
+// The use case picked on the command line; run only after parsing succeeded.
+using Action = std::function<app::ExitCode()>;
+
+// Each function adds one subcommand. Its CLI11 callback only stores an Action
+// in `chosen`: nothing touches files or the database while CLI11 is parsing.
+void register_validate(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_load(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_status(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_invariants(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_milestones(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_risks(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_show(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+
+// Adds --format table|json|csv to `command`, storing into `format`.
+void add_format_option(CLI::App& command, std::string& format);
+
+} // namespace rl::cli

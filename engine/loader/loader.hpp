@@ -1,0 +1,27 @@
+#pragma once
+
+#include "model/entities.hpp"
+#include "util/diagnostic.hpp"
+
+#include <string>
+#include <vector>
+
+namespace rl::loader {
+
+// One input file: its path relative to the program root ('/' separators, e.g.
+// "milestones/M01.yaml") and its content. Reading files is app/'s job; the
+// loader works on text so tests need no files.
+struct SourceText
+{
+  std::string path;
+  std::string text;
+};
+
+// Parses every source and checks them together (duplicate ids across files,
+// references to unknown milestones, invariants, risks or phases, dependency
+// cycles, ...). Every problem goes to `sink`; the result is meaningful only
+// when the sink has no errors. Collections come back in canonical order.
+model::Definitions load_definitions(const std::vector<SourceText>& sources,
+                                    util::DiagnosticSink& sink);
+
+} // namespace rl::loader

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "loader/loader.hpp"
+
+namespace rl::loader {
+
+// Parses one file and appends what it defines to `out`. Problems go to `sink`.
+// Records the program file's location in `program_files` (there must be one).
+void parse_source(const SourceText& source,
+                  model::Definitions& out,
+                  std::vector<model::Origin>& program_files,
+                  util::DiagnosticSink& sink);
+
+// Cross-file checks on everything parsed.
+void validate_definitions(const model::Definitions& definitions,
+                          const std::vector<model::Origin>& program_files,
+                          util::DiagnosticSink& sink);
+
+} // namespace rl::loader

@@ -1,0 +1,58 @@
+#include "model/entities.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <tuple>
+
+namespace rl::model {
+
+namespace {
+
+// (prefix, number, suffix) of "M06-A" or "INV-050"; an id without digits
+// sorts by its text alone.
+std::tuple<std::string, long, std::string>
+natural_key(const std::string& id)
+{
+  const auto digit = std::find_if(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digit == id.end()) {
+    return {id, -1, std::string()};
+  }
+  long number = 0;
+  const char* begin = id.data() + (digit - id.begin());
+  const char* end = id.data() + id.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, number);
+  if (ec != std::errc()) {
+    return {id, -1, std::string()};
+  }
+  return {std::string(id.begin(), digit), number, std::string(ptr, end)};
+}
+
+} // namespace
+
+bool
+natural_less(const std::string& a, const std::string& b)
+{
+  return natural_key(a) < natural_key(b);
+}
+
+void
+canonicalize(Definitions& definitions)
+{
+  auto by_id = [](const auto& a, const auto& b) { return natural_less(a.id, b.id); };
+  std::stable_sort(definitions.phases.begin(),
+                   definitions.phases.end(),
+                   [](const Phase& a, const Phase& b) { return a.id < b.id; });
+  std::stable_sort(definitions.categories.begin(),
+                   definitions.categories.end(),
+                   [](const Category& a, const Category& b) {
+                     return std::tie(a.order, a.id) < std::tie(b.order, b.id);
+                   });
+  std::stable_sort(definitions.milestones.begin(),
+                   definitions.milestones.end(),
+                   by_id);
+  std::stable_sort(definitions.invariants.begin(), definitions.invariants.end(), by_id);
+  std::stable_sort(definitions.risks.begin(), definitions.risks.end(), by_id);
+  std::stable_sort(definitions.deferrals.begin(), definitions.deferrals.end(), by_id);
+}
+
+} // namespace rl::model

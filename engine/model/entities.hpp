@@ -1,0 +1,348 @@
+#pragma once
+
+#include "model/enums.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rl::model {
+
+// Where an entity was defined: path relative to the program root, 1-based line
+// and column (0 when unknown, e.g. after a round trip through the database).
+struct Origin
+{
+  std::string path;
+  int line = 0;
+  int column = 0;
+
+  bool operator==(const Origin&) const = default;
+};
+
+// A reference to another entity by id, with the place it was written (for
+// diagnostics). Two references are equal when their ids are.
+struct Ref
+{
+  std::string id;
+  Origin origin;
+
+  bool
+  operator==(const Ref& other) const
+  {
+    return id == other.id;
+  }
+};
+
+struct Link
+{
+  std::string title;
+  std::string path;
+  bool operator==(const Link&) const = default;
+};
+
+struct Principle
+{
+  std::string title;
+  std::string text;
+  bool operator==(const Principle&) const = default;
+};
+
+struct Program
+{
+  std::string name;
+  std::string title;
+  std::string repository;
+  std::string fork;
+  std::string start;
+  std::string baseline_commit;
+  std::string log_path = "REFACTOR.md";
+  std::string toolcalls_path = "docs/refactor/toolcalls.md";
+  std::string milestone_docs_path = "docs/refactor/milestones";
+  std::string context_title;
+  std::string context;
+  std::string governance;
+  std::vector<Link> references;
+  std::vector<Principle> principles;
+  std::string principles_note;
+  std::string deprecation_policy;
+  std::string deprecation_note;
+  std::string tool_logging;
+  std::string recovery_protocol;
+  std::string risks_intro;
+  std::string score_targets_label;
+  Origin origin;
+  bool operator==(const Program&) const = default;
+};
+
+struct ScoreDimension
+{
+  std::string id;
+  std::string name;
+  ScoreKind kind = ScoreKind::numeric;
+  double max = 10;
+  std::optional<double> target;
+  std::string target_text;
+  Origin origin;
+  bool operator==(const ScoreDimension&) const = default;
+};
+
+struct Fact
+{
+  std::string metric;
+  std::string value; // as written
+  std::optional<double> number; // when `value` is a plain YAML number
+  std::string source;
+  std::string as_of;
+  Origin origin;
+  bool operator==(const Fact&) const = default;
+};
+
+struct Phase
+{
+  int id = 0;
+  std::string name;
+  std::string goal;
+  std::vector<std::string> future;
+  Origin origin;
+  bool operator==(const Phase&) const = default;
+};
+
+struct Deliverable
+{
+  std::string text;
+  std::string path;
+  bool done = false;
+  bool operator==(const Deliverable&) const = default;
+};
+
+struct MetricValue
+{
+  std::string name;
+  double value = 0;
+  bool operator==(const MetricValue&) const = default;
+};
+
+struct InvariantLink
+{
+  Ref invariant;
+  InvariantRole role = InvariantRole::protected_;
+  std::string note;
+  std::vector<MetricValue> metrics;
+  bool operator==(const InvariantLink&) const = default;
+};
+
+struct EvidenceGap
+{
+  std::string text;
+  std::optional<Ref> deferred_to;
+  bool operator==(const EvidenceGap&) const = default;
+};
+
+struct Finding
+{
+  std::string label;
+  std::string text;
+  bool operator==(const Finding&) const = default;
+};
+
+struct CommitRef
+{
+  std::string sha;
+  std::string message;
+  bool operator==(const CommitRef&) const = default;
+};
+
+struct CiRun
+{
+  int number = 0;
+  std::optional<std::int64_t> id;
+  CiConclusion conclusion = CiConclusion::success;
+  std::string issue;
+  std::string fix;
+  std::string commit;
+  bool operator==(const CiRun&) const = default;
+};
+
+struct ScoreValue
+{
+  Ref dimension;
+  std::optional<double> number;
+  std::string text;
+  bool operator==(const ScoreValue&) const = default;
+};
+
+struct ScoreRow
+{
+  std::string date;
+  std::string label;
+  std::vector<ScoreValue> values;
+  bool operator==(const ScoreRow&) const = default;
+};
+
+struct Closeout
+{
+  std::string date;
+  bool locked = true;
+  std::vector<std::string> artifacts;
+  std::string verdict;
+  bool operator==(const Closeout&) const = default;
+};
+
+struct Merge
+{
+  std::optional<int> pr;
+  std::string repository;
+  std::string commit;
+  bool operator==(const Merge&) const = default;
+};
+
+struct Milestone
+{
+  std::string id;
+  std::string title;
+  Ref phase; // phase id as text
+  MilestoneStatus status = MilestoneStatus::planned;
+  std::optional<Priority> priority;
+  std::optional<double> effort_estimate;
+  std::optional<double> effort_actual;
+  std::string effort_note;
+  std::vector<Ref> depends_on;
+  std::optional<ChangeClass> change_class;
+  std::string mode;
+  std::string risk;
+  std::string rollback;
+  std::string intent;
+  std::string scope_summary;
+  std::vector<std::string> scope_in;
+  std::vector<std::string> scope_out;
+  std::vector<std::string> scope_paths;
+  std::vector<std::string> non_goals;
+  std::vector<Deliverable> deliverables;
+  std::vector<InvariantLink> invariants; // introduced, then protected, then verified
+  std::vector<std::string> verification_plan;
+  std::vector<std::string> verification;
+  std::vector<EvidenceGap> evidence_gaps;
+  std::vector<Finding> findings;
+  std::vector<std::string> outcome;
+  std::vector<std::string> notes;
+  std::vector<Link> see;
+  std::optional<Closeout> closeout;
+  std::optional<Merge> merge;
+  std::vector<CommitRef> commits;
+  std::string ci_workflow;
+  std::vector<CiRun> ci_runs;
+  std::optional<ScoreRow> score;
+  Origin origin;
+  bool operator==(const Milestone&) const = default;
+};
+
+struct RiskChange
+{
+  std::string date;
+  RiskStatus status = RiskStatus::active;
+  std::optional<Ref> milestone;
+  std::string note;
+  bool operator==(const RiskChange&) const = default;
+};
+
+struct Risk
+{
+  std::string id;
+  std::string title;
+  Priority priority = Priority::p2;
+  RiskStatus status = RiskStatus::active;
+  std::vector<Ref> milestones;
+  std::string milestones_note;
+  std::vector<Ref> invariants;
+  std::string description;
+  std::vector<RiskChange> history;
+  Origin origin;
+  bool operator==(const Risk&) const = default;
+};
+
+struct Deferral
+{
+  std::string id;
+  std::string what;
+  std::string why;
+  std::string risk;
+  Ref discovered_in;
+  std::optional<Ref> deferred_to;
+  std::string exit_criteria;
+  bool blocker = false;
+  DeferralStatus status = DeferralStatus::open;
+  std::string source_ref;
+  Origin origin;
+  bool operator==(const Deferral&) const = default;
+};
+
+struct Category
+{
+  std::string id;
+  std::string name;
+  int order = 0;
+  Origin origin;
+  bool operator==(const Category&) const = default;
+};
+
+struct VerificationEntry
+{
+  VerificationMethod method = VerificationMethod::static_;
+  std::string text;
+  bool operator==(const VerificationEntry&) const = default;
+};
+
+struct Recommendation
+{
+  std::string action;
+  std::string text;
+  std::optional<Ref> milestone;
+  bool operator==(const Recommendation&) const = default;
+};
+
+struct Invariant
+{
+  std::string id;
+  std::string name;
+  std::string category; // category id
+  std::string statement;
+  std::string surface;
+  std::vector<VerificationEntry> verification;
+  Coverage coverage = Coverage::missing;
+  std::string coverage_note;
+  Priority priority = Priority::p2;
+  std::vector<std::string> notes;
+  std::optional<Recommendation> recommendation;
+  std::string statement_changed;
+  Origin origin;
+  bool operator==(const Invariant&) const = default;
+};
+
+// Everything the YAML files define: the program as data. Collections are kept
+// in a canonical order (see canonicalize): milestones, invariants, risks and deferrals by
+// natural_less, phases by id, categories by
+// (order, id), facts and score dimensions in file order.
+struct Definitions
+{
+  Program program;
+  std::vector<ScoreDimension> dimensions;
+  std::vector<Fact> facts;
+  std::vector<Phase> phases;
+  std::vector<Category> categories;
+  std::vector<Milestone> milestones;
+  std::vector<Invariant> invariants;
+  std::vector<Risk> risks;
+  std::vector<Deferral> deferrals;
+  bool operator==(const Definitions&) const = default;
+};
+
+// Ids order by prefix, then number, then suffix: M06 < M06-A < M07 < M100,
+// INV-999 < INV-1000.
+bool natural_less(const std::string& a, const std::string& b);
+
+// Sorts every collection of `definitions` into the canonical order above.
+void canonicalize(Definitions& definitions);
+
+} // namespace rl::model

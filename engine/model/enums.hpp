@@ -1,0 +1,184 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace rl::model {
+
+enum class Priority { p0, p1, p2, p3 };
+enum class Coverage { strong, partial, weak, missing };
+enum class MilestoneStatus { planned, in_progress, closed, deferred, cancelled };
+enum class ChangeClass {
+  documentation_only,
+  verification_only,
+  mechanical_refactor,
+  behavioral_change,
+  ci_change,
+};
+enum class RiskStatus { active, mitigated, resolved, accepted };
+enum class DeferralStatus { open, resolved, dropped };
+enum class VerificationMethod { static_, dynamic, integration, numerical, snapshot, policy, benchmark };
+enum class CiConclusion {
+  success,
+  failure,
+  cancelled,
+  skipped,
+  timed_out,
+  neutral,
+  action_required,
+  stale,
+  startup_failure,
+};
+enum class ScoreKind { numeric, label };
+enum class InvariantRole { introduced, protected_, verified };
+// Computed by the rule engine from evidence (see DOMAIN.md "Invariant status").
+enum class InvariantStatus { verified, failing, stale, unverified, waived };
+
+// The one table per enum that maps values to their text form. The text forms
+// are what YAML files, the database CHECK constraints and JSON output use.
+template<typename E> struct EnumTraits;
+
+#define RL_ENUM_TRAITS(Enum, Label, ...)                                                          \
+  template<> struct EnumTraits<Enum>                                                              \
+  {                                                                                               \
+    static constexpr std::string_view k_label = Label;                                            \
+    static constexpr auto k_names = std::to_array<std::pair<Enum, std::string_view>>({__VA_ARGS__}); \
+  }
+
+RL_ENUM_TRAITS(Priority,
+               "priority",
+               {Priority::p0, "P0"},
+               {Priority::p1, "P1"},
+               {Priority::p2, "P2"},
+               {Priority::p3, "P3"});
+RL_ENUM_TRAITS(Coverage,
+               "coverage",
+               {Coverage::strong, "strong"},
+               {Coverage::partial, "partial"},
+               {Coverage::weak, "weak"},
+               {Coverage::missing, "missing"});
+RL_ENUM_TRAITS(MilestoneStatus,
+               "milestone status",
+               {MilestoneStatus::planned, "planned"},
+               {MilestoneStatus::in_progress, "in_progress"},
+               {MilestoneStatus::closed, "closed"},
+               {MilestoneStatus::deferred, "deferred"},
+               {MilestoneStatus::cancelled, "cancelled"});
+RL_ENUM_TRAITS(ChangeClass,
+               "change class",
+               {ChangeClass::documentation_only, "documentation-only"},
+               {ChangeClass::verification_only, "verification-only"},
+               {ChangeClass::mechanical_refactor, "mechanical-refactor"},
+               {ChangeClass::behavioral_change, "behavioral-change"},
+               {ChangeClass::ci_change, "ci-change"});
+RL_ENUM_TRAITS(RiskStatus,
+               "risk status",
+               {RiskStatus::active, "active"},
+               {RiskStatus::mitigated, "mitigated"},
+               {RiskStatus::resolved, "resolved"},
+               {RiskStatus::accepted, "accepted"});
+RL_ENUM_TRAITS(DeferralStatus,
+               "deferral status",
+               {DeferralStatus::open, "open"},
+               {DeferralStatus::resolved, "resolved"},
+               {DeferralStatus::dropped, "dropped"});
+RL_ENUM_TRAITS(VerificationMethod,
+               "verification method",
+               {VerificationMethod::static_, "static"},
+               {VerificationMethod::dynamic, "dynamic"},
+               {VerificationMethod::integration, "integration"},
+               {VerificationMethod::numerical, "numerical"},
+               {VerificationMethod::snapshot, "snapshot"},
+               {VerificationMethod::policy, "policy"},
+               {VerificationMethod::benchmark, "benchmark"});
+RL_ENUM_TRAITS(CiConclusion,
+               "CI conclusion",
+               {CiConclusion::success, "success"},
+               {CiConclusion::failure, "failure"},
+               {CiConclusion::cancelled, "cancelled"},
+               {CiConclusion::skipped, "skipped"},
+               {CiConclusion::timed_out, "timed_out"},
+               {CiConclusion::neutral, "neutral"},
+               {CiConclusion::action_required, "action_required"},
+               {CiConclusion::stale, "stale"},
+               {CiConclusion::startup_failure, "startup_failure"});
+RL_ENUM_TRAITS(ScoreKind, "score kind", {ScoreKind::numeric, "numeric"}, {ScoreKind::label, "label"});
+RL_ENUM_TRAITS(InvariantRole,
+               "invariant role",
+               {InvariantRole::introduced, "introduced"},
+               {InvariantRole::protected_, "protected"},
+               {InvariantRole::verified, "verified"});
+RL_ENUM_TRAITS(InvariantStatus,
+               "invariant status",
+               {InvariantStatus::verified, "verified"},
+               {InvariantStatus::failing, "failing"},
+               {InvariantStatus::stale, "stale"},
+               {InvariantStatus::unverified, "unverified"},
+               {InvariantStatus::waived, "waived"});
+
+#undef RL_ENUM_TRAITS
+
+template<typename E>
+constexpr std::string_view
+to_string(const E value)
+{
+  for (const auto& [candidate, name] : EnumTraits<E>::k_names) {
+    if (candidate == value) {
+      return name;
+    }
+  }
+  return "?"; // unreachable for values inside the enum
+}
+
+// std::nullopt for text that names no value (the caller decides whether that
+// is a user error or a corrupt database).
+template<typename E>
+constexpr std::optional<E>
+parse_enum(const std::string_view text)
+{
+  for (const auto& [value, name] : EnumTraits<E>::k_names) {
+    if (name == text) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// "a, b, c": for "allowed values" help lines.
+template<typename E>
+std::string
+allowed_values()
+{
+  std::string out;
+  for (const auto& [value, name] : EnumTraits<E>::k_names) {
+    if (!out.empty()) {
+      out += ", ";
+    }
+    out += name;
+  }
+  return out;
+}
+
+template<typename E>
+constexpr std::size_t
+enum_count()
+{
+  return EnumTraits<E>::k_names.size();
+}
+
+template<typename E>
+constexpr std::size_t
+enum_index(const E value)
+{
+  for (std::size_t i = 0; i < EnumTraits<E>::k_names.size(); ++i) {
+    if (EnumTraits<E>::k_names[i].first == value) {
+      return i;
+    }
+  }
+  return 0;
+}
+
+} // namespace rl::model

@@ -1,0 +1,95 @@
+#include "store/database.hpp"
+
+#include "util/error.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+namespace rl::store {
+
+namespace {
+
+void
+refuse_newer(SQLite::Database& db, int current, int latest)
+{
+  if (current > latest) {
+    throw util::StoreError(fmt::format(
+      "{}: schema version {} is newer than this refactor-ledger supports ({}); upgrade "
+      "refactor-ledger, or delete the database to rebuild it from the YAML",
+      db.getFilename(),
+      current,
+      latest));
+  }
+}
+
+} // namespace
+
+int
+latest_schema_version()
+{
+  const auto& migrations = all_migrations();
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+void
+migrate(SQLite::Database& db, const std::vector<Migration>& migrations)
+{
+  const int current = db.execAndGet("PRAGMA user_version").getInt();
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  refuse_newer(db, current, latest);
+  for (const Migration& migration : migrations) {
+    if (migration.version <= current) {
+      continue;
+    }
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have migrated while we waited for the lock.
+    if (db.execAndGet("PRAGMA user_version").getInt() >= migration.version) {
+      continue;
+    }
+    db.exec(std::string(migration.sql));
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
+    transaction.commit();
+  }
+}
+
+SQLite::Database
+open_ledger(const std::filesystem::path& path)
+{
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw util::StoreError(fmt::format(
+        "cannot create {}: {}", path.parent_path().generic_string(), ec.message()));
+    }
+  }
+  try {
+    SQLite::Database db(path.string(),
+                        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                        k_busy_timeout_ms);
+    db.exec("PRAGMA foreign_keys = ON"); // per connection, off by default
+    // Check the version before anything writes (WAL switch included).
+    refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    migrate(db, all_migrations());
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw util::StoreError(
+      fmt::format("cannot open the ledger {}: {}", path.generic_string(), e.what()));
+  }
+}
+
+SQLite::Database
+open_ledger_readonly(const std::filesystem::path& path)
+{
+  if (!std::filesystem::exists(path)) {
+    throw util::StoreError(fmt::format("no ledger at {}", path.generic_string()));
+  }
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+  refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+  return db;
+}
+
+} // namespace rl::store

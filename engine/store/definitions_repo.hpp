@@ -1,0 +1,42 @@
+#pragma once
+
+#include "model/entities.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rl::store {
+
+// What the loader last read of one YAML file: enough to tell cheaply whether
+// it changed since.
+struct SourceStamp
+{
+  std::string path; // relative to the program root
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const SourceStamp&) const = default;
+};
+
+// The stamps recorded by the last replace_definitions, sorted by path.
+std::vector<SourceStamp> read_source_stamps(SQLite::Database& db);
+
+// Replaces every definition in the ledger with `definitions` and records
+// `stamps`, as one IMMEDIATE transaction: readers see the old program or the
+// new one. Evidence and history tables are left alone.
+void replace_definitions(SQLite::Database& db,
+                         const model::Definitions& definitions,
+                         const std::vector<SourceStamp>& stamps);
+
+// Records new stamps without touching the definitions (files were touched but
+// their definitions did not change).
+void replace_source_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stamps);
+
+// Reads the definitions back, in canonical order. Origins carry path and line
+// only; references carry no origin. Throws StoreError on rows the model cannot
+// represent (a corrupt database).
+model::Definitions read_definitions(SQLite::Database& db);
+
+} // namespace rl::store

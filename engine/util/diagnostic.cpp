@@ -1,0 +1,90 @@
+#include "util/diagnostic.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace rl::util {
+
+std::string
+format_diagnostic(const Diagnostic& diagnostic)
+{
+  std::string out;
+  const SourceLocation& loc = diagnostic.location;
+  if (!loc.path.empty()) {
+    out += loc.path;
+    if (loc.line > 0) {
+      out += fmt::format(":{}", loc.line);
+      if (loc.column > 0) {
+        out += fmt::format(":{}", loc.column);
+      }
+    }
+    out += ": ";
+  }
+  out += diagnostic.severity == Severity::error ? "error: " : "warning: ";
+  out += diagnostic.message;
+  if (!diagnostic.help.empty()) {
+    out += "\n  help: ";
+    out += diagnostic.help;
+  }
+  return out;
+}
+
+void
+DiagnosticSink::error(SourceLocation location, std::string message, std::string help)
+{
+  m_diagnostics.push_back(
+    {Severity::error, std::move(location), std::move(message), std::move(help)});
+}
+
+void
+DiagnosticSink::warning(SourceLocation location, std::string message, std::string help)
+{
+  m_diagnostics.push_back(
+    {Severity::warning, std::move(location), std::move(message), std::move(help)});
+}
+
+bool
+DiagnosticSink::has_errors() const
+{
+  return error_count() > 0;
+}
+
+std::size_t
+DiagnosticSink::error_count() const
+{
+  return static_cast<std::size_t>(
+    std::count_if(m_diagnostics.begin(), m_diagnostics.end(), [](const Diagnostic& d) {
+      return d.severity == Severity::error;
+    }));
+}
+
+const std::vector<Diagnostic>&
+DiagnosticSink::diagnostics() const
+{
+  return m_diagnostics;
+}
+
+std::vector<Diagnostic>
+DiagnosticSink::sorted() const
+{
+  std::vector<Diagnostic> result = m_diagnostics;
+  std::stable_sort(result.begin(), result.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.location.path, a.location.line, a.location.column)
+           < std::tie(b.location.path, b.location.line, b.location.column);
+  });
+  return result;
+}
+
+void
+DiagnosticSink::throw_if_errors() const
+{
+  if (has_errors()) {
+    throw InputError(sorted());
+  }
+}
+
+} // namespace rl::util

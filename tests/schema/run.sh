@@ -1,0 +1,60 @@
+#!/bin/bash
+# Schema tests: lint the JSON Schemas, validate the valid fixture tree, check
+# that every invalid fixture is rejected for the reason its "# expect:" line
+# names, and validate the repository's own milestones/ and invariants/.
+# Needs Debian 12's /usr/bin/python3 with python3-yaml and python3-jsonschema
+# (override the interpreter with PYTHON=...). Exits non-zero on any failure.
+set -u
+
+here=$(dirname "$0")
+root=$here/../..
+py=${PYTHON:-/usr/bin/python3}
+validate="$here/validate_yaml.py"
+status=0
+
+fail() { echo "FAIL: $*"; status=1; }
+
+if ! "$py" -c 'import yaml, jsonschema' 2>/dev/null; then
+  echo "FAIL: $py cannot import yaml and jsonschema (apt-get install python3-yaml python3-jsonschema)"
+  exit 1
+fi
+
+echo "== schema lint"
+"$py" "$here/lint_schemas.py" || fail "schema lint"
+
+echo "== valid fixture"
+"$py" "$validate" "$here/fixtures/valid" || fail "valid fixture did not validate"
+
+echo "== invalid fixtures"
+found=0
+for f in "$here"/fixtures/invalid/*/*.yaml; do
+  [ -e "$f" ] || continue
+  found=1
+  out=$("$py" "$validate" --expect-invalid "$f")
+  rc=$?
+  echo "$out"
+  if [ $rc -ne 0 ]; then
+    fail "$f: expected validation to fail"
+    continue
+  fi
+  # Each fixture holds exactly one error, and it must be the intended one.
+  n=$(grep -c ': error: ' <<<"$out")
+  [ "$n" -eq 1 ] || fail "$f: expected exactly 1 error, got $n"
+  expect=$(sed -n 's/^# expect: //p' "$f" | head -n 1)
+  if [ -z "$expect" ]; then
+    fail "$f: no '# expect: ' line naming the expected error"
+  elif ! grep -qF -- "$expect" <<<"$out"; then
+    fail "$f: error does not contain: $expect"
+  fi
+done
+[ $found -eq 1 ] || fail "no invalid fixtures found"
+
+echo "== repository data ($root)"
+if [ ! -d "$root/milestones" ]; then
+  fail "$root/milestones/ is absent: the repository has no program data to validate"
+else
+  "$py" "$validate" "$root" || fail "repository data did not validate"
+fi
+
+if [ $status -eq 0 ]; then echo "schema tests: OK"; else echo "schema tests: FAILED"; fi
+exit $status
