@@ -64,6 +64,7 @@ public:
   run(const std::vector<model::Origin>& program_files)
   {
     check_program(program_files);
+    m_has_program = !program_files.empty();
     auto id = [](const auto& item) { return item.id; };
     m_milestones = index_unique(m_defs.milestones, "milestone", id, m_sink);
     m_invariants = index_unique(m_defs.invariants, "invariant", id, m_sink);
@@ -205,7 +206,7 @@ private:
   void
   check_milestone(const model::Milestone& m)
   {
-    if (!m.phase.id.empty() && !m_phase_ids.contains(m.phase.id)) {
+    if (m_has_program && !m.phase.id.empty() && !m_phase_ids.contains(m.phase.id)) {
       m_sink.error(loc(m.phase.origin),
                    fmt::format("milestone {} is in phase {}, which program.yaml does not define",
                                m.id,
@@ -243,7 +244,7 @@ private:
                    fmt::format("milestone {} is closed but has no closeout", m.id),
                    "add 'closeout: {date: YYYY-MM-DD}' or change its status");
     }
-    if (m.score) {
+    if (m.score && m_has_program) {
       for (const model::ScoreValue& value : m.score->values) {
         const auto it = m_dimensions.find(value.dimension.id);
         if (it == m_dimensions.end()) {
@@ -325,6 +326,7 @@ private:
   std::unordered_map<std::string, const model::Risk*> m_risks;
   std::unordered_map<std::string, const model::ScoreDimension*> m_dimensions;
   std::set<std::string> m_phase_ids;
+  bool m_has_program = false;
 };
 
 } // namespace

@@ -301,8 +301,9 @@ MapReader::required_string(std::string_view key) const
   if (!require(key)) {
     return {};
   }
+  const YAML::Node value = get(key);
   std::string text = optional_string(key);
-  if (text.empty()) {
+  if (text.empty() && value.IsScalar()) {
     m_file.sink.error(m_file.location(get(key)),
                       fmt::format("field '{}' of {} must not be empty", key, m_what));
   }

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "loader/loader.hpp"
+#include "util/diagnostic.hpp"
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace rl::test {
+
+// A fresh temporary directory, removed with its content on destruction.
+class TempDir
+{
+public:
+  TempDir()
+  {
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path()
+             / ("rl-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir()
+  {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Every diagnostic formatted, in sorted order.
+inline std::vector<std::string>
+formatted(const util::DiagnosticSink& sink)
+{
+  std::vector<std::string> out;
+  for (const util::Diagnostic& d : sink.sorted()) {
+    out.push_back(util::format_diagnostic(d));
+  }
+  return out;
+}
+
+// A minimal valid program: program.yaml, M00 (closed), M01 (planned, depends
+// on M00), one invariant file with INV-001 and INV-002, risks.yaml.
+inline std::vector<loader::SourceText>
+minimal_program()
+{
+  return {
+    {"milestones/program.yaml", R"(program:
+  name: Demo
+  repository: acme/demo
+  start: 2026-01-05
+  baseline_commit: abcdef1
+  context: Demo context.
+scores:
+  - {id: quality, name: Quality, target: 8}
+  - {id: velocity, name: Velocity, kind: label}
+phases:
+  - {id: 0, name: Foundation}
+  - {id: 1, name: Hardening}
+)"},
+    {"milestones/M00.yaml", R"(milestone:
+  id: M00
+  title: Baseline
+  phase: 0
+  status: closed
+  effort: {estimate: 10, actual: 12}
+  intent: Take stock.
+  closeout: {date: 2026-01-10}
+  score: {date: 2026-01-10, values: {quality: 6, velocity: N/A}}
+)"},
+    {"milestones/M01.yaml", R"(milestone:
+  id: M01
+  title: Smoke test
+  phase: 1
+  status: planned
+  effort: {estimate: 4}
+  depends_on: [M00]
+  intent: Add a smoke test.
+  invariants:
+    protected: [INV-001]
+)"},
+    {"milestones/risks.yaml", R"(risks:
+  - {id: I01, title: No build, priority: P0, status: active, milestones: [M01]}
+)"},
+    {"invariants/core.yaml", R"(category: {id: core, name: Core, order: 1}
+invariants:
+  - id: INV-001
+    name: Imports work
+    statement: Public imports keep working.
+    coverage: partial
+    priority: P0
+    recommendation: {action: Add smoke test, milestone: M01}
+  - id: INV-002
+    name: Docs match
+    statement: Docs match behaviour.
+    coverage: weak
+    priority: P3
+)"},
+  };
+}
+
+// `minimal_program()` with the file at `path` replaced by `text` (added when absent).
+inline std::vector<loader::SourceText>
+with_file(const std::string& path, const std::string& text)
+{
+  auto sources = minimal_program();
+  for (auto& s : sources) {
+    if (s.path == path) {
+      s.text = text;
+      return sources;
+    }
+  }
+  sources.push_back({path, text});
+  return sources;
+}
+
+} // namespace rl::test

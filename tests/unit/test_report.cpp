@@ -1,0 +1,76 @@
+#include "loader/loader.hpp"
+#include "report/living_log.hpp"
+#include "report/markdown.hpp"
+#include "report/records.hpp"
+#include "rules/program_metrics.hpp"
+#include "support/test_support.hpp"
+#include "util/text_diff.hpp"
+
+#include <catch2/catch.hpp>
+
+TEST_CASE("numbers are formatted without locale", "[report]")
+{
+  CHECK(rl::report::format_number(2372) == "2,372");
+  CHECK(rl::report::format_number(21254) == "21,254");
+  CHECK(rl::report::format_number(0) == "0");
+  CHECK(rl::report::format_number(2.5) == "2.5");
+  CHECK(rl::report::format_number(-1) == "-1");
+  CHECK(rl::report::format_number(1234567.25) == "1,234,567.25");
+}
+
+TEST_CASE("table cells are escaped", "[report]")
+{
+  CHECK(rl::report::escape_cell("a|b\nc") == "a\\|b c");
+}
+
+TEST_CASE("records render as table, csv and json", "[report]")
+{
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  rows.push_back({{"id", "M00"}, {"next", false}, {"deps", nlohmann::ordered_json::array()}});
+  rows.push_back({{"id", "M01"}, {"next", true}, {"deps", {"M00", "x,y"}}});
+  using rl::report::OutputFormat;
+  CHECK(rl::report::format_records(rows, {"id", "next", "deps"}, OutputFormat::table)
+        == "ID   NEXT   DEPS\nM00  false  \nM01  true   M00, x,y\n");
+  CHECK(rl::report::format_records(rows, {"id", "deps"}, OutputFormat::csv)
+        == "id,deps\r\nM00,\r\nM01,\"M00, x,y\"\r\n");
+  CHECK(nlohmann::ordered_json::parse(rl::report::format_records(rows, {"id"}, OutputFormat::json))
+        == rows);
+}
+
+TEST_CASE("the living log is deterministic and computed", "[report]")
+{
+  rl::util::DiagnosticSink sink;
+  const auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
+  REQUIRE_FALSE(sink.has_errors());
+  const auto metrics = rl::rules::compute_metrics(d);
+  const std::string log = rl::report::render_living_log(d, metrics);
+  CHECK(log == rl::report::render_living_log(d, metrics));
+  CHECK(log.find("**Program Progress:** 1/2 milestones complete (50%)") != std::string::npos);
+  CHECK(log.find("#### M01 — Smoke test 🔵 NEXT") != std::string::npos);
+  CHECK(log.find("**Current Phase:** Phase 1: Hardening — 0/1 milestones complete; next: M01")
+        != std::string::npos);
+  CHECK(log.find("**Estimated Remaining:** 4 hours (M01; 1 open milestone)") != std::string::npos);
+  CHECK(log.find("| 2026-01-10 | M00 | 6/10 | N/A |") != std::string::npos);
+  CHECK(log.find("xychart-beta") != std::string::npos);
+  CHECK(log.find("| INV-001 | Imports work | P0 | 🟡 Partial | Add smoke test (M01) |")
+        != std::string::npos);
+  CHECK(log.ends_with("**End of REFACTOR.md**\n"));
+}
+
+TEST_CASE("placeholders expand to computed counts", "[report]")
+{
+  rl::util::DiagnosticSink sink;
+  const auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
+  CHECK(rl::report::expand_placeholders("{{invariant_count}} invariants, {{milestone_count}} "
+                                        "milestones, {{risk_count}} risks, {{phase_count}} phases",
+                                        d)
+        == "2 invariants, 2 milestones, 1 risks, 2 phases");
+}
+
+TEST_CASE("unified diff shows changed lines with context", "[util]")
+{
+  CHECK(rl::util::unified_diff("a\nb\nc\n", "a\nb\nc\n", "x", "y").empty());
+  CHECK(rl::util::unified_diff("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nb\nc\nd\nE\nf\ng\nh\n", "a/f", "b/f")
+        == "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n");
+  CHECK(rl::util::unified_diff("", "new\n", "a/f", "b/f") == "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+new\n");
+}

@@ -1,0 +1,132 @@
+#include "loader/loader.hpp"
+#include "store/database.hpp"
+#include "store/definitions_repo.hpp"
+#include "store/query.hpp"
+#include "support/test_support.hpp"
+#include "util/error.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+namespace {
+
+rl::model::Definitions
+minimal_definitions()
+{
+  rl::util::DiagnosticSink sink;
+  auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
+  REQUIRE_FALSE(sink.has_errors());
+  // What the store keeps: no columns; score dimensions keep no origin.
+  d.program.origin.column = 0;
+  for (auto& x : d.dimensions) {
+    x.origin = {};
+  }
+  for (auto& x : d.phases) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.categories) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.milestones) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.invariants) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.risks) {
+    x.origin.column = 0;
+  }
+  return d;
+}
+
+} // namespace
+
+TEST_CASE("migrations are numbered 1..N without gaps", "[store][migrations]")
+{
+  const auto& migrations = rl::store::all_migrations();
+  REQUIRE_FALSE(migrations.empty());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    CHECK(migrations[i].version == static_cast<int>(i + 1));
+  }
+}
+
+TEST_CASE("open_ledger migrates a new database and refuses a newer one", "[store][migrations]")
+{
+  rl::test::TempDir dir;
+  const auto path = dir.path() / "ledger.db";
+  {
+    auto db = rl::store::open_ledger(path);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == rl::store::latest_schema_version());
+    CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = 999");
+  }
+  CHECK_THROWS_AS(rl::store::open_ledger(path), rl::util::StoreError);
+  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 999);
+}
+
+TEST_CASE("definitions round-trip through the store", "[store]")
+{
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  const auto d = minimal_definitions();
+  const std::vector<rl::store::SourceStamp> stamps{{"milestones/M00.yaml", 10, 20}};
+  rl::store::replace_definitions(db, d, stamps);
+  CHECK(rl::store::read_definitions(db) == d);
+  CHECK(rl::store::read_source_stamps(db) == stamps);
+  // Loading again replaces, never duplicates; removed items disappear.
+  auto smaller = d;
+  smaller.invariants.pop_back();
+  rl::store::replace_definitions(db, smaller, stamps);
+  CHECK(rl::store::read_definitions(db) == smaller);
+}
+
+TEST_CASE("CHECK constraints reject values outside the enums", "[store]")
+{
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::replace_definitions(db, minimal_definitions(), {});
+  CHECK_THROWS_AS(db.exec("UPDATE milestone SET status = 'green' WHERE id = 'M00'"),
+                  SQLite::Exception);
+  CHECK_THROWS_AS(db.exec("UPDATE invariant SET priority = 'P7'"), SQLite::Exception);
+  CHECK_THROWS_AS(db.exec("UPDATE milestone SET phase_id = 42"), SQLite::Exception);
+}
+
+TEST_CASE("query runs reads and refuses everything that writes", "[store][query]")
+{
+  rl::test::TempDir dir;
+  const auto path = dir.path() / "ledger.db";
+  {
+    auto db = rl::store::open_ledger(path);
+    rl::store::replace_definitions(db, minimal_definitions(), {});
+  }
+  SQLite::Database db = rl::store::open_ledger_readonly(path);
+  const auto result =
+    rl::store::run_readonly_query(db, "SELECT id, effort_estimate FROM milestone ORDER BY id");
+  CHECK(result.columns == std::vector<std::string>{"id", "effort_estimate"});
+  REQUIRE(result.rows.size() == 2);
+  CHECK(std::get<std::string>(result.rows[0][0]) == "M00");
+  CHECK(std::get<double>(result.rows[0][1]) == 10.0);
+  CHECK(std::get<std::int64_t>(rl::store::run_readonly_query(db, "PRAGMA user_version").rows[0][0])
+        == rl::store::latest_schema_version());
+
+  const auto sql = GENERATE(as<std::string>{},
+                            "DELETE FROM milestone",
+                            "UPDATE milestone SET title = 'x'",
+                            "INSERT INTO phase (id, name, goal, future_json, source_path, "
+                            "source_line) VALUES (9, 'x', '', '[]', '', 0)",
+                            "DROP TABLE milestone",
+                            "ATTACH DATABASE ':memory:' AS other",
+                            "PRAGMA user_version = 5",
+                            "PRAGMA journal_mode = DELETE",
+                            "BEGIN",
+                            "SELECT 1; DELETE FROM milestone",
+                            "VACUUM");
+  CAPTURE(sql);
+  CHECK_THROWS_AS(rl::store::run_readonly_query(db, sql), rl::util::InputError);
+  CHECK(db.execAndGet("SELECT count(*) FROM milestone").getInt() == 2);
+}

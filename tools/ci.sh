@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds refactor-ledger and runs every test twice: a normal build, then a
+# build with -Werror and AddressSanitizer + UndefinedBehaviorSanitizer.
+# Each ends with CTest's summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+bash tools/check-layering.sh
+(cd build && ctest --output-on-failure -j "$jobs")
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DRL_WARNINGS_AS_ERRORS=ON -DRL_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j "$jobs")

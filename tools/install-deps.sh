@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages refactor-ledger needs to build and test,
+# only those that are missing (apt-get update runs once, and only if needed).
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libsqlite3-dev libsqlitecpp-dev libyaml-cpp-dev libfmt-dev libcli11-dev catch2
+  nlohmann-json3-dev
+  python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
+)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
