@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace {
 
 int
@@ -35,6 +37,36 @@ parse_and_run(int argc, char** argv)
   rl::cli::register_risks(app, global, chosen);
   rl::cli::register_show(app, global, chosen);
   rl::cli::register_query(app, global, chosen);
+
+  // CLI11 2.1 reports an unknown command word only as "A subcommand is
+  // required"; name the word and the commands instead.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-C" || arg == "--root" || arg == "--db") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') {
+      continue;
+    }
+    const auto subcommands = app.get_subcommands({});
+    const bool known = std::any_of(subcommands.begin(), subcommands.end(), [&](const CLI::App* sub) {
+      return sub->get_name() == arg;
+    });
+    if (!known) {
+      std::string names;
+      for (const CLI::App* sub : subcommands) {
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      fmt::print(stderr,
+                 "refactor-ledger: error: unknown command '{}'\n  help: commands: {}; see "
+                 "refactor-ledger --help\n",
+                 arg,
+                 names);
+      return static_cast<int>(rl::app::ExitCode::usage);
+    }
+    break;
+  }
 
   try {
     app.parse(argc, argv);

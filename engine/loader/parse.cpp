@@ -583,7 +583,7 @@ enum class FileKind { program, milestone, risks, deferrals, invariants };
 
 } // namespace
 
-void
+bool
 parse_source(const SourceText& source,
              model::Definitions& out,
              std::vector<model::Origin>& program_files,
@@ -597,10 +597,10 @@ parse_source(const SourceText& source,
     sink.error({source.path, e.mark.line + 1, e.mark.column + 1},
                fmt::format("YAML syntax error: {}", e.msg),
                "fix the YAML syntax at this position (indentation, quoting, a missing ':')");
-    return;
+    return false;
   } catch (const YAML::Exception& e) {
     sink.error({source.path, 0, 0}, fmt::format("cannot read YAML: {}", e.what()));
-    return;
+    return false;
   }
   const std::string k_kinds_help =
     "a file's top-level key says what it holds: program (milestones/program.yaml), milestone "
@@ -609,7 +609,7 @@ parse_source(const SourceText& source,
     sink.error({source.path, root.IsNull() ? 1 : file.location(root).line, 1},
                root.IsNull() ? "file is empty" : "file must be a YAML mapping",
                k_kinds_help);
-    return;
+    return true;
   }
   std::optional<FileKind> kind;
   const YAML::Node& top = root; // const: lookups never insert
@@ -626,7 +626,7 @@ parse_source(const SourceText& source,
   }
   if (!kind) {
     sink.error(file.location(root), "cannot tell what this file holds", k_kinds_help);
-    return;
+    return true;
   }
   const bool in_invariants = source.path.rfind("invariants/", 0) == 0;
   if ((*kind == FileKind::invariants) != in_invariants) {
@@ -635,7 +635,7 @@ parse_source(const SourceText& source,
                  ? "invariant catalog files belong in invariants/"
                  : "program, milestone, risk and deferral files belong in milestones/",
                "move the file to the folder for its kind");
-    return;
+    return true;
   }
   switch (*kind) {
   case FileKind::program: {
@@ -658,6 +658,7 @@ parse_source(const SourceText& source,
                           out);
     break;
   }
+  return true;
 }
 
 } // namespace rl::loader

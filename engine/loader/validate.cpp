@@ -54,10 +54,22 @@ index_unique(const std::vector<T>& items,
 class Checker
 {
 public:
-  Checker(const model::Definitions& defs, util::DiagnosticSink& sink)
+  Checker(const model::Definitions& defs,
+          const std::vector<std::string>& unparsed,
+          util::DiagnosticSink& sink)
     : m_defs(defs),
       m_sink(sink)
   {
+    for (const std::string& path : unparsed) {
+      if (path.rfind("invariants/", 0) == 0) {
+        m_invariant_file_unparsed = true;
+      } else {
+        // milestones/M02.yaml may have defined M02.
+        const std::size_t slash = path.rfind('/');
+        const std::size_t dot = path.rfind('.');
+        m_unparsed_milestones.insert(path.substr(slash + 1, dot - slash - 1));
+      }
+    }
   }
 
   void
@@ -88,7 +100,7 @@ public:
     for (const model::Invariant& inv : m_defs.invariants) {
       if (inv.recommendation && inv.recommendation->milestone) {
         const model::Ref& ref = *inv.recommendation->milestone;
-        if (!m_milestones.contains(ref.id)) {
+        if (!m_milestones.contains(ref.id) && !m_unparsed_milestones.contains(ref.id)) {
           m_sink.error(loc(ref.origin),
                        fmt::format("invariant {} recommends milestone {}, which does not exist",
                                    inv.id,
@@ -128,7 +140,8 @@ private:
   void
   require_milestone(const model::Ref& ref, const std::string& context)
   {
-    if (!ref.id.empty() && !m_milestones.contains(ref.id)) {
+    if (!ref.id.empty() && !m_milestones.contains(ref.id)
+        && !m_unparsed_milestones.contains(ref.id)) {
       m_sink.error(loc(ref.origin),
                    fmt::format("{} refers to unknown milestone {}", context, ref.id),
                    milestone_help());
@@ -138,7 +151,7 @@ private:
   void
   require_invariant(const model::Ref& ref, const std::string& context)
   {
-    if (!ref.id.empty() && !m_invariants.contains(ref.id)) {
+    if (!ref.id.empty() && !m_invariants.contains(ref.id) && !m_invariant_file_unparsed) {
       m_sink.error(loc(ref.origin),
                    fmt::format("{} refers to unknown invariant {}", context, ref.id),
                    "invariants are defined in invariants/*.yaml; fix the id or add the invariant");
@@ -327,6 +340,8 @@ private:
   std::unordered_map<std::string, const model::ScoreDimension*> m_dimensions;
   std::set<std::string> m_phase_ids;
   bool m_has_program = false;
+  bool m_invariant_file_unparsed = false;
+  std::set<std::string> m_unparsed_milestones;
 };
 
 } // namespace
@@ -334,9 +349,10 @@ private:
 void
 validate_definitions(const model::Definitions& definitions,
                      const std::vector<model::Origin>& program_files,
+                     const std::vector<std::string>& unparsed,
                      util::DiagnosticSink& sink)
 {
-  Checker(definitions, sink).run(program_files);
+  Checker(definitions, unparsed, sink).run(program_files);
 }
 
 model::Definitions
@@ -344,12 +360,15 @@ load_definitions(const std::vector<SourceText>& sources, util::DiagnosticSink& s
 {
   model::Definitions definitions;
   std::vector<model::Origin> program_files;
+  std::vector<std::string> unparsed;
   for (const SourceText& source : sources) {
-    parse_source(source, definitions, program_files, sink);
+    if (!parse_source(source, definitions, program_files, sink)) {
+      unparsed.push_back(source.path);
+    }
   }
   // Cross-file checks run even when some file had errors, so that one run
   // reports every problem; entities that did not parse are simply absent.
-  validate_definitions(definitions, program_files, sink);
+  validate_definitions(definitions, program_files, unparsed, sink);
   model::canonicalize(definitions);
   return definitions;
 }

@@ -291,7 +291,7 @@ MapReader::report_bad_enum(const YAML::Node& value,
                            const std::string& allowed) const
 {
   m_file.sink.error(m_file.location(value),
-                    fmt::format("invalid {} '{}' for field '{}'", m_what, text, key),
+                    fmt::format("invalid value '{}' for field '{}' of {}", text, key, m_what),
                     fmt::format("allowed values: {}", allowed));
 }
 

@@ -99,12 +99,6 @@ optional_double(const SQLite::Column& c)
   return c.getDouble();
 }
 
-std::string
-text_or_empty(const SQLite::Column& c)
-{
-  return c.isNull() ? std::string() : c.getString();
-}
-
 template<typename E>
 E
 enum_column(const SQLite::Column& c, const std::string& where)

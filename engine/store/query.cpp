@@ -102,8 +102,9 @@ run_readonly_query(SQLite::Database& db, const std::string& sql)
   StatementGuard guard;
   const char* tail = nullptr;
   const int rc = sqlite3_prepare_v2(handle, sql.c_str(), static_cast<int>(sql.size()), &guard.stmt, &tail);
-  if (rc == SQLITE_AUTH) {
-    throw util::InputError(fmt::format("query refused: {}", sqlite3_errmsg(handle)), k_query_help);
+  if (rc == SQLITE_AUTH || std::strcmp(sqlite3_errmsg(handle), "not authorized") == 0) {
+    throw util::InputError(
+      "query refused: the statement would change the database or reach outside it", k_query_help);
   }
   if (rc != SQLITE_OK) {
     throw util::InputError(fmt::format("invalid SQL: {}", sqlite3_errmsg(handle)),

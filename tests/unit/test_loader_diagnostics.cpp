@@ -71,9 +71,9 @@ TEST_CASE("enum values list the allowed ones", "[loader][diagnostics]")
   CHECK(diagnostics_for(with_file("milestones/risks.yaml",
                                   "risks:\n  - {id: I01, title: T, priority: P9, status: open}\n"))
         == std::vector<std::string>{
-          "milestones/risks.yaml:2:35: error: invalid risk 'P9' for field 'priority'\n"
+          "milestones/risks.yaml:2:35: error: invalid value 'P9' for field 'priority' of risk\n"
           "  help: allowed values: P0, P1, P2, P3",
-          "milestones/risks.yaml:2:47: error: invalid risk 'open' for field 'status'\n"
+          "milestones/risks.yaml:2:47: error: invalid value 'open' for field 'status' of risk\n"
           "  help: allowed values: active, mitigated, resolved, accepted",
         });
 }
