@@ -28,46 +28,6 @@ mtime_ns(const std::filesystem::path& path)
   return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
 }
 
-// Definitions as the store keeps them (no columns, no origins for references
-// and score dimensions), for comparing what is stored with what was parsed.
-void
-normalize(model::Definitions& d)
-{
-  d.program.origin.column = 0;
-  for (auto& x : d.dimensions) {
-    x.origin = {};
-  }
-  for (auto& x : d.facts) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.phases) {
-    x.origin.column = 0;
-  }
-  // Categories repeated in several files are stored once.
-  std::vector<model::Category> categories;
-  for (auto& x : d.categories) {
-    x.origin.column = 0;
-    if (std::none_of(categories.begin(), categories.end(), [&](const model::Category& c) {
-          return c.id == x.id;
-        })) {
-      categories.push_back(x);
-    }
-  }
-  d.categories = std::move(categories);
-  for (auto& x : d.milestones) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.invariants) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.risks) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.deferrals) {
-    x.origin.column = 0;
-  }
-}
-
 } // namespace
 
 ProgramPaths
@@ -166,7 +126,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy)
     parsed = parse_program(ledger.paths.root, stamps);
   }
   model::Definitions current = store::read_definitions(*ledger.db);
-  normalize(*parsed);
+  *parsed = store::as_stored(std::move(*parsed));
   if (current == *parsed) {
     // Same definitions (files touched, not changed): only the stamps move.
     store::replace_source_stamps(*ledger.db, stamps);

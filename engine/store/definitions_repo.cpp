@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace rl::store {
@@ -945,6 +946,45 @@ replace_source_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stam
   db.exec("DELETE FROM source_file");
   insert_stamps(db, stamps);
   transaction.commit();
+}
+
+model::Definitions
+as_stored(model::Definitions d)
+{
+  d.program.origin.column = 0;
+  for (auto& x : d.dimensions) {
+    x.origin = {};
+  }
+  for (auto& x : d.facts) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.phases) {
+    x.origin.column = 0;
+  }
+  // Categories repeated in several files are stored once.
+  std::vector<model::Category> categories;
+  for (auto& x : d.categories) {
+    x.origin.column = 0;
+    if (std::none_of(categories.begin(), categories.end(), [&](const model::Category& c) {
+          return c.id == x.id;
+        })) {
+      categories.push_back(x);
+    }
+  }
+  d.categories = std::move(categories);
+  for (auto& x : d.milestones) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.invariants) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.risks) {
+    x.origin.column = 0;
+  }
+  for (auto& x : d.deferrals) {
+    x.origin.column = 0;
+  }
+  return d;
 }
 
 model::Definitions

@@ -34,6 +34,11 @@ void replace_definitions(SQLite::Database& db,
 // their definitions did not change).
 void replace_source_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stamps);
 
+// `d` as read_definitions would return it after storing it (no columns, no
+// origins for score dimensions, each category once): for comparing parsed
+// definitions with stored ones.
+model::Definitions as_stored(model::Definitions d);
+
 // Reads the definitions back, in canonical order. Origins carry path and line
 // only; references carry no origin. Throws StoreError on rows the model cannot
 // represent (a corrupt database).

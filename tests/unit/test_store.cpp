@@ -16,27 +16,7 @@ minimal_definitions()
   rl::util::DiagnosticSink sink;
   auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
   REQUIRE_FALSE(sink.has_errors());
-  // What the store keeps: no columns; score dimensions keep no origin.
-  d.program.origin.column = 0;
-  for (auto& x : d.dimensions) {
-    x.origin = {};
-  }
-  for (auto& x : d.phases) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.categories) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.milestones) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.invariants) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.risks) {
-    x.origin.column = 0;
-  }
-  return d;
+  return rl::store::as_stored(std::move(d));
 }
 
 } // namespace
