@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <unordered_map>
 
 namespace rl::app {
 
@@ -78,8 +79,10 @@ status_map(const model::Definitions& d)
   return out;
 }
 
+using LinkIndex = std::unordered_map<std::string, std::vector<rules::InvariantLinkRef>>;
+
 ordered_json
-invariant_json(const model::Invariant& inv, model::InvariantStatus status, const model::Definitions& d)
+invariant_json(const model::Invariant& inv, model::InvariantStatus status, const LinkIndex& links)
 {
   ordered_json j;
   j["id"] = inv.id;
@@ -107,11 +110,9 @@ invariant_json(const model::Invariant& inv, model::InvariantStatus status, const
     j["recommendation"] = nullptr;
   }
   ordered_json milestones = ordered_json::array();
-  for (const model::Milestone& m : d.milestones) {
-    for (const model::InvariantLink& l : m.invariants) {
-      if (l.invariant.id == inv.id) {
-        milestones.push_back({{"id", m.id}, {"role", text(l.role)}});
-      }
+  if (const auto it = links.find(inv.id); it != links.end()) {
+    for (const rules::InvariantLinkRef& l : it->second) {
+      milestones.push_back({{"id", l.milestone}, {"role", text(l.role)}});
     }
   }
   j["milestones"] = milestones;
@@ -427,6 +428,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const auto statuses = status_map(d);
+  const LinkIndex links = rules::links_by_invariant(d);
   ordered_json rows = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {
     const model::InvariantStatus status = statuses.at(inv.id);
@@ -437,16 +439,16 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
     if (!filter.milestone.empty()) {
       bool linked = inv.recommendation && inv.recommendation->milestone
                     && matches(filter.milestone, inv.recommendation->milestone->id);
-      for (const model::Milestone& m : d.milestones) {
-        for (const model::InvariantLink& l : m.invariants) {
-          linked = linked || (l.invariant.id == inv.id && matches(filter.milestone, m.id));
+      if (const auto it = links.find(inv.id); it != links.end()) {
+        for (const rules::InvariantLinkRef& l : it->second) {
+          linked = linked || matches(filter.milestone, l.milestone);
         }
       }
       if (!linked) {
         continue;
       }
     }
-    rows.push_back(invariant_json(inv, status, d));
+    rows.push_back(invariant_json(inv, status, links));
   }
   fmt::print("{}",
              report::format_records(rows, {"id", "priority", "coverage", "status", "category", "name"}, format));
@@ -505,7 +507,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
   };
   ordered_json j;
   if (const auto inv = find(d.invariants); inv != d.invariants.end()) {
-    j = with_kind("invariant", invariant_json(*inv, status_map(d).at(id), d));
+    j = with_kind("invariant", invariant_json(*inv, status_map(d).at(id), rules::links_by_invariant(d)));
     ordered_json risks = ordered_json::array();
     for (const model::Risk& r : d.risks) {
       for (const model::Ref& ref : r.invariants) {

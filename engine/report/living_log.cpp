@@ -104,11 +104,18 @@ class LogWriter
 public:
   LogWriter(const model::Definitions& d, const rules::ProgramMetrics& m)
     : m_defs(d),
-      m_metrics(m)
+      m_metrics(m),
+      m_order([&d] {
+        std::vector<std::string> ids;
+        ids.reserve(d.milestones.size());
+        for (const model::Milestone& ms : d.milestones) {
+          ids.push_back(ms.id);
+        }
+        return ids;
+      }())
   {
     for (const model::Milestone& ms : d.milestones) {
       m_milestones.emplace(ms.id, &ms);
-      m_milestone_order.push_back(ms.id);
     }
     for (const model::Invariant& inv : d.invariants) {
       m_invariants.emplace(inv.id, &inv);
@@ -182,7 +189,7 @@ private:
   std::string
   ids(const std::vector<std::string>& list) const
   {
-    return rules::compress_ids(list, m_milestone_order);
+    return m_order.compress(list);
   }
 
   std::string
@@ -1048,8 +1055,8 @@ private:
 
   const model::Definitions& m_defs;
   const rules::ProgramMetrics& m_metrics;
+  rules::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
-  std::vector<std::string> m_milestone_order;
   std::map<std::string, const model::Invariant*> m_invariants;
   std::map<int, const model::Phase*> m_phases;
   std::string m_out;

@@ -167,19 +167,27 @@ compute_metrics(const model::Definitions& d)
   return m;
 }
 
-std::string
-compress_ids(const std::vector<std::string>& ids, const std::vector<std::string>& all_ids)
+MilestoneOrder::MilestoneOrder(const std::vector<std::string>& all_ids)
 {
-  std::map<std::string, std::size_t> position;
+  m_position.reserve(all_ids.size());
   for (std::size_t i = 0; i < all_ids.size(); ++i) {
-    position.emplace(all_ids[i], i);
+    m_position.emplace(all_ids[i], i);
   }
+}
+
+std::string
+MilestoneOrder::compress(const std::vector<std::string>& ids) const
+{
+  auto adjacent = [&](const std::string& a, const std::string& b) {
+    const auto pa = m_position.find(a);
+    const auto pb = m_position.find(b);
+    return pa != m_position.end() && pb != m_position.end() && pb->second == pa->second + 1;
+  };
   std::string out;
   std::size_t i = 0;
   while (i < ids.size()) {
     std::size_t j = i;
-    while (j + 1 < ids.size() && position.contains(ids[j]) && position.contains(ids[j + 1])
-           && position[ids[j + 1]] == position[ids[j]] + 1) {
+    while (j + 1 < ids.size() && adjacent(ids[j], ids[j + 1])) {
       ++j;
     }
     if (!out.empty()) {
@@ -192,6 +200,24 @@ compress_ids(const std::vector<std::string>& ids, const std::vector<std::string>
     i = j + 1;
   }
   return out;
+}
+
+std::string
+compress_ids(const std::vector<std::string>& ids, const std::vector<std::string>& all_ids)
+{
+  return MilestoneOrder(all_ids).compress(ids);
+}
+
+std::unordered_map<std::string, std::vector<InvariantLinkRef>>
+links_by_invariant(const model::Definitions& definitions)
+{
+  std::unordered_map<std::string, std::vector<InvariantLinkRef>> links;
+  for (const model::Milestone& m : definitions.milestones) {
+    for (const model::InvariantLink& l : m.invariants) {
+      links[l.invariant.id].push_back({m.id, l.role});
+    }
+  }
+  return links;
 }
 
 } // namespace rl::rules

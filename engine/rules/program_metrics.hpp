@@ -5,6 +5,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace rl::rules {
@@ -73,9 +74,32 @@ ProgramMetrics compute_metrics(const model::Definitions& definitions);
 // Rounds `part / whole` to a whole percent (0 when whole is 0).
 int percent(int part, int whole);
 
-// The milestone ids as compact ranges in program order, "M00-M02, M05"; ids
-// adjacent in `all_ids` form a range.
+// Positions of milestone ids in program order, built once, for writing id
+// lists as compact ranges: "M00-M02, M05" (ids adjacent in program order form
+// a range). compress() costs O(ids), whatever the program's size.
+class MilestoneOrder
+{
+public:
+  explicit MilestoneOrder(const std::vector<std::string>& all_ids);
+  std::string compress(const std::vector<std::string>& ids) const;
+
+private:
+  std::unordered_map<std::string, std::size_t> m_position;
+};
+
+// One-off form of MilestoneOrder(all_ids).compress(ids).
 std::string compress_ids(const std::vector<std::string>& ids,
                          const std::vector<std::string>& all_ids);
+
+struct InvariantLinkRef
+{
+  std::string milestone;
+  model::InvariantRole role = model::InvariantRole::protected_;
+};
+
+// For each invariant id, the milestones that introduce, protect or verify it,
+// in program order: one pass over the milestones.
+std::unordered_map<std::string, std::vector<InvariantLinkRef>>
+links_by_invariant(const model::Definitions& definitions);
 
 } // namespace rl::rules

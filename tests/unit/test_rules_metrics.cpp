@@ -90,3 +90,19 @@ TEST_CASE("every enum value round-trips through its text form", "[model]")
   CHECK(rl::model::parse_enum<Priority>("P4") == std::nullopt);
   CHECK(rl::model::allowed_values<Priority>() == "P0, P1, P2, P3");
 }
+
+TEST_CASE("MilestoneOrder compresses like compress_ids and indexes links once", "[rules]")
+{
+  const rl::rules::MilestoneOrder order({"M00", "M01", "M02", "M03", "M05"});
+  CHECK(order.compress({"M00", "M01", "M02", "M05"}) == "M00-M02, M05");
+  CHECK(order.compress({"M01", "M99"}) == "M01, M99");
+
+  rl::util::DiagnosticSink sink;
+  const auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
+  const auto links = rl::rules::links_by_invariant(d);
+  REQUIRE(links.contains("INV-001"));
+  CHECK(links.at("INV-001").size() == 1);
+  CHECK(links.at("INV-001")[0].milestone == "M01");
+  CHECK(links.at("INV-001")[0].role == rl::model::InvariantRole::protected_);
+  CHECK_FALSE(links.contains("INV-002"));
+}
