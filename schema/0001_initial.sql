@@ -147,7 +147,7 @@ CREATE TABLE evidence_gap (
   PRIMARY KEY (milestone_id, position)
 ) STRICT;
 
-CREATE TABLE ci_run (
+CREATE TABLE milestone_ci_run (
   milestone_id  TEXT NOT NULL REFERENCES milestone (id) ON DELETE CASCADE,
   position      INTEGER NOT NULL,
   number        INTEGER NOT NULL CHECK (number >= 1),

@@ -8,6 +8,7 @@ declare -A forbidden=(
   [model]='"(store|loader|evidence|rules|report|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI|pugixml|nlohmann)/'
   [store]='"(loader|evidence|rules|report|app|cli)/|<(yaml-cpp|CLI)/'
   [loader]='"(store|evidence|rules|report|app|cli)/|<(SQLiteCpp|CLI)/'
+  [evidence]='"(store|loader|rules|report|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
   [rules]='"(store|loader|evidence|report|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
   [report]='"(store|loader|evidence|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
   [app]='"cli/|<CLI/|<SQLiteCpp/(Statement|Transaction|Savepoint)\.h>'

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRL_BUILD_TESTS=OFF >/dev/null
 cmake --build build
-./build/engine/refactor-ledger -C . load
-./build/engine/refactor-ledger -C . status
-./build/engine/refactor-ledger -C . render
+rl=./build/engine/refactor-ledger
+$rl -C . load
+bash tools/example-evidence.sh "$rl" "$PWD"   # M01's tests, CI runs and metrics
+$rl -C . status
+$rl -C . why INV-050
+$rl -C . check
+$rl -C . render

@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include "app/assess.hpp"
 #include "app/ledger.hpp"
 #include "report/living_log.hpp"
 #include "report/records.hpp"
@@ -69,21 +70,13 @@ optional_number(const std::optional<double>& value)
   return value ? ordered_json(*value) : ordered_json(nullptr);
 }
 
-std::map<std::string, model::InvariantStatus>
-status_map(const model::Definitions& d)
-{
-  std::map<std::string, model::InvariantStatus> out;
-  for (const auto& [id, status] : rules::invariant_statuses(d)) {
-    out.emplace(id, status);
-  }
-  return out;
-}
 
 using LinkIndex = std::unordered_map<std::string, std::vector<rules::InvariantLinkRef>>;
 
 ordered_json
-invariant_json(const model::Invariant& inv, model::InvariantStatus status, const LinkIndex& links)
+invariant_json(const model::Invariant& inv, const rules::Evaluation& evaluation, const LinkIndex& links)
 {
+  const model::InvariantStatus status = evaluation.status;
   ordered_json j;
   j["id"] = inv.id;
   j["name"] = inv.name;
@@ -91,6 +84,7 @@ invariant_json(const model::Invariant& inv, model::InvariantStatus status, const
   j["priority"] = text(inv.priority);
   j["coverage"] = text(inv.coverage);
   j["status"] = text(status);
+  j["reasons"] = evaluation.reasons;
   j["statement"] = inv.statement;
   j["surface"] = inv.surface;
   ordered_json methods = ordered_json::array();
@@ -303,8 +297,9 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
 {
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d);
-  const std::string rendered = report::render_living_log(d, metrics);
+  const Assessment assessment = assess(*ledger.db, d);
+  const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
+  const std::string rendered = report::render_living_log(d, metrics, assessment.evaluations);
   const std::filesystem::path target =
     options.output.empty() ? ledger.paths.root / d.program.log_path
                            : std::filesystem::absolute(options.output);
@@ -342,7 +337,8 @@ run_status(const GlobalOptions& global, const std::string& format_text)
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const rules::ProgramMetrics m = rules::compute_metrics(d);
+  const Assessment assessment = assess(*ledger.db, d);
+  const rules::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
   std::map<int, const model::Phase*> phases;
   for (const model::Phase& p : d.phases) {
     phases.emplace(p.id, &p);
@@ -427,11 +423,12 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   check_values<model::InvariantStatus>(filter.status, "--status");
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const auto statuses = status_map(d);
+  const Assessment assessment = assess(*ledger.db, d);
   const LinkIndex links = rules::links_by_invariant(d);
   ordered_json rows = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {
-    const model::InvariantStatus status = statuses.at(inv.id);
+    const rules::Evaluation& evaluation = assessment.evaluations.at(inv.id);
+    const model::InvariantStatus status = evaluation.status;
     if (!matches(filter.priority, text(inv.priority)) || !matches(filter.coverage, text(inv.coverage))
         || !matches(filter.category, inv.category) || !matches(filter.status, text(status))) {
       continue;
@@ -448,7 +445,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
         continue;
       }
     }
-    rows.push_back(invariant_json(inv, status, links));
+    rows.push_back(invariant_json(inv, evaluation, links));
   }
   fmt::print("{}",
              report::format_records(rows, {"id", "priority", "coverage", "status", "category", "name"}, format));
@@ -501,13 +498,14 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d);
+  const Assessment assessment = assess(*ledger.db, d);
+  const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   auto find = [&](const auto& list) {
     return std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });
   };
   ordered_json j;
   if (const auto inv = find(d.invariants); inv != d.invariants.end()) {
-    j = with_kind("invariant", invariant_json(*inv, status_map(d).at(id), rules::links_by_invariant(d)));
+    j = with_kind("invariant", invariant_json(*inv, assessment.evaluations.at(id), rules::links_by_invariant(d)));
     ordered_json risks = ordered_json::array();
     for (const model::Risk& r : d.risks) {
       for (const model::Ref& ref : r.invariants) {

@@ -37,6 +37,10 @@ parse_and_run(int argc, char** argv)
   rl::cli::register_risks(app, global, chosen);
   rl::cli::register_show(app, global, chosen);
   rl::cli::register_query(app, global, chosen);
+  rl::cli::register_ingest(app, global, chosen);
+  rl::cli::register_record(app, global, chosen);
+  rl::cli::register_why(app, global, chosen);
+  rl::cli::register_check(app, global, chosen);
 
   // CLI11 2.1 reports an unknown command word only as "A subcommand is
   // required"; name the word and the commands instead.

@@ -22,6 +22,10 @@ void register_milestones(CLI::App& app, const app::GlobalOptions& global, Action
 void register_risks(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_show(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_why(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 
 // Adds --format table|json|csv to `command`, storing into `format`.
 void add_format_option(CLI::App& command, std::string& format);

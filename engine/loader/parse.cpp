@@ -15,6 +15,11 @@ namespace {
 
 using model::Ref;
 
+std::optional<model::RuleNode> parse_rule(const YAML::Node& node,
+                                          const FileContext& file,
+                                          int depth,
+                                          std::optional<int>* max_age);
+
 void
 parse_links(const MapReader& map, std::string_view key, std::vector<model::Link>& out)
 {
@@ -542,7 +547,9 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
                          "priority",
                          "notes",
                          "recommendation",
-                         "statement_changed"});
+                         "statement_changed",
+                         "verify",
+                         "waiver"});
     if (!map.valid()) {
       return;
     }
@@ -575,8 +582,144 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
       }
     }
     inv.statement_changed = map.optional_date("statement_changed");
+    if (const YAML::Node verify = map.get("verify")) {
+      std::optional<int> max_age;
+      if (auto rule = parse_rule(verify, file, 0, &max_age)) {
+        inv.verify = model::VerifyRules{std::move(*rule), max_age};
+      }
+    }
+    if (const YAML::Node waiver = map.get("waiver")) {
+      const MapReader w(waiver, file, "waiver", {"owner", "reason", "expires"});
+      if (w.valid()) {
+        inv.waiver = model::Waiver{w.required_string("owner"),
+                                   w.required_string("reason"),
+                                   w.required_date("expires")};
+      }
+    }
     out.invariants.push_back(std::move(inv));
   });
+}
+
+const std::vector<std::string> k_operators{"==", "!=", "<", "<=", ">", ">="};
+
+bool
+valid_glob(const std::string& pattern)
+{
+  int depth = 0;
+  for (const char c : pattern) {
+    if (c == '[') {
+      ++depth;
+    } else if (c == ']' && depth > 0) {
+      --depth;
+    }
+  }
+  return !pattern.empty() && depth == 0;
+}
+
+std::optional<model::RuleNode>
+parse_rule(const YAML::Node& node,
+           const FileContext& file,
+           int depth,
+           std::optional<int>* max_age)
+{
+  using Kind = model::RuleNode::Kind;
+  const MapReader map(node,
+                      file,
+                      "verify rule",
+                      {"all", "any", "tests", "min", "ci", "metric", "op", "value", "max_age_days"});
+  if (!map.valid()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> kinds;
+  for (const char* key : {"all", "any", "tests", "ci", "metric"}) {
+    if (map.has(key)) {
+      kinds.emplace_back(key);
+    }
+  }
+  if (kinds.size() != 1) {
+    file.sink.error(map.file().location(node),
+                    kinds.empty() ? "a verify rule needs one of: all, any, tests, ci, metric"
+                                  : fmt::format("a verify rule has one kind, not {} and {}",
+                                                kinds[0],
+                                                kinds[1]),
+                    "write e.g. '{tests: \"test/test_x.py::*\", min: 8}' or 'all: [...]'");
+    return std::nullopt;
+  }
+  if (map.has("max_age_days") && depth > 0) {
+    file.sink.error(file.location(map.get("max_age_days")),
+                    "max_age_days belongs at the top of 'verify:'",
+                    "move it next to the top-level rule");
+  } else if (max_age != nullptr) {
+    if (const auto age = map.optional_integer("max_age_days", 1)) {
+      *max_age = static_cast<int>(*age);
+    }
+  }
+  model::RuleNode rule;
+  const std::string& kind = kinds[0];
+  auto reject = [&](std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+      if (map.has(key)) {
+        file.sink.error(file.location(map.get(key)),
+                        fmt::format("'{}' does not apply to a '{}' rule", key, kind));
+      }
+    }
+  };
+  if (kind == "all" || kind == "any") {
+    rule.kind = kind == "all" ? Kind::all : Kind::any;
+    reject({"min", "op", "value"});
+    map.for_each(kind, [&](const YAML::Node& child) {
+      if (auto parsed = parse_rule(child, file, depth + 1, nullptr)) {
+        rule.children.push_back(std::move(*parsed));
+      }
+    });
+    if (rule.children.empty() && !file.sink.has_errors()) {
+      file.sink.error(file.location(map.get(kind)), fmt::format("'{}' lists no rules", kind));
+    }
+  } else if (kind == "tests") {
+    rule.kind = Kind::tests;
+    reject({"op", "value"});
+    const YAML::Node tests = map.get("tests");
+    if (tests.IsScalar()) {
+      rule.selectors.push_back(tests.Scalar());
+    } else {
+      rule.selectors = map.string_list("tests");
+    }
+    for (const std::string& selector : rule.selectors) {
+      if (!valid_glob(selector)) {
+        file.sink.error(file.location(tests),
+                        fmt::format("invalid test selector '{}'", selector),
+                        "a selector is a glob over test ids: * any text, ? one character, [abc] "
+                        "one of; e.g. test/test_x.py::*");
+      }
+    }
+    rule.min = static_cast<int>(map.optional_integer("min", 1).value_or(1));
+  } else if (kind == "ci") {
+    rule.kind = Kind::ci;
+    reject({"min", "op", "value"});
+    const MapReader ci(map.get("ci"), file, "ci rule", {"workflow", "job", "branch", "conclusion"});
+    rule.workflow = ci.required_string("workflow");
+    rule.job = ci.optional_string("job");
+    rule.branch = ci.optional_string("branch");
+    if (const auto conclusion = ci.optional_enum<model::CiConclusion>("conclusion")) {
+      rule.conclusion = std::string(model::to_string(*conclusion));
+    }
+  } else {
+    rule.kind = Kind::metric;
+    reject({"min"});
+    rule.metric = map.required_string("metric");
+    rule.op = map.required_string("op");
+    if (!rule.op.empty()
+        && std::find(k_operators.begin(), k_operators.end(), rule.op) == k_operators.end()) {
+      file.sink.error(file.location(map.get("op")),
+                      fmt::format("invalid operator '{}' in metric rule", rule.op),
+                      "operators: ==, !=, <, <=, >, >=");
+    }
+    if (!map.has("value")) {
+      map.required_string("value");
+    }
+    rule.value = map.optional_number("value", -1e300).value_or(0);
+  }
+  return rule;
 }
 
 enum class FileKind { program, milestone, risks, deferrals, invariants };

@@ -294,6 +294,42 @@ struct VerificationEntry
   bool operator==(const VerificationEntry&) const = default;
 };
 
+// One node of an invariant's verification rule tree (the YAML `verify:`).
+struct RuleNode
+{
+  enum class Kind { all, any, tests, ci, metric };
+  Kind kind = Kind::all;
+  std::vector<RuleNode> children; // all / any
+  // tests: glob patterns over test identities, and how many must pass
+  std::vector<std::string> selectors;
+  int min = 1;
+  // ci: the latest run of a workflow (name or path glob), optionally one job, on a branch
+  std::string workflow;
+  std::string job;
+  std::string branch;
+  std::string conclusion = "success";
+  // metric: the latest value of `metric` compared with `value` by `op`
+  std::string metric;
+  std::string op;
+  double value = 0;
+  bool operator==(const RuleNode&) const = default;
+};
+
+struct VerifyRules
+{
+  RuleNode root;
+  std::optional<int> max_age_days; // evidence older than this is stale
+  bool operator==(const VerifyRules&) const = default;
+};
+
+struct Waiver
+{
+  std::string owner;
+  std::string reason;
+  std::string expires; // date; the waiver applies through this day
+  bool operator==(const Waiver&) const = default;
+};
+
 struct Recommendation
 {
   std::string action;
@@ -316,6 +352,8 @@ struct Invariant
   std::vector<std::string> notes;
   std::optional<Recommendation> recommendation;
   std::string statement_changed;
+  std::optional<VerifyRules> verify;
+  std::optional<Waiver> waiver;
   Origin origin;
   bool operator==(const Invariant&) const = default;
 };

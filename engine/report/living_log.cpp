@@ -102,9 +102,12 @@ humanize(std::string name)
 class LogWriter
 {
 public:
-  LogWriter(const model::Definitions& d, const rules::ProgramMetrics& m)
+  LogWriter(const model::Definitions& d,
+            const rules::ProgramMetrics& m,
+            const std::map<std::string, rules::Evaluation>& evaluations)
     : m_defs(d),
       m_metrics(m),
+      m_evaluations(evaluations),
       m_order([&d] {
         std::vector<std::string> ids;
         ids.reserve(d.milestones.size());
@@ -138,6 +141,7 @@ public:
     risks();
     deferrals();
     invariant_catalog();
+    invariant_status();
     progress();
     scores();
     prose_section("Tool Logging", m_defs.program.tool_logging);
@@ -568,6 +572,13 @@ private:
           }
           text += ")";
         }
+        const auto evaluation = m_evaluations.find(l.invariant.id);
+        if (evaluation != m_evaluations.end()) {
+          text += fmt::format(" — now **{}**", model::to_string(evaluation->second.status));
+          if (role == model::InvariantRole::verified && evaluation->second.tree) {
+            evidence_lines(*evaluation->second.tree, "  ", text);
+          }
+        }
         items.push_back(text);
       }
       if (!items.empty()) {
@@ -578,6 +589,90 @@ private:
         line();
       }
     }
+  }
+
+  // The rule tree as nested bullets: each condition, its result and evidence.
+  static void
+  evidence_lines(const rules::ConditionResult& r, const std::string& indent, std::string& out)
+  {
+    out += fmt::format("\n{}- {}: {}", indent, r.description, model::to_string(r.status));
+    for (const std::string& d : r.details) {
+      out += fmt::format("\n{}  - {}", indent, d);
+    }
+    for (const rules::ConditionResult& c : r.children) {
+      evidence_lines(c, indent + "  ", out);
+    }
+  }
+
+  void
+  invariant_status()
+  {
+    if (m_evaluations.empty()) {
+      return;
+    }
+    line("## Invariant Status");
+    line();
+    line("Computed from the ingested evidence by each invariant's `verify:` rules "
+         "(`refactor-ledger why INV-…` explains one).");
+    line();
+    std::vector<std::string> head{"Priority"};
+    for (const auto& [status, name] : model::EnumTraits<model::InvariantStatus>::k_names) {
+      head.emplace_back(name);
+    }
+    m_out += table_row(head);
+    m_out += table_rule(head.size());
+    for (const auto& [p, pname] : model::EnumTraits<model::Priority>::k_names) {
+      std::vector<int> counts(model::enum_count<model::InvariantStatus>(), 0);
+      for (const model::Invariant& inv : m_defs.invariants) {
+        const auto it = m_evaluations.find(inv.id);
+        if (inv.priority == p && it != m_evaluations.end()) {
+          ++counts[model::enum_index(it->second.status)];
+        }
+      }
+      std::vector<std::string> row{std::string(pname)};
+      for (const int c : counts) {
+        row.push_back(std::to_string(c));
+      }
+      m_out += table_row(row);
+    }
+    line();
+    std::vector<std::string> notable;
+    for (const model::Invariant& inv : m_defs.invariants) {
+      const auto it = m_evaluations.find(inv.id);
+      if (it == m_evaluations.end()) {
+        continue;
+      }
+      const rules::Evaluation& e = it->second;
+      const bool listed = e.status == model::InvariantStatus::failing
+                          || e.status == model::InvariantStatus::stale
+                          || e.status == model::InvariantStatus::waived
+                          || e.status == model::InvariantStatus::verified || e.waiver_expired
+                          || e.waiver_unneeded;
+      if (!listed) {
+        continue;
+      }
+      std::string reasons;
+      for (const std::string& r : e.reasons) {
+        reasons += (reasons.empty() ? "" : "<br>") + r;
+      }
+      notable.push_back(table_row({inv.id,
+                                   inv.name,
+                                   std::string(model::to_string(inv.priority)),
+                                   std::string(model::to_string(e.status)),
+                                   reasons}));
+    }
+    if (!notable.empty()) {
+      m_out += table_row({"ID", "Invariant", "Priority", "Status", "Why"});
+      m_out += table_rule(5);
+      for (const std::string& row : notable) {
+        m_out += row;
+      }
+      line();
+      line("Invariants not listed are unverified: no rules, or no evidence yet.");
+    } else {
+      line("No invariant is verified, failing, stale or waived yet: every one is unverified.");
+    }
+    rule();
   }
 
   void
@@ -1055,6 +1150,7 @@ private:
 
   const model::Definitions& m_defs;
   const rules::ProgramMetrics& m_metrics;
+  const std::map<std::string, rules::Evaluation>& m_evaluations;
   rules::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
   std::map<std::string, const model::Invariant*> m_invariants;
@@ -1089,9 +1185,11 @@ expand_placeholders(const std::string& text, const model::Definitions& d)
 }
 
 std::string
-render_living_log(const model::Definitions& definitions, const rules::ProgramMetrics& metrics)
+render_living_log(const model::Definitions& definitions,
+                  const rules::ProgramMetrics& metrics,
+                  const std::map<std::string, rules::Evaluation>& evaluations)
 {
-  return LogWriter(definitions, metrics).render();
+  return LogWriter(definitions, metrics, evaluations).render();
 }
 
 } // namespace rl::report

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "model/entities.hpp"
+#include "rules/evaluate.hpp"
 #include "rules/program_metrics.hpp"
+
+#include <map>
 
 #include <string>
 
@@ -14,6 +17,7 @@ std::string expand_placeholders(const std::string& text, const model::Definition
 // computed from them. Pure and deterministic: the same input always gives the
 // same bytes, which `render --check` relies on.
 std::string render_living_log(const model::Definitions& definitions,
-                              const rules::ProgramMetrics& metrics);
+                              const rules::ProgramMetrics& metrics,
+                              const std::map<std::string, rules::Evaluation>& evaluations = {});
 
 } // namespace rl::report

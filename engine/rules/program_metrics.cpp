@@ -18,19 +18,8 @@ percent(int part, int whole)
   return static_cast<int>(std::lround(100.0 * part / whole));
 }
 
-std::vector<std::pair<std::string, model::InvariantStatus>>
-invariant_statuses(const model::Definitions& definitions)
-{
-  std::vector<std::pair<std::string, model::InvariantStatus>> result;
-  result.reserve(definitions.invariants.size());
-  for (const model::Invariant& inv : definitions.invariants) {
-    result.emplace_back(inv.id, model::InvariantStatus::unverified);
-  }
-  return result;
-}
-
 ProgramMetrics
-compute_metrics(const model::Definitions& d)
+compute_metrics(const model::Definitions& d, const std::map<std::string, model::InvariantStatus>& statuses)
 {
   ProgramMetrics m;
   std::map<std::string, const model::Milestone*> by_id;
@@ -137,8 +126,10 @@ compute_metrics(const model::Definitions& d)
   }
   m.invariant_total = static_cast<int>(d.invariants.size());
   m.p0_strong_percent = percent(p0_strong, p0_total);
-  for (const auto& [id, status] : invariant_statuses(d)) {
-    ++m.invariants_by_status[model::enum_index(status)];
+  for (const model::Invariant& inv : d.invariants) {
+    const auto it = statuses.find(inv.id);
+    ++m.invariants_by_status[model::enum_index(
+      it == statuses.end() ? model::InvariantStatus::unverified : it->second)];
   }
 
   for (const model::Risk& r : d.risks) {

@@ -3,6 +3,7 @@
 #include "model/entities.hpp"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -64,12 +65,10 @@ struct ProgramMetrics
   int document_version = 0; // one per closeout
 };
 
-// Status of each invariant, by id, in canonical order. Until evidence is
-// ingested every invariant is unverified.
-std::vector<std::pair<std::string, model::InvariantStatus>>
-invariant_statuses(const model::Definitions& definitions);
-
-ProgramMetrics compute_metrics(const model::Definitions& definitions);
+// `statuses`: each invariant's computed status (rules::evaluate); an invariant
+// missing from it counts as unverified.
+ProgramMetrics compute_metrics(const model::Definitions& definitions,
+                               const std::map<std::string, model::InvariantStatus>& statuses = {});
 
 // Rounds `part / whole` to a whole percent (0 when whole is 0).
 int percent(int part, int whole);

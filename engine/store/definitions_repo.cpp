@@ -50,6 +50,95 @@ links_from(const std::string& text)
   return out;
 }
 
+// ---- verification rules as JSON ---------------------------------------------
+
+json
+rule_to_json(const model::RuleNode& r)
+{
+  using Kind = model::RuleNode::Kind;
+  json j;
+  switch (r.kind) {
+  case Kind::all:
+  case Kind::any: {
+    json children = json::array();
+    for (const model::RuleNode& c : r.children) {
+      children.push_back(rule_to_json(c));
+    }
+    j[r.kind == Kind::all ? "all" : "any"] = children;
+    break;
+  }
+  case Kind::tests:
+    j["tests"] = r.selectors;
+    j["min"] = r.min;
+    break;
+  case Kind::ci:
+    j["ci"] = {{"workflow", r.workflow}, {"job", r.job}, {"branch", r.branch}, {"conclusion", r.conclusion}};
+    break;
+  case Kind::metric:
+    j["metric"] = r.metric;
+    j["op"] = r.op;
+    j["value"] = r.value;
+    break;
+  }
+  return j;
+}
+
+model::RuleNode
+rule_from_json(const json& j)
+{
+  using Kind = model::RuleNode::Kind;
+  model::RuleNode r;
+  if (j.contains("all") || j.contains("any")) {
+    r.kind = j.contains("all") ? Kind::all : Kind::any;
+    for (const json& c : j.at(j.contains("all") ? "all" : "any")) {
+      r.children.push_back(rule_from_json(c));
+    }
+  } else if (j.contains("tests")) {
+    r.kind = Kind::tests;
+    r.selectors = j.at("tests").get<std::vector<std::string>>();
+    r.min = j.at("min").get<int>();
+  } else if (j.contains("ci")) {
+    r.kind = Kind::ci;
+    const json& c = j.at("ci");
+    r.workflow = c.at("workflow").get<std::string>();
+    r.job = c.at("job").get<std::string>();
+    r.branch = c.at("branch").get<std::string>();
+    r.conclusion = c.at("conclusion").get<std::string>();
+  } else {
+    r.kind = Kind::metric;
+    r.metric = j.at("metric").get<std::string>();
+    r.op = j.at("op").get<std::string>();
+    r.value = j.at("value").get<double>();
+  }
+  return r;
+}
+
+std::string
+verify_json(const std::optional<model::VerifyRules>& verify)
+{
+  if (!verify) {
+    return "null";
+  }
+  json j = {{"rule", rule_to_json(verify->root)}};
+  j["max_age_days"] = verify->max_age_days ? json(*verify->max_age_days) : json(nullptr);
+  return j.dump();
+}
+
+std::optional<model::VerifyRules>
+verify_from_json(const std::string& text)
+{
+  const json j = json::parse(text);
+  if (j.is_null()) {
+    return std::nullopt;
+  }
+  model::VerifyRules rules;
+  rules.root = rule_from_json(j.at("rule"));
+  if (!j.at("max_age_days").is_null()) {
+    rules.max_age_days = j.at("max_age_days").get<int>();
+  }
+  return rules;
+}
+
 // ---- binding helpers ----------------------------------------------------------
 
 void
@@ -141,7 +230,7 @@ constexpr const char* k_delete_all_sql = R"sql(
   DELETE FROM risk;
   DELETE FROM score_value;
   DELETE FROM score_row;
-  DELETE FROM ci_run;
+  DELETE FROM milestone_ci_run;
   DELETE FROM evidence_gap;
   DELETE FROM milestone_invariant;
   DELETE FROM invariant_verification;
@@ -185,10 +274,11 @@ constexpr const char* k_insert_milestone_sql = R"sql(
 constexpr const char* k_insert_invariant_sql = R"sql(
   INSERT INTO invariant (id, position, category_id, name, statement, surface, coverage,
     coverage_note, priority, notes, has_recommendation, rec_action, rec_text, rec_milestone,
-    statement_changed, source_path, source_line)
+    statement_changed, verify_json, waiver_owner, waiver_reason, waiver_expires, source_path,
+    source_line)
   VALUES (:id, :position, :category, :name, :statement, :surface, :coverage, :coverage_note,
     :priority, :notes, :has_rec, :rec_action, :rec_text, :rec_milestone, :statement_changed,
-    :source_path, :source_line)
+    :verify, :waiver_owner, :waiver_reason, :waiver_expires, :source_path, :source_line)
 )sql";
 
 void
@@ -380,7 +470,7 @@ insert_milestone_details(SQLite::Database& db, const model::Definitions& d)
                         "INSERT INTO evidence_gap (milestone_id, position, text, deferred_to) "
                         "VALUES (:m, :position, :text, :to)");
   SQLite::Statement ci(db,
-                       "INSERT INTO ci_run (milestone_id, position, number, run_id, conclusion, "
+                       "INSERT INTO milestone_ci_run (milestone_id, position, number, run_id, conclusion, "
                        "issue, fix, commit_sha) VALUES (:m, :position, :number, :run_id, "
                        ":conclusion, :issue, :fix, :commit)");
   SQLite::Statement row(db,
@@ -472,6 +562,16 @@ insert_invariants(SQLite::Database& db, const model::Definitions& d)
     s.bind(":rec_text", rec ? rec->text : std::string());
     bind_text_or_null(s, ":rec_milestone", rec && rec->milestone ? rec->milestone->id : std::string());
     s.bind(":statement_changed", inv.statement_changed);
+    s.bind(":verify", verify_json(inv.verify));
+    if (inv.waiver) {
+      s.bind(":waiver_owner", inv.waiver->owner);
+      s.bind(":waiver_reason", inv.waiver->reason);
+      s.bind(":waiver_expires", inv.waiver->expires);
+    } else {
+      s.bind(":waiver_owner");
+      s.bind(":waiver_reason");
+      s.bind(":waiver_expires");
+    }
     s.bind(":source_path", inv.origin.path);
     s.bind(":source_line", inv.origin.line);
     run(s);
@@ -750,7 +850,7 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
 
   SQLite::Statement runs(db,
                          "SELECT milestone_id, number, run_id, conclusion, issue, fix, commit_sha "
-                         "FROM ci_run ORDER BY milestone_id, position");
+                         "FROM milestone_ci_run ORDER BY milestone_id, position");
   while (runs.executeStep()) {
     const std::string id = runs.getColumn(0).getString();
     model::CiRun r;
@@ -811,6 +911,12 @@ read_invariants(SQLite::Database& db, model::Definitions& d)
       inv.recommendation = std::move(rec);
     }
     inv.statement_changed = q.getColumn("statement_changed").getString();
+    inv.verify = verify_from_json(q.getColumn("verify_json").getString());
+    if (!q.getColumn("waiver_owner").isNull()) {
+      inv.waiver = model::Waiver{q.getColumn("waiver_owner").getString(),
+                                 q.getColumn("waiver_reason").getString(),
+                                 q.getColumn("waiver_expires").getString()};
+    }
     inv.origin = origin_of(q);
     index[inv.id] = d.invariants.size();
     d.invariants.push_back(std::move(inv));

@@ -1,0 +1,60 @@
+#include "app/assess.hpp"
+
+#include "store/evidence_repo.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace rl::app {
+
+std::string
+current_time()
+{
+  using namespace std::chrono;
+  sys_seconds now = floor<seconds>(system_clock::now());
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    const long long value = std::strtoll(epoch, &end, 10);
+    if (end == epoch || *end != '\0' || value < 0) {
+      throw util::UsageError(fmt::format("SOURCE_DATE_EPOCH must be a number of seconds, not '{}'", epoch));
+    }
+    now = sys_seconds(seconds(value));
+  }
+  const sys_days day = floor<days>(now);
+  const year_month_day ymd(day);
+  const hh_mm_ss hms(now - day);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                     static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(),
+                     hms.minutes().count(),
+                     hms.seconds().count());
+}
+
+Assessment
+assess(SQLite::Database& db, const model::Definitions& definitions)
+{
+  rules::EvidenceIndex evidence;
+  for (const std::string& selector : rules::selectors_of(definitions)) {
+    evidence.tests.emplace(selector, store::latest_results(db, selector));
+  }
+  evidence.ci_runs = store::ci_runs(db);
+  for (model::MetricEvidence& m : store::latest_metrics(db)) {
+    std::string name = m.name;
+    evidence.metrics.emplace(std::move(name), std::move(m));
+  }
+  const rules::Policy policy{current_time()};
+  Assessment out;
+  for (const model::Invariant& inv : definitions.invariants) {
+    rules::Evaluation e = rules::evaluate(inv, evidence, policy);
+    out.statuses.emplace(inv.id, e.status);
+    out.evaluations.emplace(inv.id, std::move(e));
+  }
+  return out;
+}
+
+} // namespace rl::app

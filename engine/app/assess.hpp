@@ -1,0 +1,28 @@
+#pragma once
+
+// Internal to app/: evaluating every invariant's rules against the evidence.
+
+#include "model/entities.hpp"
+#include "rules/evaluate.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <map>
+#include <string>
+
+namespace rl::app {
+
+// "Now" for the rule engine: SOURCE_DATE_EPOCH when set (reproducible runs
+// and tests), else the clock. UTC, YYYY-MM-DDTHH:MM:SSZ.
+std::string current_time();
+
+struct Assessment
+{
+  std::map<std::string, rules::Evaluation> evaluations; // by invariant id
+  std::map<std::string, model::InvariantStatus> statuses;
+};
+
+// Queries the evidence the invariants' rules select and evaluates each one.
+Assessment assess(SQLite::Database& db, const model::Definitions& definitions);
+
+} // namespace rl::app

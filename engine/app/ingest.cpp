@@ -1,0 +1,468 @@
+// ingest, record, why, check: evidence in, status out.
+#include "app/assess.hpp"
+#include "app/commands.hpp"
+#include "app/ledger.hpp"
+#include "evidence/ci_run.hpp"
+#include "evidence/junit.hpp"
+#include "report/records.hpp"
+#include "store/definitions_repo.hpp"
+#include "store/evidence_repo.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <fcntl.h>
+#include <glob.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace rl::app {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// `git -C root rev-parse HEAD`, run without a shell; empty when it fails.
+std::string
+git_head(const std::filesystem::path& root)
+{
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) {
+    return {};
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  const std::string root_text = root.string();
+  std::vector<std::string> args{"git", "-C", root_text, "rev-parse", "--verify", "-q", "HEAD"};
+  std::vector<char*> argv;
+  for (std::string& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  std::string out;
+  if (rc == 0) {
+    char buffer[256];
+    ssize_t n = 0;
+    while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) {
+      out.append(buffer, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      out.clear();
+    }
+  }
+  ::close(pipe_fds[0]);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+std::vector<std::string>
+expand_paths(const std::vector<std::string>& args, const char* extension)
+{
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    std::vector<std::string> matches;
+    if (arg.find_first_of("*?[") != std::string::npos) {
+      glob_t g{};
+      if (::glob(arg.c_str(), 0, nullptr, &g) == 0) {
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) {
+          matches.emplace_back(g.gl_pathv[i]);
+        }
+      }
+      globfree(&g);
+      if (matches.empty()) {
+        throw util::UsageError(fmt::format("no file matches '{}'", arg));
+      }
+    } else {
+      matches.push_back(arg);
+    }
+    for (const std::string& m : matches) {
+      if (std::filesystem::is_directory(m)) {
+        std::vector<std::string> found;
+        for (const auto& e : std::filesystem::recursive_directory_iterator(m)) {
+          if (e.is_regular_file() && e.path().extension() == extension) {
+            found.push_back(e.path().string());
+          }
+        }
+        std::sort(found.begin(), found.end());
+        out.insert(out.end(), found.begin(), found.end());
+      } else if (!std::filesystem::exists(m)) {
+        throw util::UsageError(fmt::format("no such file or directory: {}", m));
+      } else {
+        out.push_back(m);
+      }
+    }
+  }
+  return out;
+}
+
+struct Context
+{
+  Ledger ledger;
+  std::string commit;
+  std::string now;
+};
+
+Context
+open_for_evidence(const GlobalOptions& global, const EvidenceOptions& options)
+{
+  Context c{open_current(global), options.commit, current_time()};
+  if (c.commit.empty()) {
+    c.commit = git_head(c.ledger.paths.root);
+  }
+  if (!options.at.empty() && !evidence::normalize_time(options.at)) {
+    throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", options.at));
+  }
+  return c;
+}
+
+std::string
+taken_at(const EvidenceOptions& options, const std::string& now)
+{
+  return options.at.empty() ? now : *evidence::normalize_time(options.at);
+}
+
+store::EvidenceHeader
+header_for(const std::string& kind,
+           const std::string& hash,
+           const std::string& path,
+           const EvidenceOptions& options,
+           const Context& c)
+{
+  return {kind,
+          hash,
+          options.source.empty() ? path : options.source,
+          path,
+          c.commit,
+          taken_at(options, c.now),
+          c.now};
+}
+
+void
+print_diagnostics(const util::InputError& e)
+{
+  for (const util::Diagnostic& d : e.diagnostics()) {
+    fmt::print(stderr, "{}\n", util::format_diagnostic(d));
+  }
+}
+
+} // namespace
+
+ExitCode
+run_ingest(const GlobalOptions& global,
+           IngestKind kind,
+           const std::vector<std::string>& paths,
+           const EvidenceOptions& options)
+{
+  const auto format = report::parse_output_format(options.format).value_or(report::OutputFormat::table);
+  const std::vector<std::string> files = expand_paths(paths, kind == IngestKind::junit ? ".xml" : ".json");
+  Context c = open_for_evidence(global, options);
+  SQLite::Database& db = *c.ledger.db;
+  ordered_json results = ordered_json::array();
+  int rejected = 0;
+  const bool progress = ::isatty(STDERR_FILENO) != 0 && files.size() > 1;
+  std::size_t index = 0;
+  for (const std::string& file : files) {
+    ++index;
+    if (progress) {
+      fmt::print(stderr, "\r[{}/{}] {}\x1b[K", index, files.size(), file);
+      std::fflush(stderr);
+    }
+    ordered_json r;
+    r["id"] = file;
+    r["kind"] = kind == IngestKind::junit ? "junit" : "ci_run";
+    try {
+      const std::string hash = util::sha256_file(file);
+      const std::string kind_name = kind == IngestKind::junit ? "junit" : "ci_run";
+      if (store::evidence_exists(db, kind_name, hash)) {
+        r["result"] = "already_ingested";
+        results.push_back(r);
+        continue;
+      }
+      if (kind == IngestKind::junit) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+          throw util::StoreError(fmt::format("cannot read {}", file));
+        }
+        store::TestResultWriter writer(db, header_for("junit", hash, file, options, c));
+        store::TestResultRow row;
+        const evidence::JunitFileInfo info =
+          evidence::parse_junit(in, file, [&](const evidence::TestCaseRecord& tc) {
+            row.identity = tc.identity();
+            row.file = tc.file;
+            row.suite = tc.suite;
+            row.status = static_cast<model::ResultStatus>(static_cast<int>(tc.outcome));
+            row.duration = tc.duration;
+            row.message = tc.message;
+            writer.add(row);
+          });
+        const auto& t = info.totals;
+        writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},
+                      options.at.empty() && info.taken_at ? *info.taken_at : std::string());
+        r["result"] = "stored";
+        r["tests"] = t.tests;
+        r["passed"] = t.passed;
+        r["failed"] = t.failed;
+        r["errors"] = t.errors;
+        r["skipped"] = t.skipped;
+      } else {
+        const evidence::CiDocument doc =
+          evidence::parse_github_document(util::read_text(file), file, options.repository);
+        ordered_json runs = ordered_json::array();
+        for (const evidence::CiRunRecord& run : doc.runs) {
+          store::CiRunRow row{run.provider, run.repository, run.run_id, run.attempt, run.workflow_name,
+                              run.workflow_path, run.head_sha, run.head_branch, run.event, run.status,
+                              run.conclusion, run.created_at, run.updated_at, run.url, {}};
+          for (const evidence::CiJobRecord& j : run.jobs) {
+            row.jobs.push_back({j.id, j.name, j.status, j.conclusion, j.started_at, j.completed_at, j.steps_json});
+          }
+          store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
+          h.commit = options.commit.empty() ? run.head_sha : options.commit;
+          h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at)
+                                          : h.taken_at;
+          if (doc.runs.size() > 1) {
+            h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
+          }
+          const store::StoreResult stored = store::store_ci_run(db, h, row);
+          runs.push_back({{"run_id", run.run_id},
+                          {"attempt", run.attempt},
+                          {"workflow", run.workflow_name},
+                          {"conclusion", run.conclusion},
+                          {"jobs", run.jobs.size()},
+                          {"result", stored == store::StoreResult::stored ? "stored" : "already_ingested"}});
+        }
+        for (const evidence::CiDocument::Jobs& jobs : doc.job_lists) {
+          std::vector<store::CiJobRow> rows;
+          for (const evidence::CiJobRecord& j : jobs.jobs) {
+            rows.push_back({j.id, j.name, j.status, j.conclusion, j.started_at, j.completed_at, j.steps_json});
+          }
+          if (store::store_ci_jobs(db, "github", jobs.repository, jobs.run_id, jobs.attempt, rows)
+              == store::StoreResult::run_unknown) {
+            throw util::InputError(std::vector<util::Diagnostic>{
+              {util::Severity::error,
+               {file, 0, 0},
+               fmt::format("jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
+               "ingest the run document first (it can come before this file in the same command)"}});
+          }
+          runs.push_back({{"run_id", jobs.run_id}, {"attempt", jobs.attempt}, {"jobs", jobs.jobs.size()}, {"result", "jobs_stored"}});
+        }
+        r["result"] = "stored";
+        r["runs"] = runs;
+      }
+    } catch (const util::InputError& e) {
+      ++rejected;
+      print_diagnostics(e);
+      r["result"] = "rejected";
+      r["error"] = e.diagnostics().empty() ? std::string(e.what()) : util::format_diagnostic(e.diagnostics().front());
+    }
+    results.push_back(r);
+  }
+  if (progress) {
+    fmt::print(stderr, "\r\x1b[K");
+  }
+  if (format == report::OutputFormat::json) {
+    ordered_json out;
+    out["files"] = results;
+    ordered_json total = {{"files", results.size()}, {"rejected", rejected}, {"tests", 0}, {"passed", 0}, {"failed", 0}, {"errors", 0}, {"skipped", 0}};
+    for (const auto& r : results) {
+      for (const char* k : {"tests", "passed", "failed", "errors", "skipped"}) {
+        if (r.contains(k)) {
+          total[k] = total[k].get<std::int64_t>() + r[k].get<std::int64_t>();
+        }
+      }
+    }
+    out["total"] = total;
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    std::int64_t tests = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+    for (const auto& r : results) {
+      const std::string result = r["result"].get<std::string>();
+      if (r.contains("tests")) {
+        tests += r["tests"].get<std::int64_t>();
+        passed += r["passed"].get<std::int64_t>();
+        failed += r["failed"].get<std::int64_t>();
+        errors += r["errors"].get<std::int64_t>();
+        skipped += r["skipped"].get<std::int64_t>();
+        fmt::print("{}: stored {} tests: {} passed, {} failed, {} errors, {} skipped\n",
+                   r["id"].get<std::string>(), r["tests"].get<std::int64_t>(), r["passed"].get<std::int64_t>(),
+                   r["failed"].get<std::int64_t>(), r["errors"].get<std::int64_t>(), r["skipped"].get<std::int64_t>());
+      } else if (r.contains("runs")) {
+        for (const auto& run : r["runs"]) {
+          fmt::print("{}: run {} attempt {}{}: {}{}\n", r["id"].get<std::string>(), run["run_id"].get<std::int64_t>(),
+                     run["attempt"].get<std::int64_t>(),
+                     run.contains("workflow") ? " (" + run["workflow"].get<std::string>() + ")" : std::string(),
+                     run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed" : run["result"].get<std::string>(),
+                     run.contains("conclusion") ? ", " + (run["conclusion"].get<std::string>().empty() ? std::string("not completed") : run["conclusion"].get<std::string>()) : std::string());
+        }
+      } else if (result == "already_ingested") {
+        fmt::print("{}: already ingested (same content), nothing changed\n", r["id"].get<std::string>());
+      } else {
+        fmt::print("{}: rejected\n", r["id"].get<std::string>());
+      }
+    }
+    if (kind == IngestKind::junit) {
+      fmt::print("total: {} files ({} rejected); {} tests: {} passed, {} failed, {} errors, {} skipped\n",
+                 results.size(), rejected, tests, passed, failed, errors, skipped);
+    }
+  }
+  if (c.commit.empty() && kind == IngestKind::junit) {
+    fmt::print(stderr, "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
+  }
+  return rejected > 0 ? ExitCode::input_error : ExitCode::ok;
+}
+
+ExitCode
+run_record_metric(const GlobalOptions& global,
+                  const std::string& name,
+                  const std::string& value_text,
+                  const EvidenceOptions& options)
+{
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+  if (ec != std::errc() || ptr != value_text.data() + value_text.size()) {
+    throw util::UsageError(fmt::format("metric value '{}' is not a number", value_text));
+  }
+  if (name.empty() || name.find_first_of(" \t\n") != std::string::npos) {
+    throw util::UsageError(fmt::format("metric name '{}' must be one word, e.g. unresolved_imports", name));
+  }
+  Context c = open_for_evidence(global, options);
+  const std::string at = taken_at(options, c.now);
+  const std::string hash = util::sha256(fmt::format("metric\n{}\n{}\n{}\n{}\n{}", name, value_text, c.commit, at, options.source));
+  if (store::evidence_exists(*c.ledger.db, "metric", hash)) {
+    fmt::print("{} = {} at {} is already recorded, nothing changed\n", name, value_text, c.commit.empty() ? "unknown commit" : c.commit);
+    return ExitCode::ok;
+  }
+  store::EvidenceHeader h = header_for("metric", hash, "", options, c);
+  if (options.source.empty()) {
+    h.source = "record metric";
+  }
+  store::store_metrics(*c.ledger.db, h, {{name, value}});
+  fmt::print("recorded {} = {} (commit {}, taken {})\n", name, value_text, c.commit.empty() ? "unknown" : c.commit, at);
+  return ExitCode::ok;
+}
+
+namespace {
+
+ordered_json
+tree_json(const rules::ConditionResult& r)
+{
+  ordered_json j{{"condition", r.description}, {"status", model::to_string(r.status)}, {"details", r.details}};
+  if (!r.children.empty()) {
+    ordered_json children = ordered_json::array();
+    for (const auto& c : r.children) {
+      children.push_back(tree_json(c));
+    }
+    j["children"] = children;
+  }
+  return j;
+}
+
+void
+print_tree(const rules::ConditionResult& r, int depth)
+{
+  const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+  fmt::print("{}[{}] {}\n", indent, model::to_string(r.status), r.description);
+  for (const std::string& d : r.details) {
+    fmt::print("{}    {}\n", indent, d);
+  }
+  for (const auto& c : r.children) {
+    print_tree(c, depth + 1);
+  }
+}
+
+} // namespace
+
+ExitCode
+run_why(const GlobalOptions& global, const std::string& id, const std::string& format)
+{
+  Ledger ledger = open_current(global);
+  const model::Definitions d = store::read_definitions(*ledger.db);
+  const auto inv = std::find_if(d.invariants.begin(), d.invariants.end(), [&](const auto& x) { return x.id == id; });
+  if (inv == d.invariants.end()) {
+    throw util::UsageError(fmt::format("no invariant has the id '{}'; list them with `refactor-ledger invariants`", id));
+  }
+  const Assessment a = assess(*ledger.db, d);
+  const rules::Evaluation& e = a.evaluations.at(id);
+  if (format == "json") {
+    ordered_json j{{"id", id}, {"name", inv->name}, {"status", model::to_string(e.status)}, {"reasons", e.reasons},
+                   {"rules", e.tree ? tree_json(*e.tree) : ordered_json(nullptr)},
+                   {"waiver_expired", e.waiver_expired}, {"waiver_unneeded", e.waiver_unneeded}};
+    fmt::print("{}\n", j.dump(2));
+    return ExitCode::ok;
+  }
+  fmt::print("{} {}: {}\n", id, inv->name, model::to_string(e.status));
+  for (const std::string& r : e.reasons) {
+    fmt::print("  because: {}\n", r);
+  }
+  if (e.tree) {
+    fmt::print("rules:\n");
+    print_tree(*e.tree, 1);
+  }
+  return ExitCode::ok;
+}
+
+ExitCode
+run_check(const GlobalOptions& global, const CheckOptions& options)
+{
+  const auto threshold = model::parse_enum<model::Priority>(options.min_priority);
+  if (!threshold) {
+    throw util::UsageError(fmt::format("invalid value '{}' for --priority: allowed values are {}",
+                                       options.min_priority, model::allowed_values<model::Priority>()));
+  }
+  Ledger ledger = open_current(global);
+  const model::Definitions d = store::read_definitions(*ledger.db);
+  const Assessment a = assess(*ledger.db, d);
+  ordered_json offenders = ordered_json::array();
+  for (const model::Invariant& inv : d.invariants) {
+    if (model::enum_index(inv.priority) > model::enum_index(*threshold)) {
+      continue;
+    }
+    const rules::Evaluation& e = a.evaluations.at(inv.id);
+    const bool bad = e.status == model::InvariantStatus::failing
+                     || (options.require_verified && e.status != model::InvariantStatus::verified
+                         && e.status != model::InvariantStatus::waived);
+    if (bad) {
+      offenders.push_back({{"id", inv.id}, {"name", inv.name}, {"priority", model::to_string(inv.priority)},
+                           {"status", model::to_string(e.status)}, {"reasons", e.reasons}});
+    }
+  }
+  if (options.format == "json") {
+    fmt::print("{}\n", ordered_json{{"id", "check"}, {"passed", offenders.empty()}, {"offenders", offenders}}.dump(2));
+  } else if (offenders.empty()) {
+    fmt::print("check passed: no invariant at {} or above is {}\n", options.min_priority,
+               options.require_verified ? "unverified, stale or failing" : "failing");
+  } else {
+    for (const auto& o : offenders) {
+      fmt::print("{} ({}) {}: {}\n", o["id"].get<std::string>(), o["priority"].get<std::string>(),
+                 o["status"].get<std::string>(), o["name"].get<std::string>());
+      for (const auto& r : o["reasons"]) {
+        fmt::print("    {}\n", r.get<std::string>());
+      }
+    }
+    fmt::print("check failed: {} invariant{} at {} or above {}\n", offenders.size(), offenders.size() == 1 ? "" : "s",
+               options.min_priority, options.require_verified ? "not verified" : "failing");
+  }
+  return offenders.empty() ? ExitCode::ok : ExitCode::negative;
+}
+
+} // namespace rl::app

@@ -1,0 +1,119 @@
+// ingest, record, why, check: evidence in, verdicts out.
+#include "cli/register.hpp"
+
+#include <memory>
+
+namespace rl::cli {
+
+namespace {
+
+void
+add_evidence_options(CLI::App& command, app::EvidenceOptions& options)
+{
+  command.add_option("--commit", options.commit, "Commit the evidence was taken at (default: git HEAD of the program root)");
+  command.add_option("--at", options.at, "When it was taken, ISO 8601 (default: from the file, else now)");
+  command.add_option("--source", options.source, "Label stored with the evidence (default: the path)");
+  add_format_option(command, options.format);
+}
+
+} // namespace
+
+void
+register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  CLI::App* ingest = app.add_subcommand(
+    "ingest",
+    "Store verification evidence in the ledger. Each file lands completely or not at all;\n"
+    "a file already ingested (same content) changes nothing. Exit 3 if any file was rejected.");
+  ingest->require_subcommand(1);
+
+  auto junit_paths = std::make_shared<std::vector<std::string>>();
+  auto junit_options = std::make_shared<app::EvidenceOptions>();
+  CLI::App* junit = ingest->add_subcommand(
+    "junit",
+    "JUnit XML from pytest, CTest, GoogleTest, Catch2, Surefire, jest, gotestsum, node:test ...\n"
+    "PATH may be a file, a directory (searched for *.xml) or a glob.\n"
+    "Example: refactor-ledger ingest junit build/test-results/ --commit $(git rev-parse HEAD)");
+  junit->add_option("paths", *junit_paths, "Files, directories or globs")->required();
+  add_evidence_options(*junit, *junit_options);
+  junit->callback([&global, &chosen, junit_paths, junit_options] {
+    chosen = [&global, junit_paths, junit_options] {
+      return app::run_ingest(global, app::IngestKind::junit, *junit_paths, *junit_options);
+    };
+  });
+
+  auto run_paths = std::make_shared<std::vector<std::string>>();
+  auto run_options = std::make_shared<app::EvidenceOptions>();
+  CLI::App* run = ingest->add_subcommand(
+    "github-run",
+    "GitHub Actions workflow runs: the REST run object, its jobs document, a run list, or\n"
+    "`gh run view --json ...` / `gh run list --json ...` output. Keyed by repository, run id\n"
+    "and attempt: the same run ingested twice is stored once.\n"
+    "Example: gh run view 21794131738 --json databaseId,attempt,workflowName,headSha,\\\n"
+    "           headBranch,event,status,conclusion,createdAt,updatedAt,url,jobs > run.json\n"
+    "         refactor-ledger ingest github-run run.json");
+  run->add_option("paths", *run_paths, "JSON files, directories or globs")->required();
+  run->add_option("--repo", run_options->repository, "owner/name, when the document does not say");
+  add_evidence_options(*run, *run_options);
+  run->callback([&global, &chosen, run_paths, run_options] {
+    chosen = [&global, run_paths, run_options] {
+      return app::run_ingest(global, app::IngestKind::github_run, *run_paths, *run_options);
+    };
+  });
+}
+
+void
+register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  CLI::App* record = app.add_subcommand("record", "Record evidence by hand or from a script.");
+  record->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  auto value = std::make_shared<std::string>();
+  auto options = std::make_shared<app::EvidenceOptions>();
+  CLI::App* metric = record->add_subcommand(
+    "metric",
+    "Record a named number at a commit, for `metric:` rules.\n"
+    "Example: refactor-ledger record metric unresolved_imports 0 --commit d72fd100459");
+  metric->add_option("name", *name, "Metric name")->required();
+  metric->add_option("value", *value, "A number")->required();
+  add_evidence_options(*metric, *options);
+  metric->callback([&global, &chosen, name, value, options] {
+    chosen = [&global, name, value, options] { return app::run_record_metric(global, *name, *value, *options); };
+  });
+}
+
+void
+register_why(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  auto id = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  CLI::App* command = app.add_subcommand(
+    "why",
+    "Explain an invariant's status: its rule tree, each condition's result, and the evidence\n"
+    "behind it (run, commit, counts, times).\n"
+    "Example: refactor-ledger why INV-050");
+  command->add_option("id", *id, "Invariant id")->required();
+  add_format_option(*command, *format);
+  command->callback([&global, &chosen, id, format] {
+    chosen = [&global, id, format] { return app::run_why(global, *id, *format); };
+  });
+}
+
+void
+register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  auto options = std::make_shared<app::CheckOptions>();
+  CLI::App* command = app.add_subcommand(
+    "check",
+    "For CI: exit 1 when any invariant at or above --priority (default P0) is failing, or,\n"
+    "with --require-verified, not verified (waived counts as verified). Names each offender.\n"
+    "Example: refactor-ledger check --priority P1 --require-verified");
+  command->add_option("--priority", options->min_priority, "Lowest priority checked")->capture_default_str();
+  command->add_flag("--require-verified", options->require_verified, "Also fail on unverified and stale");
+  add_format_option(*command, options->format);
+  command->callback([&global, &chosen, options] {
+    chosen = [&global, options] { return app::run_check(global, *options); };
+  });
+}
+
+} // namespace rl::cli

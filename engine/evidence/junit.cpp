@@ -1,0 +1,324 @@
+#include "evidence/junit.hpp"
+
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <expat.h>
+
+namespace rl::evidence {
+
+namespace {
+
+const char*
+attribute(const XML_Char** attrs, const char* name)
+{
+  for (int i = 0; attrs[i] != nullptr; i += 2) {
+    if (std::strcmp(attrs[i], name) == 0) {
+      return attrs[i + 1];
+    }
+  }
+  return nullptr;
+}
+
+// "0,160", "1E-07", "" and garbage are all seen in the wild.
+std::optional<double>
+parse_seconds(const char* text)
+{
+  if (text == nullptr || *text == '\0') {
+    return std::nullopt;
+  }
+  std::string value(text);
+  for (char& c : value) {
+    if (c == ',') {
+      c = '.';
+    }
+  }
+  char* end = nullptr;
+  const double seconds = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || seconds < 0) {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+int
+severity(TestOutcome outcome)
+{
+  switch (outcome) {
+  case TestOutcome::passed:
+    return 0;
+  case TestOutcome::skipped:
+    return 1;
+  case TestOutcome::expected_failure:
+    return 2;
+  case TestOutcome::flaky:
+    return 3;
+  case TestOutcome::failed:
+    return 4;
+  case TestOutcome::error:
+    return 5;
+  }
+  return 0;
+}
+
+class JunitParser
+{
+public:
+  JunitParser(const std::string& path, const std::function<void(const TestCaseRecord&)>& on_case)
+    : m_path(path),
+      m_on_case(on_case),
+      m_parser(XML_ParserCreate(nullptr))
+  {
+    if (m_parser == nullptr) {
+      throw std::bad_alloc();
+    }
+    XML_SetUserData(m_parser, this);
+    XML_SetElementHandler(m_parser, &JunitParser::start_thunk, &JunitParser::end_thunk);
+    XML_SetCharacterDataHandler(m_parser, &JunitParser::text_thunk);
+    XML_SetEntityDeclHandler(m_parser, &JunitParser::entity_thunk);
+    XML_SetParamEntityParsing(m_parser, XML_PARAM_ENTITY_PARSING_NEVER);
+  }
+  ~JunitParser()
+  {
+    XML_ParserFree(m_parser);
+  }
+  JunitParser(const JunitParser&) = delete;
+  JunitParser& operator=(const JunitParser&) = delete;
+
+  JunitFileInfo
+  run(std::istream& in)
+  {
+    std::vector<char> buffer(1 << 16);
+    bool done = false;
+    while (!done) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      const auto n = static_cast<int>(in.gcount());
+      done = n == 0 || in.eof();
+      if (XML_Parse(m_parser, buffer.data(), n, done ? 1 : 0) == XML_STATUS_ERROR) {
+        fail_here(m_error.empty() ? fmt::format("malformed XML: {}",
+                                                XML_ErrorString(XML_GetErrorCode(m_parser)))
+                                  : m_error,
+                  m_help.empty() ? "the file is not well-formed XML; was it cut short?" : m_help);
+      }
+      if (in.bad()) {
+        throw util::StoreError(fmt::format("cannot read {}", m_path));
+      }
+    }
+    if (!m_seen_root) {
+      fail_here("empty file: no JUnit XML", "pass a JUnit XML file");
+    }
+    return m_info;
+  }
+
+private:
+  [[noreturn]] void
+  fail_here(const std::string& message, const std::string& help)
+  {
+    const int line = static_cast<int>(XML_GetCurrentLineNumber(m_parser));
+    const int column = static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1;
+    throw util::InputError(
+      std::vector<util::Diagnostic>{{util::Severity::error, {m_path, line, column}, message, help}});
+  }
+
+  void
+  stop(std::string message, std::string help)
+  {
+    m_error = std::move(message);
+    m_help = std::move(help);
+    XML_StopParser(m_parser, XML_FALSE);
+  }
+
+  static void
+  start_thunk(void* self, const XML_Char* name, const XML_Char** attrs)
+  {
+    static_cast<JunitParser*>(self)->start(name, attrs);
+  }
+  static void
+  end_thunk(void* self, const XML_Char* name)
+  {
+    static_cast<JunitParser*>(self)->end(name);
+  }
+  static void
+  text_thunk(void* self, const XML_Char* text, int length)
+  {
+    static_cast<JunitParser*>(self)->text(text, length);
+  }
+  static void
+  entity_thunk(void* self,
+               const XML_Char* name,
+               int,
+               const XML_Char*,
+               int,
+               const XML_Char*,
+               const XML_Char*,
+               const XML_Char*,
+               const XML_Char*)
+  {
+    static_cast<JunitParser*>(self)->stop(
+      fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
+                  name),
+      "JUnit files never need entities; this file may be an XML external entity or "
+      "entity-expansion attack");
+  }
+
+  void
+  start(const char* name, const XML_Char** attrs)
+  {
+    ++m_depth;
+    if (!m_seen_root) {
+      m_seen_root = true;
+      if (std::strcmp(name, "testsuites") != 0 && std::strcmp(name, "testsuite") != 0) {
+        stop(fmt::format("not a JUnit XML file: the root element is <{}>", name),
+             "JUnit XML starts with <testsuites> or <testsuite>");
+        return;
+      }
+    }
+    if (std::strcmp(name, "testsuite") == 0) {
+      const char* suite = attribute(attrs, "name");
+      m_suites.emplace_back(suite != nullptr ? suite : "");
+      if (!m_info.taken_at) {
+        if (const char* ts = attribute(attrs, "timestamp")) {
+          m_info.taken_at = normalize_time(ts);
+        }
+      }
+      if (const char* file = attribute(attrs, "file")) {
+        m_suite_files.emplace_back(file);
+      } else {
+        m_suite_files.emplace_back(m_suite_files.empty() ? "" : m_suite_files.back());
+      }
+      return;
+    }
+    if (std::strcmp(name, "testcase") == 0) {
+      if (m_in_case) {
+        stop("a <testcase> inside another <testcase>", "JUnit test cases do not nest");
+        return;
+      }
+      m_in_case = true;
+      m_case_depth = m_depth;
+      m_case = TestCaseRecord{};
+      for (std::size_t i = 0; i < m_suites.size(); ++i) {
+        m_case.suite += (i == 0 ? "" : "/") + m_suites[i];
+      }
+      const char* case_name = attribute(attrs, "name");
+      m_case.name = case_name != nullptr ? case_name : "";
+      const char* classname = attribute(attrs, "classname");
+      m_case.classname = classname != nullptr ? classname : "";
+      const char* file = attribute(attrs, "file");
+      m_case.file = file != nullptr ? file : (m_suite_files.empty() ? "" : m_suite_files.back());
+      if (m_case.file.empty() && !m_suites.empty() && m_suites.front() == "pytest") {
+        m_case.file = pytest_file_from_classname(m_case.classname);
+      }
+      m_case.duration = parse_seconds(attribute(attrs, "time"));
+      // Outcomes carried on attributes: GoogleTest result="skipped"/"suppressed",
+      // status="notrun"; CTest status="disabled"/"notrun".
+      const char* result = attribute(attrs, "result");
+      const char* status = attribute(attrs, "status");
+      if ((result != nullptr
+           && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
+          || (status != nullptr
+              && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
+        raise(TestOutcome::skipped);
+      }
+      return;
+    }
+    if (!m_in_case) {
+      return;
+    }
+    // Children of a test case that carry its outcome.
+    std::optional<TestOutcome> outcome;
+    if (std::strcmp(name, "failure") == 0) {
+      outcome = TestOutcome::failed;
+    } else if (std::strcmp(name, "error") == 0) {
+      outcome = TestOutcome::error;
+    } else if (std::strcmp(name, "skipped") == 0) {
+      const char* type = attribute(attrs, "type");
+      outcome = type != nullptr && std::strcmp(type, "pytest.xfail") == 0
+                  ? TestOutcome::expected_failure
+                  : TestOutcome::skipped;
+    } else if (std::strcmp(name, "flakyFailure") == 0 || std::strcmp(name, "flakyError") == 0) {
+      outcome = TestOutcome::flaky;
+    } else if (std::strcmp(name, "rerunFailure") == 0) {
+      outcome = TestOutcome::failed;
+    } else if (std::strcmp(name, "rerunError") == 0) {
+      outcome = TestOutcome::error;
+    }
+    if (outcome) {
+      const bool first_message = m_case.message.empty();
+      raise(*outcome);
+      if (first_message) {
+        const char* message = attribute(attrs, "message");
+        m_case.message = message != nullptr ? cap_message(message) : std::string();
+        m_collect_text = m_case.message.empty();
+      }
+    }
+  }
+
+  void
+  end(const char* name)
+  {
+    if (m_in_case && m_depth == m_case_depth && std::strcmp(name, "testcase") == 0) {
+      m_in_case = false;
+      m_collect_text = false;
+      m_case.message = cap_message(std::move(m_case.message));
+      m_info.totals.add(m_case.outcome);
+      m_on_case(m_case);
+    } else if (std::strcmp(name, "testsuite") == 0 && !m_suites.empty()) {
+      m_suites.pop_back();
+      m_suite_files.pop_back();
+    } else if (m_collect_text
+               && (std::strcmp(name, "failure") == 0 || std::strcmp(name, "error") == 0
+                   || std::strcmp(name, "skipped") == 0)) {
+      m_collect_text = false;
+    }
+    --m_depth;
+  }
+
+  void
+  text(const char* data, int length)
+  {
+    if (m_collect_text && m_case.message.size() <= k_max_message_bytes) {
+      m_case.message.append(data, static_cast<std::size_t>(length));
+    }
+  }
+
+  void
+  raise(TestOutcome outcome)
+  {
+    if (severity(outcome) > severity(m_case.outcome)) {
+      m_case.outcome = outcome;
+    }
+  }
+
+  std::string m_path;
+  const std::function<void(const TestCaseRecord&)>& m_on_case;
+  XML_Parser m_parser;
+  JunitFileInfo m_info;
+  std::vector<std::string> m_suites;
+  std::vector<std::string> m_suite_files;
+  TestCaseRecord m_case;
+  bool m_seen_root = false;
+  bool m_in_case = false;
+  bool m_collect_text = false;
+  int m_depth = 0;
+  int m_case_depth = 0;
+  std::string m_error;
+  std::string m_help;
+};
+
+} // namespace
+
+JunitFileInfo
+parse_junit(std::istream& in,
+            const std::string& display_path,
+            const std::function<void(const TestCaseRecord&)>& on_case)
+{
+  JunitParser parser(display_path, on_case);
+  return parser.run(in);
+}
+
+} // namespace rl::evidence

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rl::evidence {
+
+// Outcome of one test case. The numbers are what test_result.status stores.
+enum class TestOutcome : int {
+  passed = 0,
+  failed = 1,
+  error = 2,
+  skipped = 3,
+  expected_failure = 4,
+  flaky = 5, // passed on retry
+};
+
+std::string_view to_string(TestOutcome outcome);
+
+// Stored messages are cut to this many bytes (on a UTF-8 boundary), with "…" added.
+inline constexpr std::size_t k_max_message_bytes = 4096;
+
+// One <testcase>, as every dialect is mapped onto it.
+struct TestCaseRecord
+{
+  std::string suite;     // enclosing <testsuite> names joined with '/'
+  std::string classname; // may be empty (node:test, some CTest files)
+  std::string name;
+  std::string file; // when the producer says (pytest xunit1, GoogleTest, jest)
+  TestOutcome outcome = TestOutcome::passed;
+  std::optional<double> duration; // seconds
+  std::string message;            // first failure/error/skip message, capped
+
+  // What test selectors in the YAML match: for Python files (file ends in
+  // .py) pytest's node id "test/test_x.py::TestClass::test_name"; otherwise
+  // "<classname>::<name>", or "<suite>::<name>" without a classname.
+  std::string identity() const;
+};
+
+// pytest's xunit2 files carry no file attribute: "test.sub.test_x.TestClass"
+// -> "test/sub/test_x.py" (the module ends before the first capitalised
+// component). Empty when nothing looks like a module.
+std::string pytest_file_from_classname(const std::string& classname);
+
+// Totals counted from the test cases (never from the file's declared counts).
+struct TestTotals
+{
+  std::int64_t tests = 0;
+  std::int64_t passed = 0; // includes flaky (passed on retry)
+  std::int64_t failed = 0;
+  std::int64_t errors = 0;
+  std::int64_t skipped = 0; // includes expected failures
+
+  void add(TestOutcome outcome);
+};
+
+struct CiJobRecord
+{
+  std::int64_t id = 0;
+  std::string name;
+  std::string status;
+  std::string conclusion;
+  std::string started_at;
+  std::string completed_at;
+  std::string steps_json; // [{name, number, status, conclusion}]
+};
+
+// A GitHub Actions workflow run, from the REST API or `gh run view/list --json`.
+struct CiRunRecord
+{
+  std::string provider = "github";
+  std::string repository; // owner/name
+  std::int64_t run_id = 0;
+  std::int64_t attempt = 1;
+  std::string workflow_name;
+  std::string workflow_path;
+  std::string head_sha;
+  std::string head_branch;
+  std::string event;
+  std::string status;
+  std::string conclusion; // '' while not completed
+  std::string created_at; // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string updated_at;
+  std::string url;
+  std::vector<CiJobRecord> jobs;
+  bool has_jobs = false; // the document listed jobs (even none)
+};
+
+struct MetricRecord
+{
+  std::string name;
+  double value = 0;
+};
+
+// Normalizes an ISO 8601 time ("2026-02-08T07:30:00.123+02:00", "...Z", no
+// zone = UTC) to UTC "YYYY-MM-DDTHH:MM:SSZ"; nullopt when it is not one.
+std::optional<std::string> normalize_time(std::string_view text);
+
+// Cuts `text` to k_max_message_bytes on a UTF-8 boundary.
+std::string cap_message(std::string text);
+
+} // namespace rl::evidence

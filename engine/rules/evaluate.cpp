@@ -1,0 +1,464 @@
+#include "rules/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace rl::rules {
+
+namespace {
+
+using model::InvariantStatus;
+using Kind = model::RuleNode::Kind;
+
+// Lower is worse: the order in which `all` combines its children.
+int
+rank(InvariantStatus s)
+{
+  switch (s) {
+  case InvariantStatus::failing:
+    return 0;
+  case InvariantStatus::stale:
+    return 1;
+  case InvariantStatus::unverified:
+    return 2;
+  case InvariantStatus::waived:
+    return 3;
+  case InvariantStatus::verified:
+    return 4;
+  }
+  return 2;
+}
+
+std::optional<std::chrono::sys_days>
+day_of(const std::string& text)
+{
+  if (text.size() < 10) {
+    return std::nullopt;
+  }
+  try {
+    const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                          std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                          std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+    if (!ymd.ok()) {
+      return std::nullopt;
+    }
+    return std::chrono::sys_days(ymd);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string
+stamp_text(const model::EvidenceStamp& s)
+{
+  return fmt::format("{}, commit {}, taken {}",
+                     s.source,
+                     s.commit.empty() ? "unknown" : s.commit.substr(0, 12),
+                     s.taken_at);
+}
+
+class Evaluator
+{
+public:
+  Evaluator(const model::Invariant& inv, const EvidenceIndex& evidence, const Policy& policy)
+    : m_inv(inv),
+      m_evidence(evidence),
+      m_policy(policy)
+  {
+  }
+
+  ConditionResult
+  evaluate(const model::RuleNode& rule)
+  {
+    switch (rule.kind) {
+    case Kind::all:
+    case Kind::any:
+      return combine(rule);
+    case Kind::tests:
+      return tests(rule);
+    case Kind::ci:
+      return ci(rule);
+    case Kind::metric:
+      return metric(rule);
+    }
+    return {};
+  }
+
+private:
+  // Fresh evidence may still be stale: too old for max_age_days, or taken
+  // before the invariant's statement last changed.
+  std::optional<std::string>
+  staleness(const model::EvidenceStamp& stamp) const
+  {
+    const auto taken = day_of(stamp.taken_at);
+    const auto now = day_of(m_policy.now);
+    if (m_inv.verify && m_inv.verify->max_age_days && taken && now) {
+      const auto age = (*now - *taken).count();
+      if (age > *m_inv.verify->max_age_days) {
+        return fmt::format("evidence is {} days old (taken {}); the rule allows {}",
+                           age,
+                           stamp.taken_at.substr(0, 10),
+                           *m_inv.verify->max_age_days);
+      }
+    }
+    if (!m_inv.statement_changed.empty() && stamp.taken_at.substr(0, 10) < m_inv.statement_changed) {
+      return fmt::format("evidence taken {} predates the statement change of {}",
+                         stamp.taken_at.substr(0, 10),
+                         m_inv.statement_changed);
+    }
+    return std::nullopt;
+  }
+
+  ConditionResult
+  combine(const model::RuleNode& rule)
+  {
+    ConditionResult r;
+    const bool all = rule.kind == Kind::all;
+    r.description = all ? "all of" : "any of";
+    int best = -1;
+    int worst = 99;
+    for (const model::RuleNode& child : rule.children) {
+      r.children.push_back(evaluate(child));
+      best = std::max(best, rank(r.children.back().status));
+      worst = std::min(worst, rank(r.children.back().status));
+    }
+    const int chosen = all ? worst : best;
+    for (InvariantStatus s : {InvariantStatus::failing,
+                              InvariantStatus::stale,
+                              InvariantStatus::unverified,
+                              InvariantStatus::verified}) {
+      if (rank(s) == chosen) {
+        r.status = s;
+      }
+    }
+    return r;
+  }
+
+  ConditionResult
+  tests(const model::RuleNode& rule)
+  {
+    ConditionResult r;
+    std::string selectors;
+    for (const std::string& s : rule.selectors) {
+      selectors += (selectors.empty() ? "" : ", ") + s;
+    }
+    r.description = fmt::format("tests {} (at least {} passing)", selectors, rule.min);
+    std::set<std::string> seen;
+    std::vector<const model::TestEvidence*> results;
+    for (const std::string& selector : rule.selectors) {
+      const auto it = m_evidence.tests.find(selector);
+      if (it == m_evidence.tests.end() || it->second.empty()) {
+        r.details.push_back(fmt::format("selector '{}' matched no test results", selector));
+        continue;
+      }
+      for (const model::TestEvidence& t : it->second) {
+        if (seen.insert(t.identity).second) {
+          results.push_back(&t);
+        }
+      }
+    }
+    if (results.empty()) {
+      r.status = InvariantStatus::unverified;
+      return r;
+    }
+    int passed = 0;
+    std::vector<const model::TestEvidence*> bad;
+    std::vector<const model::TestEvidence*> not_run;
+    std::set<std::string> runs;
+    const model::EvidenceStamp* oldest = nullptr;
+    for (const model::TestEvidence* t : results) {
+      runs.insert(stamp_text(t->stamp));
+      if (oldest == nullptr || t->stamp.taken_at < oldest->taken_at) {
+        oldest = &t->stamp;
+      }
+      switch (t->status) {
+      case model::ResultStatus::passed:
+      case model::ResultStatus::flaky:
+        ++passed;
+        break;
+      case model::ResultStatus::failed:
+      case model::ResultStatus::error:
+        bad.push_back(t);
+        break;
+      case model::ResultStatus::skipped:
+      case model::ResultStatus::expected_failure:
+        not_run.push_back(t);
+        break;
+      }
+    }
+    r.details.push_back(fmt::format("{} tests matched: {} passed, {} failed or errored, {} not run",
+                                    results.size(),
+                                    passed,
+                                    bad.size(),
+                                    not_run.size()));
+    for (const std::string& run : runs) {
+      r.details.push_back("evidence: " + run);
+    }
+    for (std::size_t i = 0; i < bad.size() && i < 10; ++i) {
+      r.details.push_back(fmt::format("{} {}{}",
+                                      model::to_string(bad[i]->status) == "error" ? "errored:" : "failed:",
+                                      bad[i]->identity,
+                                      bad[i]->message.empty() ? "" : " — " + first_line(bad[i]->message)));
+    }
+    for (std::size_t i = 0; i < not_run.size() && i < 10; ++i) {
+      r.details.push_back(fmt::format("not run ({}): {}", model::to_string(not_run[i]->status), not_run[i]->identity));
+    }
+    if (!bad.empty()) {
+      r.status = InvariantStatus::failing;
+    } else if (passed < rule.min) {
+      r.status = InvariantStatus::failing;
+      r.details.push_back(fmt::format("only {} selected tests passed; the rule requires {}", passed, rule.min));
+    } else if (auto stale = staleness(*oldest)) {
+      r.status = InvariantStatus::stale;
+      r.details.push_back(*stale);
+    } else {
+      r.status = InvariantStatus::verified;
+    }
+    return r;
+  }
+
+  static std::string
+  first_line(const std::string& text)
+  {
+    const std::size_t nl = text.find('\n');
+    std::string line = text.substr(0, nl);
+    return line.size() > 160 ? line.substr(0, 160) + "…" : line;
+  }
+
+  ConditionResult
+  ci(const model::RuleNode& rule)
+  {
+    ConditionResult r;
+    r.description = fmt::format("CI workflow {}{}{} concluded {}",
+                                rule.workflow,
+                                rule.job.empty() ? "" : ", job " + rule.job,
+                                rule.branch.empty() ? "" : ", branch " + rule.branch,
+                                rule.conclusion);
+    const model::CiRunEvidence* latest = nullptr;
+    for (const model::CiRunEvidence& run : m_evidence.ci_runs) {
+      const std::string file = run.workflow_path.substr(run.workflow_path.rfind('/') + 1);
+      const bool workflow = glob_match(rule.workflow, run.workflow_name)
+                            || glob_match(rule.workflow, run.workflow_path)
+                            || glob_match(rule.workflow, file);
+      if (workflow && (rule.branch.empty() || glob_match(rule.branch, run.head_branch))) {
+        latest = &run; // runs are newest first
+        break;
+      }
+    }
+    if (latest == nullptr) {
+      r.status = InvariantStatus::unverified;
+      r.details.push_back("no run of this workflow has been ingested");
+      return r;
+    }
+    std::string conclusion = latest->conclusion;
+    std::string what = fmt::format("run {} attempt {}", latest->run_id, latest->attempt);
+    if (!rule.job.empty()) {
+      const auto job = std::find_if(latest->jobs.begin(), latest->jobs.end(), [&](const model::CiJobEvidence& j) {
+        return glob_match(rule.job, j.name);
+      });
+      if (job == latest->jobs.end()) {
+        r.status = InvariantStatus::unverified;
+        r.details.push_back(fmt::format("{} has no job matching '{}'", what, rule.job));
+        return r;
+      }
+      conclusion = job->conclusion;
+      what += ", job " + job->name;
+    }
+    r.details.push_back(fmt::format("latest: {} ({}): {}", what, stamp_text(latest->stamp),
+                                    conclusion.empty() ? latest->status : conclusion));
+    if (conclusion.empty()) {
+      r.status = InvariantStatus::unverified;
+      r.details.push_back("the run has not completed");
+    } else if (conclusion != rule.conclusion) {
+      r.status = InvariantStatus::failing;
+    } else if (auto stale = staleness(latest->stamp)) {
+      r.status = InvariantStatus::stale;
+      r.details.push_back(*stale);
+    } else {
+      r.status = InvariantStatus::verified;
+    }
+    return r;
+  }
+
+  ConditionResult
+  metric(const model::RuleNode& rule)
+  {
+    ConditionResult r;
+    r.description = fmt::format("metric {} {} {}", rule.metric, rule.op, format_value(rule.value));
+    const auto it = m_evidence.metrics.find(rule.metric);
+    if (it == m_evidence.metrics.end()) {
+      r.status = InvariantStatus::unverified;
+      r.details.push_back(fmt::format("no value of '{}' has been recorded", rule.metric));
+      return r;
+    }
+    const double v = it->second.value;
+    r.details.push_back(fmt::format("latest: {} = {} ({})", rule.metric, format_value(v), stamp_text(it->second.stamp)));
+    bool holds = false;
+    if (rule.op == "==") {
+      holds = v == rule.value;
+    } else if (rule.op == "!=") {
+      holds = v != rule.value;
+    } else if (rule.op == "<") {
+      holds = v < rule.value;
+    } else if (rule.op == "<=") {
+      holds = v <= rule.value;
+    } else if (rule.op == ">") {
+      holds = v > rule.value;
+    } else if (rule.op == ">=") {
+      holds = v >= rule.value;
+    }
+    if (!holds) {
+      r.status = InvariantStatus::failing;
+    } else if (auto stale = staleness(it->second.stamp)) {
+      r.status = InvariantStatus::stale;
+      r.details.push_back(*stale);
+    } else {
+      r.status = InvariantStatus::verified;
+    }
+    return r;
+  }
+
+  static std::string
+  format_value(double v)
+  {
+    if (v == static_cast<double>(static_cast<long long>(v))) {
+      return std::to_string(static_cast<long long>(v));
+    }
+    return fmt::format("{}", v);
+  }
+
+  const model::Invariant& m_inv;
+  const EvidenceIndex& m_evidence;
+  const Policy& m_policy;
+};
+
+void
+collect(const model::RuleNode& rule, std::set<std::string>& out)
+{
+  for (const std::string& s : rule.selectors) {
+    out.insert(s);
+  }
+  for (const model::RuleNode& c : rule.children) {
+    collect(c, out);
+  }
+}
+
+// The first leaf reason that explains `status`, for one-line summaries.
+void
+summarize(const ConditionResult& r, InvariantStatus status, std::vector<std::string>& out)
+{
+  if (r.children.empty()) {
+    if (r.status == status) {
+      std::string line = r.description;
+      for (const std::string& d : r.details) {
+        line += "; " + d;
+      }
+      out.push_back(line);
+    }
+    return;
+  }
+  for (const ConditionResult& c : r.children) {
+    summarize(c, status, out);
+  }
+}
+
+} // namespace
+
+std::vector<std::string>
+selectors_of(const model::Definitions& definitions)
+{
+  std::set<std::string> out;
+  for (const model::Invariant& inv : definitions.invariants) {
+    if (inv.verify) {
+      collect(inv.verify->root, out);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+Evaluation
+evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const Policy& policy)
+{
+  Evaluation e;
+  if (invariant.verify) {
+    Evaluator evaluator(invariant, evidence, policy);
+    e.tree = evaluator.evaluate(invariant.verify->root);
+    e.status = e.tree->status;
+    summarize(*e.tree, e.status, e.reasons);
+  } else {
+    e.status = InvariantStatus::unverified;
+    e.reasons.push_back("no verification rules (add 'verify:' to the invariant)");
+  }
+  if (invariant.waiver) {
+    const model::Waiver& w = *invariant.waiver;
+    if (policy.now.substr(0, 10) > w.expires) {
+      e.waiver_expired = true;
+      e.reasons.push_back(fmt::format("waiver by {} expired on {} and no longer applies: {}", w.owner, w.expires, w.reason));
+    } else if (e.status == InvariantStatus::verified) {
+      e.waiver_unneeded = true;
+      e.reasons.push_back(fmt::format("waiver by {} (until {}) is unneeded: the rules hold without it", w.owner, w.expires));
+    } else {
+      e.reasons.insert(e.reasons.begin(),
+                       fmt::format("waived by {} until {}: {} (would be {} without it)",
+                                   w.owner,
+                                   w.expires,
+                                   w.reason,
+                                   model::to_string(e.status)));
+      e.status = InvariantStatus::waived;
+    }
+  }
+  return e;
+}
+
+bool
+glob_match(std::string_view pattern, std::string_view text)
+{
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '[') {
+      const std::size_t close = pattern.find(']', p + 1);
+      if (close != std::string_view::npos) {
+        bool negate = p + 1 < close && pattern[p + 1] == '^';
+        bool hit = false;
+        for (std::size_t i = p + (negate ? 2 : 1); i < close; ++i) {
+          if (i + 2 < close && pattern[i + 1] == '-') {
+            hit = hit || (text[t] >= pattern[i] && text[t] <= pattern[i + 2]);
+            i += 2;
+          } else {
+            hit = hit || text[t] == pattern[i];
+          }
+        }
+        if (hit != negate) {
+          p = close + 1;
+          ++t;
+          continue;
+        }
+      }
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+      continue;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+      continue;
+    }
+    if (star == std::string_view::npos) {
+      return false;
+    }
+    p = star + 1;
+    t = ++mark;
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+} // namespace rl::rules

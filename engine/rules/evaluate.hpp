@@ -1,0 +1,57 @@
+#pragma once
+
+#include "model/entities.hpp"
+#include "model/evidence.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rl::rules {
+
+// Every tunable of the rule engine, including "now": rules never read a clock.
+struct Policy
+{
+  std::string now; // UTC, YYYY-MM-DDTHH:MM:SSZ
+};
+
+// The evidence the rules of a program can look at, already queried by app/.
+struct EvidenceIndex
+{
+  // Selector (glob) -> the latest result of every test it matches.
+  std::map<std::string, std::vector<model::TestEvidence>> tests;
+  std::vector<model::CiRunEvidence> ci_runs; // newest first
+  std::map<std::string, model::MetricEvidence> metrics; // latest per name
+};
+
+// Every test selector used by the invariants' rules (to fill EvidenceIndex::tests).
+std::vector<std::string> selectors_of(const model::Definitions& definitions);
+
+// One condition of the rule tree with its result and the evidence behind it.
+struct ConditionResult
+{
+  std::string description; // "tests test/x.py::* (at least 8 passing)"
+  model::InvariantStatus status = model::InvariantStatus::unverified;
+  std::vector<std::string> details; // evidence and reasons, deterministic order
+  std::vector<ConditionResult> children;
+};
+
+struct Evaluation
+{
+  model::InvariantStatus status = model::InvariantStatus::unverified;
+  std::vector<std::string> reasons; // one line each, most important first
+  std::optional<ConditionResult> tree;
+  bool waiver_expired = false;
+  bool waiver_unneeded = false;
+};
+
+// Decides the status of `invariant` from `evidence`. Pure: no I/O, no clock.
+Evaluation evaluate(const model::Invariant& invariant,
+                    const EvidenceIndex& evidence,
+                    const Policy& policy);
+
+// True when `text` matches the glob `pattern` (*, ?, [set]; case-sensitive),
+// with the semantics of SQLite's GLOB.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+} // namespace rl::rules

@@ -1,0 +1,379 @@
+#include "store/evidence_repo.hpp"
+
+#include "util/error.hpp"
+#include "util/hash.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+#include <map>
+
+namespace rl::store {
+
+namespace {
+
+constexpr const char* k_insert_evidence_sql = R"sql(
+  INSERT INTO evidence (kind, content_hash, source, path, commit_sha, taken_at, recorded_at)
+  VALUES (:kind, :hash, :source, :path, :commit, :taken_at, :recorded_at)
+)sql";
+
+std::int64_t
+insert_evidence(SQLite::Database& db, const EvidenceHeader& h)
+{
+  SQLite::Statement s(db, k_insert_evidence_sql);
+  s.bind(":kind", h.kind);
+  s.bind(":hash", h.content_hash);
+  s.bind(":source", h.source);
+  s.bind(":path", h.path);
+  s.bind(":commit", h.commit);
+  s.bind(":taken_at", h.taken_at);
+  s.bind(":recorded_at", h.recorded_at);
+  s.exec();
+  return db.getLastInsertRowid();
+}
+
+model::EvidenceStamp
+stamp_of(SQLite::Statement& q)
+{
+  return {q.getColumn("evidence_id").getInt64(),
+          q.getColumn("source").getString(),
+          q.getColumn("commit_sha").getString(),
+          q.getColumn("taken_at").getString()};
+}
+
+} // namespace
+
+bool
+evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash)
+{
+  SQLite::Statement q(db, "SELECT 1 FROM evidence WHERE kind = :kind AND content_hash = :hash");
+  q.bind(":kind", kind);
+  q.bind(":hash", hash);
+  return q.executeStep();
+}
+
+struct TestResultWriter::Impl
+{
+  Impl(SQLite::Database& database, const EvidenceHeader& header)
+    : db(database),
+      transaction(database, SQLite::TransactionBehavior::IMMEDIATE),
+      insert_case(database,
+                  "INSERT INTO test_case (hash, identity, file, suite) VALUES (?, ?, ?, ?)"),
+      insert_result(database,
+                    "INSERT INTO test_result (evidence_id, test_id, status, duration, message) "
+                    "VALUES (?, ?, ?, ?, ?)")
+  {
+    evidence_id = insert_evidence(db, header);
+    // Interning table: every known identity's hash -> id (16 bytes each).
+    SQLite::Statement q(db, "SELECT hash, id FROM test_case");
+    while (q.executeStep()) {
+      ids.emplace(static_cast<std::uint64_t>(q.getColumn(0).getInt64()), q.getColumn(1).getInt64());
+    }
+  }
+
+  std::int64_t
+  intern(const TestResultRow& row)
+  {
+    const std::uint64_t hash = util::fnv1a64(row.identity);
+    const auto it = ids.find(hash);
+    if (it != ids.end()) {
+      return it->second;
+    }
+    insert_case.bind(1, static_cast<std::int64_t>(hash));
+    insert_case.bind(2, row.identity);
+    insert_case.bind(3, row.file);
+    insert_case.bind(4, row.suite);
+    insert_case.exec();
+    insert_case.reset();
+    const std::int64_t id = db.getLastInsertRowid();
+    ids.emplace(hash, id);
+    return id;
+  }
+
+  SQLite::Database& db;
+  SQLite::Transaction transaction;
+  SQLite::Statement insert_case;
+  SQLite::Statement insert_result;
+  std::int64_t evidence_id = 0;
+  std::unordered_map<std::uint64_t, std::int64_t> ids;
+};
+
+TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header)
+  : m_impl(std::make_unique<Impl>(db, header))
+{
+}
+
+TestResultWriter::~TestResultWriter() = default;
+
+void
+TestResultWriter::add(const TestResultRow& row)
+{
+  Impl& w = *m_impl;
+  SQLite::Statement& s = w.insert_result;
+  s.bind(1, w.evidence_id);
+  s.bind(2, w.intern(row));
+  s.bind(3, static_cast<int>(row.status));
+  if (row.duration) {
+    s.bind(4, *row.duration);
+  } else {
+    s.bind(4);
+  }
+  if (row.message.empty()) {
+    s.bind(5);
+  } else {
+    s.bind(5, row.message);
+  }
+  s.exec();
+  s.reset();
+}
+
+std::int64_t
+TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at)
+{
+  Impl& w = *m_impl;
+  SQLite::Statement s(w.db,
+                      "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
+                      "errors = :errors, skipped = :skipped, "
+                      "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
+                      "WHERE id = :id");
+  s.bind(":tests", counts.tests);
+  s.bind(":passed", counts.passed);
+  s.bind(":failed", counts.failed);
+  s.bind(":errors", counts.errors);
+  s.bind(":skipped", counts.skipped);
+  s.bind(":taken_at", taken_at);
+  s.bind(":id", w.evidence_id);
+  s.exec();
+  w.transaction.commit();
+  return w.evidence_id;
+}
+
+namespace {
+
+void
+insert_jobs(SQLite::Database& db,
+            const std::string& provider,
+            const std::string& repository,
+            std::int64_t run_id,
+            std::int64_t attempt,
+            const std::vector<CiJobRow>& jobs)
+{
+  SQLite::Statement s(db,
+                      "INSERT OR REPLACE INTO ci_job (provider, repository, run_id, attempt, "
+                      "job_id, name, status, conclusion, started_at, completed_at, steps) VALUES "
+                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const CiJobRow& j : jobs) {
+    s.bind(1, provider);
+    s.bind(2, repository);
+    s.bind(3, run_id);
+    s.bind(4, attempt);
+    s.bind(5, j.id);
+    s.bind(6, j.name);
+    s.bind(7, j.status);
+    s.bind(8, j.conclusion);
+    s.bind(9, j.started_at);
+    s.bind(10, j.completed_at);
+    s.bind(11, j.steps_json);
+    s.exec();
+    s.reset();
+  }
+}
+
+bool
+run_exists(SQLite::Database& db,
+           const std::string& provider,
+           const std::string& repository,
+           std::int64_t run_id,
+           std::int64_t attempt)
+{
+  SQLite::Statement q(db,
+                      "SELECT 1 FROM ci_run WHERE provider = ? AND repository = ? AND run_id = ? "
+                      "AND attempt = ?");
+  q.bind(1, provider);
+  q.bind(2, repository);
+  q.bind(3, run_id);
+  q.bind(4, attempt);
+  return q.executeStep();
+}
+
+} // namespace
+
+StoreResult
+store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const CiRunRow& run)
+{
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  if (run_exists(db, run.provider, run.repository, run.run_id, run.attempt)) {
+    if (!run.jobs.empty()) {
+      insert_jobs(db, run.provider, run.repository, run.run_id, run.attempt, run.jobs);
+      transaction.commit();
+    }
+    return StoreResult::already_stored;
+  }
+  const std::int64_t id = insert_evidence(db, header);
+  SQLite::Statement s(db,
+                      "INSERT INTO ci_run (evidence_id, provider, repository, run_id, attempt, "
+                      "workflow_name, workflow_path, head_sha, head_branch, event, status, "
+                      "conclusion, created_at, updated_at, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, id);
+  s.bind(2, run.provider);
+  s.bind(3, run.repository);
+  s.bind(4, run.run_id);
+  s.bind(5, run.attempt);
+  s.bind(6, run.workflow_name);
+  s.bind(7, run.workflow_path);
+  s.bind(8, run.head_sha);
+  s.bind(9, run.head_branch);
+  s.bind(10, run.event);
+  s.bind(11, run.status);
+  s.bind(12, run.conclusion);
+  s.bind(13, run.created_at);
+  s.bind(14, run.updated_at);
+  s.bind(15, run.url);
+  s.exec();
+  insert_jobs(db, run.provider, run.repository, run.run_id, run.attempt, run.jobs);
+  transaction.commit();
+  return StoreResult::stored;
+}
+
+StoreResult
+store_ci_jobs(SQLite::Database& db,
+              const std::string& provider,
+              const std::string& repository,
+              std::int64_t run_id,
+              std::int64_t attempt,
+              const std::vector<CiJobRow>& jobs)
+{
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  if (!run_exists(db, provider, repository, run_id, attempt)) {
+    return StoreResult::run_unknown;
+  }
+  insert_jobs(db, provider, repository, run_id, attempt, jobs);
+  transaction.commit();
+  return StoreResult::stored;
+}
+
+void
+store_metrics(SQLite::Database& db,
+              const EvidenceHeader& header,
+              const std::vector<std::pair<std::string, double>>& metrics)
+{
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  const std::int64_t id = insert_evidence(db, header);
+  SQLite::Statement s(db, "INSERT OR REPLACE INTO metric (evidence_id, name, value) VALUES (?, ?, ?)");
+  for (const auto& [name, value] : metrics) {
+    s.bind(1, id);
+    s.bind(2, name);
+    s.bind(3, value);
+    s.exec();
+    s.reset();
+  }
+  transaction.commit();
+}
+
+std::vector<model::TestEvidence>
+latest_results(SQLite::Database& db, const std::string& pattern)
+{
+  // GLOB with a literal prefix uses the identity index range; per test, the
+  // results are few (one per run), newest first.
+  SQLite::Statement q(db, R"sql(
+    SELECT tc.id AS test_id, tc.identity AS identity, r.status AS status,
+           coalesce(r.message, '') AS message, e.id AS evidence_id, e.source AS source,
+           e.commit_sha AS commit_sha, e.taken_at AS taken_at
+    FROM test_case AS tc
+    JOIN test_result AS r ON r.test_id = tc.id
+    JOIN evidence AS e ON e.id = r.evidence_id
+    WHERE tc.identity GLOB :pattern
+    ORDER BY tc.identity, e.taken_at DESC, e.id DESC, r.rowid DESC
+  )sql");
+  q.bind(":pattern", pattern);
+  std::vector<model::TestEvidence> out;
+  std::int64_t last = -1;
+  while (q.executeStep()) {
+    const std::int64_t test = q.getColumn("test_id").getInt64();
+    if (test == last) {
+      continue;
+    }
+    last = test;
+    const int status = q.getColumn("status").getInt();
+    if (status < 0 || status > 5) {
+      throw util::StoreError(fmt::format("corrupt ledger: test result status {}", status));
+    }
+    out.push_back({q.getColumn("identity").getString(),
+                   static_cast<model::ResultStatus>(status),
+                   q.getColumn("message").getString(),
+                   stamp_of(q)});
+  }
+  return out;
+}
+
+std::vector<model::CiRunEvidence>
+ci_runs(SQLite::Database& db)
+{
+  SQLite::Statement q(db, R"sql(
+    SELECT r.provider, r.repository, r.run_id, r.attempt, r.workflow_name, r.workflow_path,
+           r.head_branch, r.status, r.conclusion, r.url, e.id AS evidence_id, e.source AS source,
+           r.head_sha AS commit_sha, e.taken_at AS taken_at
+    FROM ci_run AS r JOIN evidence AS e ON e.id = r.evidence_id
+    ORDER BY e.taken_at DESC, r.run_id DESC, r.attempt DESC
+  )sql");
+  std::vector<model::CiRunEvidence> out;
+  std::map<std::tuple<std::string, std::string, std::int64_t, std::int64_t>, std::size_t> index;
+  while (q.executeStep()) {
+    model::CiRunEvidence run;
+    run.repository = q.getColumn("repository").getString();
+    run.run_id = q.getColumn("run_id").getInt64();
+    run.attempt = q.getColumn("attempt").getInt64();
+    run.workflow_name = q.getColumn("workflow_name").getString();
+    run.workflow_path = q.getColumn("workflow_path").getString();
+    run.head_branch = q.getColumn("head_branch").getString();
+    run.status = q.getColumn("status").getString();
+    run.conclusion = q.getColumn("conclusion").getString();
+    run.url = q.getColumn("url").getString();
+    run.stamp = stamp_of(q);
+    index[{q.getColumn("provider").getString(), run.repository, run.run_id, run.attempt}] = out.size();
+    out.push_back(std::move(run));
+  }
+  SQLite::Statement jobs(db,
+                         "SELECT provider, repository, run_id, attempt, name, conclusion FROM "
+                         "ci_job ORDER BY provider, repository, run_id, attempt, job_id");
+  while (jobs.executeStep()) {
+    const auto it = index.find({jobs.getColumn(0).getString(),
+                                jobs.getColumn(1).getString(),
+                                jobs.getColumn(2).getInt64(),
+                                jobs.getColumn(3).getInt64()});
+    if (it != index.end()) {
+      out[it->second].jobs.push_back({jobs.getColumn(4).getString(), jobs.getColumn(5).getString()});
+    }
+  }
+  return out;
+}
+
+std::vector<model::MetricEvidence>
+latest_metrics(SQLite::Database& db)
+{
+  SQLite::Statement q(db, R"sql(
+    SELECT m.name AS name, m.value AS value, e.id AS evidence_id, e.source AS source,
+           e.commit_sha AS commit_sha, e.taken_at AS taken_at
+    FROM metric AS m JOIN evidence AS e ON e.id = m.evidence_id
+    ORDER BY m.name, e.taken_at DESC, e.id DESC
+  )sql");
+  std::vector<model::MetricEvidence> out;
+  while (q.executeStep()) {
+    const std::string name = q.getColumn("name").getString();
+    if (!out.empty() && out.back().name == name) {
+      continue;
+    }
+    out.push_back({name, q.getColumn("value").getDouble(), stamp_of(q)});
+  }
+  return out;
+}
+
+std::int64_t
+evidence_count(SQLite::Database& db)
+{
+  return db.execAndGet("SELECT count(*) FROM evidence").getInt64();
+}
+
+} // namespace rl::store

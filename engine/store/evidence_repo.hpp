@@ -1,0 +1,134 @@
+#pragma once
+
+#include "model/evidence.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rl::store {
+
+struct EvidenceHeader
+{
+  std::string kind; // junit, ci_run, coverage, sarif, metric
+  std::string content_hash;
+  std::string source;
+  std::string path;
+  std::string commit;
+  std::string taken_at;
+  std::string recorded_at;
+};
+
+// True when evidence of `kind` with this content hash is already stored.
+bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
+
+struct TestResultRow
+{
+  std::string identity;
+  std::string file;
+  std::string suite;
+  model::ResultStatus status = model::ResultStatus::passed;
+  std::optional<double> duration;
+  std::string message;
+};
+
+struct ResultCounts
+{
+  std::int64_t tests = 0;
+  std::int64_t passed = 0;
+  std::int64_t failed = 0;
+  std::int64_t errors = 0;
+  std::int64_t skipped = 0;
+};
+
+// Stores one JUnit file as a unit: construction opens an IMMEDIATE
+// transaction and inserts the evidence row; add() appends narrow result rows,
+// interning test identities; commit() records the counts and commits. If the
+// writer is destroyed without commit(), nothing of the file remains.
+class TestResultWriter
+{
+public:
+  TestResultWriter(SQLite::Database& db, const EvidenceHeader& header);
+  ~TestResultWriter();
+  TestResultWriter(const TestResultWriter&) = delete;
+  TestResultWriter& operator=(const TestResultWriter&) = delete;
+
+  void add(const TestResultRow& row);
+  // `taken_at` replaces the header's when the file said when it ran.
+  std::int64_t commit(const ResultCounts& counts, const std::string& taken_at);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+struct CiJobRow
+{
+  std::int64_t id = 0;
+  std::string name;
+  std::string status;
+  std::string conclusion;
+  std::string started_at;
+  std::string completed_at;
+  std::string steps_json;
+};
+
+struct CiRunRow
+{
+  std::string provider;
+  std::string repository;
+  std::int64_t run_id = 0;
+  std::int64_t attempt = 1;
+  std::string workflow_name;
+  std::string workflow_path;
+  std::string head_sha;
+  std::string head_branch;
+  std::string event;
+  std::string status;
+  std::string conclusion;
+  std::string created_at;
+  std::string updated_at;
+  std::string url;
+  std::vector<CiJobRow> jobs;
+};
+
+enum class StoreResult { stored, already_stored, run_unknown };
+
+// Stores one run (with its jobs) under `header`, in one transaction; a run
+// already stored under the same key is `already_stored` (its jobs are added
+// when it had none).
+StoreResult store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const CiRunRow& run);
+
+// Adds jobs to an already stored run; `run_unknown` when it is not stored.
+StoreResult store_ci_jobs(SQLite::Database& db,
+                          const std::string& provider,
+                          const std::string& repository,
+                          std::int64_t run_id,
+                          std::int64_t attempt,
+                          const std::vector<CiJobRow>& jobs);
+
+// Stores metrics under one evidence row.
+void store_metrics(SQLite::Database& db,
+                   const EvidenceHeader& header,
+                   const std::vector<std::pair<std::string, double>>& metrics);
+
+// ---- reads for the rule engine ----------------------------------------------
+
+// The latest result of every test whose identity matches the GLOB pattern.
+std::vector<model::TestEvidence> latest_results(SQLite::Database& db, const std::string& pattern);
+
+// Every stored CI run, newest first (by updated time, then attempt).
+std::vector<model::CiRunEvidence> ci_runs(SQLite::Database& db);
+
+// The latest value of each named metric.
+std::vector<model::MetricEvidence> latest_metrics(SQLite::Database& db);
+
+// Number of evidence rows (for `status`).
+std::int64_t evidence_count(SQLite::Database& db);
+
+} // namespace rl::store
