@@ -366,6 +366,13 @@ run_status(const GlobalOptions& global, const std::string& format_text)
                      {"p0_strong_percent", m.p0_strong_percent}};
   j["risks"] = {{"total", d.risks.size()},
                 {"by_status", counts_json<model::RiskStatus>(m.risks_by_status)}};
+  int expired = 0;
+  int unneeded = 0;
+  for (const auto& [id, e] : assessment.evaluations) {
+    expired += e.waiver_expired ? 1 : 0;
+    unneeded += e.waiver_unneeded ? 1 : 0;
+  }
+  j["waivers"] = {{"expired", expired}, {"unneeded", unneeded}};
   j["deferrals"] = {{"total", d.deferrals.size()},
                     {"open", m.open_deferrals},
                     {"overdue", m.overdue_deferrals}};
@@ -409,6 +416,9 @@ run_status(const GlobalOptions& global, const std::string& format_text)
              counts(j["invariants"]["by_priority"]),
              m.p0_strong_percent);
   fmt::print("invariant status: {}\n", counts(j["invariants"]["by_status"]));
+  if (expired + unneeded > 0) {
+    fmt::print("waivers:         {} expired, {} unneeded (see `why`)\n", expired, unneeded);
+  }
   fmt::print("risks:           {} ({})\n", d.risks.size(), counts(j["risks"]["by_status"]));
   fmt::print("deferrals:       {} open, {} overdue\n", m.open_deferrals, m.overdue_deferrals);
   return ExitCode::ok;
