@@ -28,12 +28,10 @@ CREATE INDEX evidence_by_time ON evidence (taken_at);
 -- classname); file is the source file when the producer says.
 CREATE TABLE test_case (
   id        INTEGER PRIMARY KEY,
-  hash      INTEGER NOT NULL UNIQUE,     -- 64-bit hash of identity, for interning
-  identity  TEXT NOT NULL,
+  identity  TEXT NOT NULL UNIQUE,        -- its index also serves GLOB selectors
   file      TEXT NOT NULL,
   suite     TEXT NOT NULL
 ) STRICT;
-CREATE INDEX test_case_by_identity ON test_case (identity);
 
 -- One narrow row per <testcase> per ingested file.
 -- status: 0 passed, 1 failed, 2 error, 3 skipped, 4 expected failure, 5 flaky (passed on retry)

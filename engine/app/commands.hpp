@@ -59,10 +59,11 @@ struct EvidenceOptions
   std::string at;         // empty: from the file, else now
   std::string source;     // empty: the path as given
   std::string repository; // github-run: owner/name when the document does not say
+  std::string prefix;     // coverage / sarif: metric name prefix (default: coverage / sarif)
   std::string format = "table";
 };
 
-enum class IngestKind { junit, github_run };
+enum class IngestKind { junit, github_run, coverage, sarif };
 
 struct CheckOptions
 {

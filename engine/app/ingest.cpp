@@ -4,6 +4,7 @@
 #include "app/ledger.hpp"
 #include "evidence/ci_run.hpp"
 #include "evidence/junit.hpp"
+#include "evidence/metrics.hpp"
 #include "report/records.hpp"
 #include "store/definitions_repo.hpp"
 #include "store/evidence_repo.hpp"
@@ -18,6 +19,8 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <future>
+#include <unordered_set>
 #include <fcntl.h>
 #include <glob.h>
 #include <spawn.h>
@@ -158,6 +161,50 @@ header_for(const std::string& kind,
           c.now};
 }
 
+// A JUnit file read, hashed and (when small enough) parsed, off the database thread.
+struct Prepared
+{
+  std::string hash;
+  bool duplicate = false;
+  std::optional<std::vector<store::TestResultRow>> rows; // empty: stream it while storing
+  evidence::JunitFileInfo info;
+  std::exception_ptr error;
+};
+
+Prepared
+prepare(const std::string& file, const std::unordered_set<std::string>& known)
+{
+  Prepared p;
+  try {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec || size > evidence::k_in_memory_limit) {
+      p.hash = util::sha256_file(file);
+      p.duplicate = known.contains(p.hash);
+      return p;
+    }
+    const std::string text = util::read_text(file);
+    p.hash = util::sha256(text);
+    p.duplicate = known.contains(p.hash);
+    if (p.duplicate) {
+      return p;
+    }
+    std::vector<store::TestResultRow> rows;
+    p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) {
+      rows.push_back({tc.identity(),
+                      tc.file,
+                      tc.suite,
+                      static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
+                      tc.duration,
+                      tc.message});
+    });
+    p.rows = std::move(rows);
+  } catch (...) {
+    p.error = std::current_exception();
+  }
+  return p;
+}
+
 void
 print_diagnostics(const util::InputError& e)
 {
@@ -175,12 +222,31 @@ run_ingest(const GlobalOptions& global,
            const EvidenceOptions& options)
 {
   const auto format = report::parse_output_format(options.format).value_or(report::OutputFormat::table);
-  const std::vector<std::string> files = expand_paths(paths, kind == IngestKind::junit ? ".xml" : ".json");
+  const char* extension = kind == IngestKind::junit      ? ".xml"
+                          : kind == IngestKind::github_run ? ".json"
+                          : kind == IngestKind::sarif      ? ".sarif"
+                                                           : ".xml";
+  const std::vector<std::string> files = expand_paths(paths, extension);
   Context c = open_for_evidence(global, options);
   SQLite::Database& db = *c.ledger.db;
   ordered_json results = ordered_json::array();
   int rejected = 0;
   const bool progress = ::isatty(STDERR_FILENO) != 0 && files.size() > 1;
+  store::TestCaseCache test_cases;
+  // Reading, hashing and parsing the next file runs on a second thread while
+  // this one writes the current file to the database.
+  const std::unordered_set<std::string> known =
+    kind == IngestKind::junit ? store::evidence_hashes(db, "junit") : std::unordered_set<std::string>();
+  auto prepare_junit = [&known](const std::string& file) { return prepare(file, known); };
+  std::optional<store::IngestBatch> batch;
+  std::int64_t batch_rows = 0;
+  if (kind == IngestKind::junit) {
+    batch.emplace(db);
+  }
+  std::future<Prepared> next;
+  if (kind == IngestKind::junit && !files.empty()) {
+    next = std::async(std::launch::async, prepare_junit, files[0]);
+  }
   std::size_t index = 0;
   for (const std::string& file : files) {
     ++index;
@@ -190,41 +256,82 @@ run_ingest(const GlobalOptions& global,
     }
     ordered_json r;
     r["id"] = file;
-    r["kind"] = kind == IngestKind::junit ? "junit" : "ci_run";
+    const std::string kind_name = kind == IngestKind::junit      ? "junit"
+                                  : kind == IngestKind::github_run ? "ci_run"
+                                  : kind == IngestKind::coverage   ? "coverage"
+                                                                   : "sarif";
+    r["kind"] = kind_name;
+    Prepared prepared;
+    if (kind == IngestKind::junit) {
+      prepared = next.get();
+      if (index < files.size()) {
+        next = std::async(std::launch::async, prepare_junit, files[index]);
+      }
+    }
     try {
-      const std::string hash = util::sha256_file(file);
-      const std::string kind_name = kind == IngestKind::junit ? "junit" : "ci_run";
-      if (store::evidence_exists(db, kind_name, hash)) {
+      if (prepared.error) {
+        std::rethrow_exception(prepared.error);
+      }
+      const std::string hash = kind == IngestKind::junit ? prepared.hash : util::sha256_file(file);
+      if (prepared.duplicate || store::evidence_exists(db, kind_name, hash)) {
         r["result"] = "already_ingested";
         results.push_back(r);
         continue;
       }
       if (kind == IngestKind::junit) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
-          throw util::StoreError(fmt::format("cannot read {}", file));
-        }
-        store::TestResultWriter writer(db, header_for("junit", hash, file, options, c));
+        store::TestResultWriter writer(db, header_for("junit", hash, file, options, c), test_cases);
         store::TestResultRow row;
-        const evidence::JunitFileInfo info =
-          evidence::parse_junit(in, file, [&](const evidence::TestCaseRecord& tc) {
-            row.identity = tc.identity();
-            row.file = tc.file;
-            row.suite = tc.suite;
-            row.status = static_cast<model::ResultStatus>(static_cast<int>(tc.outcome));
-            row.duration = tc.duration;
-            row.message = tc.message;
-            writer.add(row);
-          });
+        auto store_case = [&](const evidence::TestCaseRecord& tc) {
+          row.identity = tc.identity();
+          row.file = tc.file;
+          row.suite = tc.suite;
+          row.status = static_cast<model::ResultStatus>(static_cast<int>(tc.outcome));
+          row.duration = tc.duration;
+          row.message = tc.message;
+          writer.add(row);
+        };
+        evidence::JunitFileInfo info;
+        if (prepared.rows) {
+          for (const store::TestResultRow& r : *prepared.rows) {
+            writer.add(r);
+          }
+          info = prepared.info;
+        } else {
+          std::ifstream in(file, std::ios::binary);
+          if (!in) {
+            throw util::StoreError(fmt::format("cannot read {}", file));
+          }
+          info = evidence::parse_junit(in, file, store_case);
+        }
         const auto& t = info.totals;
         writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},
                       options.at.empty() && info.taken_at ? *info.taken_at : std::string());
+        batch_rows += t.tests;
+        batch->checkpoint_if(batch_rows);
+        if (batch_rows >= 250'000) {
+          batch_rows = 0;
+        }
         r["result"] = "stored";
         r["tests"] = t.tests;
         r["passed"] = t.passed;
         r["failed"] = t.failed;
         r["errors"] = t.errors;
         r["skipped"] = t.skipped;
+      } else if (kind == IngestKind::coverage || kind == IngestKind::sarif) {
+        const std::string text = util::read_text(file);
+        const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
+        const std::vector<evidence::MetricRecord> metrics =
+          kind == IngestKind::coverage ? evidence::parse_coverage(text, file, prefix)
+                                       : evidence::parse_sarif(text, file, prefix);
+        std::vector<std::pair<std::string, double>> rows;
+        ordered_json values = ordered_json::object();
+        for (const evidence::MetricRecord& m : metrics) {
+          rows.emplace_back(m.name, m.value);
+          values[m.name] = m.value;
+        }
+        store::store_metrics(db, header_for(kind_name, hash, file, options, c), rows);
+        r["result"] = "stored";
+        r["metrics"] = values;
       } else {
         const evidence::CiDocument doc =
           evidence::parse_github_document(util::read_text(file), file, options.repository);
@@ -277,6 +384,9 @@ run_ingest(const GlobalOptions& global,
     }
     results.push_back(r);
   }
+  if (batch) {
+    batch->commit();
+  }
   if (progress) {
     fmt::print(stderr, "\r\x1b[K");
   }
@@ -314,6 +424,12 @@ run_ingest(const GlobalOptions& global,
                      run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed" : run["result"].get<std::string>(),
                      run.contains("conclusion") ? ", " + (run["conclusion"].get<std::string>().empty() ? std::string("not completed") : run["conclusion"].get<std::string>()) : std::string());
         }
+      } else if (r.contains("metrics")) {
+        std::string list;
+        for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) {
+          list += fmt::format("{}{} = {}", list.empty() ? "" : ", ", it.key(), report::cell_text(it.value()));
+        }
+        fmt::print("{}: stored {}\n", r["id"].get<std::string>(), list);
       } else if (result == "already_ingested") {
         fmt::print("{}: already ingested (same content), nothing changed\n", r["id"].get<std::string>());
       } else {

@@ -18,6 +18,8 @@ add_evidence_options(CLI::App& command, app::EvidenceOptions& options)
 
 } // namespace
 
+void register_metric_ingest(CLI::App& ingest, const app::GlobalOptions& global, Action& chosen);
+
 void
 register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
@@ -55,11 +57,36 @@ register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   run->add_option("paths", *run_paths, "JSON files, directories or globs")->required();
   run->add_option("--repo", run_options->repository, "owner/name, when the document does not say");
   add_evidence_options(*run, *run_options);
+  register_metric_ingest(*ingest, global, chosen);
   run->callback([&global, &chosen, run_paths, run_options] {
     chosen = [&global, run_paths, run_options] {
       return app::run_ingest(global, app::IngestKind::github_run, *run_paths, *run_options);
     };
   });
+}
+
+void
+register_metric_ingest(CLI::App& ingest, const app::GlobalOptions& global, Action& chosen)
+{
+  for (const auto kind : {app::IngestKind::coverage, app::IngestKind::sarif}) {
+    auto paths = std::make_shared<std::vector<std::string>>();
+    auto options = std::make_shared<app::EvidenceOptions>();
+    const bool coverage = kind == app::IngestKind::coverage;
+    CLI::App* command = ingest.add_subcommand(
+      coverage ? "coverage" : "sarif",
+      coverage ? "Line and branch coverage from Cobertura XML or an lcov tracefile, stored as\n"
+                 "metrics coverage.line_percent and coverage.branch_percent (0-100).\n"
+                 "Example: refactor-ledger ingest coverage coverage.xml"
+               : "Findings of a SARIF log counted by level, stored as metrics sarif.error,\n"
+                 "sarif.warning, sarif.note, sarif.none and sarif.total.\n"
+                 "Example: refactor-ledger ingest sarif codeql.sarif --prefix codeql");
+    command->add_option("paths", *paths, "Files, directories or globs")->required();
+    command->add_option("--prefix", options->prefix, "Metric name prefix");
+    add_evidence_options(*command, *options);
+    command->callback([&global, &chosen, paths, options, kind] {
+      chosen = [&global, paths, options, kind] { return app::run_ingest(global, kind, *paths, *options); };
+    });
+  }
 }
 
 void

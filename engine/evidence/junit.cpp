@@ -9,20 +9,38 @@
 #include <vector>
 
 #include <expat.h>
+#include <pugixml.hpp>
 
 namespace rl::evidence {
 
 namespace {
 
-const char*
-attribute(const XML_Char** attrs, const char* name)
+// An element's attributes, from either parser: get(name) is nullptr when absent.
+struct Attributes
 {
-  for (int i = 0; attrs[i] != nullptr; i += 2) {
-    if (std::strcmp(attrs[i], name) == 0) {
-      return attrs[i + 1];
+  const XML_Char** expat = nullptr;
+  pugi::xml_node node;
+
+  const char*
+  get(const char* name) const
+  {
+    if (expat != nullptr) {
+      for (int i = 0; expat[i] != nullptr; i += 2) {
+        if (std::strcmp(expat[i], name) == 0) {
+          return expat[i + 1];
+        }
+      }
+      return nullptr;
     }
+    const pugi::xml_attribute a = node.attribute(name);
+    return a ? a.value() : nullptr;
   }
-  return nullptr;
+};
+
+const char*
+attribute(const Attributes& attrs, const char* name)
+{
+  return attrs.get(name);
 }
 
 // "0,160", "1E-07", "" and garbage are all seen in the wild.
@@ -136,7 +154,9 @@ private:
   static void
   start_thunk(void* self, const XML_Char* name, const XML_Char** attrs)
   {
-    static_cast<JunitParser*>(self)->start(name, attrs);
+    Attributes a;
+    a.expat = attrs;
+    static_cast<JunitParser*>(self)->start(name, a);
   }
   static void
   end_thunk(void* self, const XML_Char* name)
@@ -166,8 +186,9 @@ private:
       "entity-expansion attack");
   }
 
+public:
   void
-  start(const char* name, const XML_Char** attrs)
+  start(const char* name, const Attributes& attrs)
   {
     ++m_depth;
     if (!m_seen_root) {
@@ -286,6 +307,48 @@ private:
     }
   }
 
+  // In-memory documents (parsed by pugixml) feed the same handlers.
+  void
+  walk(const pugi::xml_node& node)
+  {
+    for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
+      if (!m_error.empty()) {
+        return;
+      }
+      if (child.type() == pugi::node_element) {
+        Attributes a;
+        a.node = child;
+        start(child.name(), a);
+        walk(child);
+        end(child.name());
+      } else if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+        text(child.value(), static_cast<int>(std::strlen(child.value())));
+      }
+    }
+  }
+
+  const JunitFileInfo&
+  info() const
+  {
+    return m_info;
+  }
+  bool
+  seen_root() const
+  {
+    return m_seen_root;
+  }
+  const std::string&
+  error() const
+  {
+    return m_error;
+  }
+  const std::string&
+  help() const
+  {
+    return m_help;
+  }
+
+private:
   void
   raise(TestOutcome outcome)
   {
@@ -310,7 +373,78 @@ private:
   std::string m_help;
 };
 
+std::pair<int, int>
+line_column(std::string_view text, std::size_t offset)
+{
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+[[noreturn]] void
+fail_at(const std::string& path, std::string_view text, std::size_t offset, std::string message, std::string help)
+{
+  const auto [line, column] = line_column(text, offset);
+  throw util::InputError(std::vector<util::Diagnostic>{
+    {util::Severity::error, {path, line, column}, std::move(message), std::move(help)}});
+}
+
 } // namespace
+
+JunitFileInfo
+parse_junit_buffer(std::string_view text,
+                   const std::string& display_path,
+                   const std::function<void(const TestCaseRecord&)>& on_case)
+{
+  // Refuse DTD entity declarations before anything parses the document.
+  if (const std::size_t entity = text.find("<!ENTITY"); entity != std::string_view::npos) {
+    std::size_t name_start = entity + 8;
+    while (name_start < text.size() && (text[name_start] == ' ' || text[name_start] == '%')) {
+      ++name_start;
+    }
+    std::size_t name_end = name_start;
+    while (name_end < text.size() && text[name_end] != ' ' && text[name_end] != '\t'
+           && text[name_end] != '\n' && text[name_end] != '>') {
+      ++name_end;
+    }
+    fail_at(display_path,
+            text,
+            entity,
+            fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
+                        text.substr(name_start, name_end - name_start)),
+            "JUnit files never need entities; this file may be an XML external entity or "
+            "entity-expansion attack");
+  }
+  pugi::xml_document doc;
+  const pugi::xml_parse_result result =
+    doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!result) {
+    fail_at(display_path,
+            text,
+            static_cast<std::size_t>(result.offset),
+            fmt::format("malformed XML: {}", result.description()),
+            "the file is not well-formed XML; was it cut short?");
+  }
+  JunitParser parser(display_path, on_case);
+  parser.walk(doc);
+  if (!parser.error().empty()) {
+    const pugi::xml_node root = doc.document_element();
+    const std::ptrdiff_t offset = root ? root.offset_debug() : 0;
+    fail_at(display_path, text, offset < 0 ? 0 : static_cast<std::size_t>(offset), parser.error(), parser.help());
+  }
+  if (!parser.seen_root()) {
+    fail_at(display_path, text, 0, "empty file: no JUnit XML", "pass a JUnit XML file");
+  }
+  return parser.info();
+}
 
 JunitFileInfo
 parse_junit(std::istream& in,

@@ -65,14 +65,18 @@ open_ledger(const std::filesystem::path& path)
     }
   }
   try {
+    // One connection per process, used from one thread: no SQLite mutexes.
     SQLite::Database db(path.string(),
-                        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                         k_busy_timeout_ms);
     db.exec("PRAGMA foreign_keys = ON"); // per connection, off by default
     // Check the version before anything writes (WAL switch included).
     refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
+    // Bulk ingestion inserts into several indexes at once; a larger page
+    // cache keeps their hot pages in memory (64 MiB at most, used on demand).
+    db.exec("PRAGMA cache_size = -65536");
     migrate(db, all_migrations());
     return db;
   } catch (const SQLite::Exception& e) {

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/hash.hpp"
 
+#include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
@@ -44,6 +45,18 @@ stamp_of(SQLite::Statement& q)
 
 } // namespace
 
+std::unordered_set<std::string>
+evidence_hashes(SQLite::Database& db, const std::string& kind)
+{
+  std::unordered_set<std::string> out;
+  SQLite::Statement q(db, "SELECT content_hash FROM evidence WHERE kind = :kind");
+  q.bind(":kind", kind);
+  while (q.executeStep()) {
+    out.insert(q.getColumn(0).getString());
+  }
+  return out;
+}
+
 bool
 evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash)
 {
@@ -53,22 +66,82 @@ evidence_exists(SQLite::Database& db, const std::string& kind, const std::string
   return q.executeStep();
 }
 
+IngestBatch::IngestBatch(SQLite::Database& db)
+  : m_db(db)
+{
+  m_db.exec("BEGIN IMMEDIATE");
+  m_active = true;
+}
+
+IngestBatch::~IngestBatch()
+{
+  if (m_active) {
+    try {
+      m_db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) { // nothing more can be done in a destructor
+    }
+  }
+}
+
+void
+IngestBatch::checkpoint_if(std::int64_t rows)
+{
+  constexpr std::int64_t k_batch_rows = 250'000;
+  if (rows >= k_batch_rows) {
+    m_db.exec("COMMIT");
+    m_active = false;
+    m_db.exec("BEGIN IMMEDIATE");
+    m_active = true;
+  }
+}
+
+void
+IngestBatch::commit()
+{
+  if (m_active) {
+    m_db.exec("COMMIT");
+    m_active = false;
+  }
+}
+
+struct TestCaseCache::Impl
+{
+  bool loaded = false;
+  std::unordered_map<std::uint64_t, std::int64_t> ids;
+};
+
+TestCaseCache::TestCaseCache()
+  : m_impl(std::make_unique<Impl>())
+{
+}
+
+TestCaseCache::~TestCaseCache() = default;
+
 struct TestResultWriter::Impl
 {
-  Impl(SQLite::Database& database, const EvidenceHeader& header)
+  Impl(SQLite::Database& database, const EvidenceHeader& header, TestCaseCache::Impl& cache_impl)
     : db(database),
-      transaction(database, SQLite::TransactionBehavior::IMMEDIATE),
+      savepoint(database, "rl_ingest_file"),
       insert_case(database,
-                  "INSERT INTO test_case (hash, identity, file, suite) VALUES (?, ?, ?, ?)"),
+                  "INSERT INTO test_case (identity, file, suite) VALUES (?, ?, ?) "
+                  "ON CONFLICT (identity) DO NOTHING"),
+      find_case(database, "SELECT id FROM test_case WHERE identity = ?"),
       insert_result(database,
                     "INSERT INTO test_result (evidence_id, test_id, status, duration, message) "
-                    "VALUES (?, ?, ?, ?, ?)")
+                    "VALUES (?, ?, ?, ?, ?)"),
+      cache(cache_impl)
   {
     evidence_id = insert_evidence(db, header);
-    // Interning table: every known identity's hash -> id (16 bytes each).
-    SQLite::Statement q(db, "SELECT hash, id FROM test_case");
-    while (q.executeStep()) {
-      ids.emplace(static_cast<std::uint64_t>(q.getColumn(0).getInt64()), q.getColumn(1).getInt64());
+    if (!cache.loaded) {
+      // Every known identity's hash -> id (16 bytes each), once per command.
+      SQLite::Statement q(db, "SELECT identity, id FROM test_case");
+      while (q.executeStep()) {
+        const SQLite::Column identity = q.getColumn(0);
+        cache.ids.emplace(util::fnv1a64(std::string_view(identity.getText(), static_cast<std::size_t>(identity.getBytes()))),
+                          q.getColumn(1).getInt64());
+      }
+      cache.loaded = true;
+      cache.ids.reserve(cache.ids.size() + 1'000'000);
     }
   }
 
@@ -76,31 +149,54 @@ struct TestResultWriter::Impl
   intern(const TestResultRow& row)
   {
     const std::uint64_t hash = util::fnv1a64(row.identity);
-    const auto it = ids.find(hash);
-    if (it != ids.end()) {
+    const auto it = cache.ids.find(hash);
+    if (it != cache.ids.end()) {
       return it->second;
     }
-    insert_case.bind(1, static_cast<std::int64_t>(hash));
-    insert_case.bind(2, row.identity);
-    insert_case.bind(3, row.file);
-    insert_case.bind(4, row.suite);
-    insert_case.exec();
+    insert_case.bind(1, row.identity);
+    insert_case.bind(2, row.file);
+    insert_case.bind(3, row.suite);
+    const int changed = insert_case.exec();
     insert_case.reset();
-    const std::int64_t id = db.getLastInsertRowid();
-    ids.emplace(hash, id);
+    std::int64_t id = 0;
+    if (changed == 1) {
+      id = db.getLastInsertRowid();
+    } else { // another process interned it meanwhile
+      find_case.bind(1, row.identity);
+      find_case.executeStep();
+      id = find_case.getColumn(0).getInt64();
+      find_case.reset();
+    }
+    cache.ids.emplace(hash, id);
+    added.push_back(hash);
     return id;
   }
 
+  // Rolled back: the identities interned by this file are gone again.
+  ~Impl()
+  {
+    if (!committed) {
+      for (const std::uint64_t hash : added) {
+        cache.ids.erase(hash);
+      }
+    }
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  std::vector<std::uint64_t> added;
+  bool committed = false;
   SQLite::Database& db;
-  SQLite::Transaction transaction;
+  SQLite::Savepoint savepoint;
   SQLite::Statement insert_case;
+  SQLite::Statement find_case;
   SQLite::Statement insert_result;
+  TestCaseCache::Impl& cache;
   std::int64_t evidence_id = 0;
-  std::unordered_map<std::uint64_t, std::int64_t> ids;
 };
 
-TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header)
-  : m_impl(std::make_unique<Impl>(db, header))
+TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header, TestCaseCache& cache)
+  : m_impl(std::make_unique<Impl>(db, header, *cache.m_impl))
 {
 }
 
@@ -145,7 +241,8 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":taken_at", taken_at);
   s.bind(":id", w.evidence_id);
   s.exec();
-  w.transaction.commit();
+  w.savepoint.release();
+  w.committed = true;
   return w.evidence_id;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace rl::store {
@@ -23,6 +24,9 @@ struct EvidenceHeader
   std::string taken_at;
   std::string recorded_at;
 };
+
+// The content hashes of every stored evidence row of `kind`.
+std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, const std::string& kind);
 
 // True when evidence of `kind` with this content hash is already stored.
 bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
@@ -46,14 +50,55 @@ struct ResultCounts
   std::int64_t skipped = 0;
 };
 
-// Stores one JUnit file as a unit: construction opens an IMMEDIATE
-// transaction and inserts the evidence row; add() appends narrow result rows,
-// interning test identities; commit() records the counts and commits. If the
-// writer is destroyed without commit(), nothing of the file remains.
+// Interned test identities (hash -> test_case id), loaded once per command and
+// shared by the files it ingests. Rows are never deleted or renumbered, so a
+// cache that misses rows added meanwhile by another process stays correct.
+class TestCaseCache
+{
+public:
+  TestCaseCache();
+  ~TestCaseCache();
+  TestCaseCache(const TestCaseCache&) = delete;
+  TestCaseCache& operator=(const TestCaseCache&) = delete;
+
+private:
+  friend class TestResultWriter;
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// A write transaction spanning several ingested files (BEGIN IMMEDIATE), so
+// that many small files do not each pay for a commit. Each file still lands
+// completely or not at all (TestResultWriter uses a savepoint inside it).
+// checkpoint() commits what is done and begins again, letting concurrent
+// commands in; destruction without commit() rolls back the files not yet
+// committed.
+class IngestBatch
+{
+public:
+  explicit IngestBatch(SQLite::Database& db);
+  ~IngestBatch();
+  IngestBatch(const IngestBatch&) = delete;
+  IngestBatch& operator=(const IngestBatch&) = delete;
+
+  // Commits and begins a new transaction when `rows` exceeds the batch size.
+  void checkpoint_if(std::int64_t rows);
+  void commit();
+
+private:
+  SQLite::Database& m_db;
+  bool m_active = false;
+};
+
+// Stores one JUnit file as a unit inside an IngestBatch: construction opens a
+// savepoint and inserts the evidence row; add() appends narrow result rows,
+// interning test identities; commit() records the counts and releases the
+// savepoint. If the writer is destroyed without commit(), nothing of the file
+// remains.
 class TestResultWriter
 {
 public:
-  TestResultWriter(SQLite::Database& db, const EvidenceHeader& header);
+  TestResultWriter(SQLite::Database& db, const EvidenceHeader& header, TestCaseCache& cache);
   ~TestResultWriter();
   TestResultWriter(const TestResultWriter&) = delete;
   TestResultWriter& operator=(const TestResultWriter&) = delete;

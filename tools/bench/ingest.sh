@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# JUnit ingestion benchmark, side by side with the peer baselines of
+# ../shared/bench: py_ingest.py (ElementTree + sqlite3) and sqlite3 .import of
+# the same rows as CSV. Prints wall time / peak RSS of each and the ratios.
+# Usage: RL=build-release/engine/refactor-ledger tools/bench/ingest.sh [FILES CASES]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+shared=${SHARED:-$repo/../shared}
+rl=${RL:-$repo/build/engine/refactor-ledger}
+files=${1:-500}
+cases=${2:-2000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/rl-ingest-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+measure() { # label command... -> prints "label seconds peak_kib"
+  /usr/bin/time -o "$work/time.out" -f '%e %M' "${@:2}" >/dev/null 2>"$work/stderr.out" || {
+    echo "benchmark step $1 failed:" >&2; cat "$work/stderr.out" >&2; exit 1; }
+  echo "$1 $(tail -1 "$work/time.out")"
+}
+echo "command: RL=$rl $0 $files $cases"
+python3 "$shared/bench/gen_junit.py" "$work/run1" "$files" "$cases" 1 | sed 's/^/generated run1: files tests failures errors skipped bytes = /'
+# The everyday case: the same suite at another commit (same identities, new results).
+python3 - "$work/run1" "$work/run2" <<'PY'
+import os, sys, re
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst)
+for name in sorted(os.listdir(src)):
+    text = open(os.path.join(src, name)).read()
+    # new durations: same test identities, different results payload
+    text = re.sub(r'time="([0-9.]+)"', lambda m: 'time="%.3f"' % (float(m.group(1)) * 1.1 + 0.001), text)
+    open(os.path.join(dst, name), "w").write(text)
+PY
+mkdir -p "$work/program"
+cp -r "$repo/milestones" "$repo/invariants" "$work/program/"
+results=()
+results+=("$(measure py_ingest python3 "$shared/bench/py_ingest.py" "$work/py.db" "$work/run1")")
+python3 - "$work/py.db" "$work/rows.csv" <<'PY'
+import sqlite3, csv, sys
+con = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2], "w", newline="") as f:
+    csv.writer(f).writerows(con.execute("SELECT file, suite, classname, name, status, duration, message FROM test_result"))
+PY
+results+=("$(measure sqlite_import sqlite3 "$work/imp.db" -cmd ".mode csv" "CREATE TABLE test_result(file TEXT, suite TEXT, classname TEXT, name TEXT, status TEXT, duration REAL, message TEXT)" ".import $work/rows.csv test_result")")
+results+=("$(measure rl_first "$rl" -C "$work/program" ingest junit "$work/run1" --commit 1111111)")
+results+=("$(measure rl_reingest "$rl" -C "$work/program" ingest junit "$work/run1" --commit 1111111)")
+results+=("$(measure rl_next_run "$rl" -C "$work/program" ingest junit "$work/run2" --commit 2222222)")
+printf '%-14s %8s %10s\n' step seconds peak_MB
+for r in "${results[@]}"; do
+  set -- $r
+  printf '%-14s %8s %10d\n' "$1" "$2" "$(( $3 / 1024 ))"
+done
+python3 - "${results[@]}" <<'PY'
+import sys
+t = {r.split()[0]: float(r.split()[1]) for r in sys.argv[1:]}
+def ratio(a, b): return t[a] / t[b] if t[b] else float("inf")
+print("py_ingest / rl_first      = %.2f  (target >= 3)" % ratio("py_ingest", "rl_first"))
+print("rl_first / sqlite_import  = %.2f  (target <= 1.5)" % ratio("rl_first", "sqlite_import"))
+print("rl_next_run / sqlite_import = %.2f (target <= 1.0)" % ratio("rl_next_run", "sqlite_import"))
+print("rl_reingest / rl_first    = %.3f (target < 0.10)" % ratio("rl_reingest", "rl_first"))
+PY
