@@ -3,7 +3,7 @@
 # only those that are missing (apt-get update runs once, and only if needed).
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libsqlitecpp-dev libyaml-cpp-dev libfmt-dev libcli11-dev catch2
   nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation

@@ -1,5 +1,7 @@
 #include "app/assess.hpp"
 
+#include "app/git.hpp"
+
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
 
@@ -36,7 +38,7 @@ current_time()
 }
 
 Assessment
-assess(SQLite::Database& db, const model::Definitions& definitions)
+assess(SQLite::Database& db, const model::Definitions& definitions, const std::filesystem::path& root)
 {
   rules::EvidenceIndex evidence;
   for (const std::string& selector : rules::selectors_of(definitions)) {
@@ -46,6 +48,11 @@ assess(SQLite::Database& db, const model::Definitions& definitions)
   for (model::MetricEvidence& m : store::latest_metrics(db)) {
     std::string name = m.name;
     evidence.metrics.emplace(std::move(name), std::move(m));
+  }
+  if (rules::uses_commit_distance(definitions)) {
+    for (const std::string& commit : rules::evidence_commits(evidence)) {
+      evidence.commits_behind.emplace(commit, commits_behind_head(root, commit));
+    }
   }
   const rules::Policy policy{current_time()};
   Assessment out;

@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -23,6 +24,10 @@ struct Assessment
 };
 
 // Queries the evidence the invariants' rules select and evaluates each one.
-Assessment assess(SQLite::Database& db, const model::Definitions& definitions);
+// `root` is the program root, asked (through git) how far behind HEAD the
+// evidence commits are when a rule uses max_commits_behind.
+Assessment assess(SQLite::Database& db,
+                  const model::Definitions& definitions,
+                  const std::filesystem::path& root);
 
 } // namespace rl::app

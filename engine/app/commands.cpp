@@ -297,7 +297,7 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
 {
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment assessment = assess(*ledger.db, d);
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   const std::string rendered = report::render_living_log(d, metrics, assessment.evaluations);
   const std::filesystem::path target =
@@ -337,7 +337,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment assessment = assess(*ledger.db, d);
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
   std::map<int, const model::Phase*> phases;
   for (const model::Phase& p : d.phases) {
@@ -433,7 +433,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   check_values<model::InvariantStatus>(filter.status, "--status");
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment assessment = assess(*ledger.db, d);
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const LinkIndex links = rules::links_by_invariant(d);
   ordered_json rows = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {
@@ -508,7 +508,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment assessment = assess(*ledger.db, d);
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   auto find = [&](const auto& list) {
     return std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });

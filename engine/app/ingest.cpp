@@ -1,6 +1,7 @@
 // ingest, record, why, check: evidence in, status out.
 #include "app/assess.hpp"
 #include "app/commands.hpp"
+#include "app/git.hpp"
 #include "app/ledger.hpp"
 #include "evidence/ci_run.hpp"
 #include "evidence/junit.hpp"
@@ -23,61 +24,14 @@
 #include <unordered_set>
 #include <fcntl.h>
 #include <glob.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
 
 namespace rl::app {
 
 namespace {
 
 using nlohmann::ordered_json;
-
-// `git -C root rev-parse HEAD`, run without a shell; empty when it fails.
-std::string
-git_head(const std::filesystem::path& root)
-{
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) {
-    return {};
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  const std::string root_text = root.string();
-  std::vector<std::string> args{"git", "-C", root_text, "rev-parse", "--verify", "-q", "HEAD"};
-  std::vector<char*> argv;
-  for (std::string& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  std::string out;
-  if (rc == 0) {
-    char buffer[256];
-    ssize_t n = 0;
-    while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) {
-      out.append(buffer, static_cast<std::size_t>(n));
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      out.clear();
-    }
-  }
-  ::close(pipe_fds[0]);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-    out.pop_back();
-  }
-  return out;
-}
 
 std::vector<std::string>
 expand_paths(const std::vector<std::string>& args, const char* extension)
@@ -131,7 +85,7 @@ open_for_evidence(const GlobalOptions& global, const EvidenceOptions& options)
 {
   Context c{open_current(global), options.commit, current_time()};
   if (c.commit.empty()) {
-    c.commit = git_head(c.ledger.paths.root);
+    c.commit = git_output(c.ledger.paths.root, {"rev-parse", "--verify", "-q", "HEAD"}).value_or("");
   }
   if (!options.at.empty() && !evidence::normalize_time(options.at)) {
     throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", options.at));
@@ -517,7 +471,7 @@ run_why(const GlobalOptions& global, const std::string& id, const std::string& f
   if (inv == d.invariants.end()) {
     throw util::UsageError(fmt::format("no invariant has the id '{}'; list them with `refactor-ledger invariants`", id));
   }
-  const Assessment a = assess(*ledger.db, d);
+  const Assessment a = assess(*ledger.db, d, ledger.paths.root);
   const rules::Evaluation& e = a.evaluations.at(id);
   if (format == "json") {
     ordered_json j{{"id", id}, {"name", inv->name}, {"status", model::to_string(e.status)}, {"reasons", e.reasons},
@@ -547,7 +501,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
   }
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment a = assess(*ledger.db, d);
+  const Assessment a = assess(*ledger.db, d, ledger.paths.root);
   ordered_json offenders = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {
     if (model::enum_index(inv.priority) > model::enum_index(*threshold)) {

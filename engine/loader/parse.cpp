@@ -18,7 +18,7 @@ using model::Ref;
 std::optional<model::RuleNode> parse_rule(const YAML::Node& node,
                                           const FileContext& file,
                                           int depth,
-                                          std::optional<int>* max_age);
+                                          model::VerifyRules* top);
 
 void
 parse_links(const MapReader& map, std::string_view key, std::vector<model::Link>& out)
@@ -583,9 +583,10 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
     }
     inv.statement_changed = map.optional_date("statement_changed");
     if (const YAML::Node verify = map.get("verify")) {
-      std::optional<int> max_age;
-      if (auto rule = parse_rule(verify, file, 0, &max_age)) {
-        inv.verify = model::VerifyRules{std::move(*rule), max_age};
+      model::VerifyRules rules;
+      if (auto rule = parse_rule(verify, file, 0, &rules)) {
+        rules.root = std::move(*rule);
+        inv.verify = std::move(rules);
       }
     }
     if (const YAML::Node waiver = map.get("waiver")) {
@@ -620,13 +621,22 @@ std::optional<model::RuleNode>
 parse_rule(const YAML::Node& node,
            const FileContext& file,
            int depth,
-           std::optional<int>* max_age)
+           model::VerifyRules* top)
 {
   using Kind = model::RuleNode::Kind;
   const MapReader map(node,
                       file,
                       "verify rule",
-                      {"all", "any", "tests", "min", "ci", "metric", "op", "value", "max_age_days"});
+                      {"all",
+                       "any",
+                       "tests",
+                       "min",
+                       "ci",
+                       "metric",
+                       "op",
+                       "value",
+                       "max_age_days",
+                       "max_commits_behind"});
   if (!map.valid()) {
     return std::nullopt;
   }
@@ -645,13 +655,19 @@ parse_rule(const YAML::Node& node,
                     "write e.g. '{tests: \"test/test_x.py::*\", min: 8}' or 'all: [...]'");
     return std::nullopt;
   }
-  if (map.has("max_age_days") && depth > 0) {
-    file.sink.error(file.location(map.get("max_age_days")),
-                    "max_age_days belongs at the top of 'verify:'",
-                    "move it next to the top-level rule");
-  } else if (max_age != nullptr) {
+  for (const char* key : {"max_age_days", "max_commits_behind"}) {
+    if (map.has(key) && depth > 0) {
+      file.sink.error(file.location(map.get(key)),
+                      fmt::format("{} belongs at the top of 'verify:'", key),
+                      "move it next to the top-level rule");
+    }
+  }
+  if (top != nullptr) {
     if (const auto age = map.optional_integer("max_age_days", 1)) {
-      *max_age = static_cast<int>(*age);
+      top->max_age_days = static_cast<int>(*age);
+    }
+    if (const auto behind = map.optional_integer("max_commits_behind", 0)) {
+      top->max_commits_behind = static_cast<int>(*behind);
     }
   }
   model::RuleNode rule;

@@ -319,6 +319,7 @@ struct VerifyRules
 {
   RuleNode root;
   std::optional<int> max_age_days; // evidence older than this is stale
+  std::optional<int> max_commits_behind; // evidence more commits behind HEAD is stale
   bool operator==(const VerifyRules&) const = default;
 };
 

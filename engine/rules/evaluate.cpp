@@ -104,6 +104,18 @@ private:
                            *m_inv.verify->max_age_days);
       }
     }
+    if (m_inv.verify && m_inv.verify->max_commits_behind) {
+      const auto it = m_evidence.commits_behind.find(stamp.commit);
+      if (stamp.commit.empty() || it == m_evidence.commits_behind.end() || !it->second) {
+        return fmt::format("evidence commit {} is not in the history of HEAD",
+                           stamp.commit.empty() ? "(unknown)" : stamp.commit);
+      }
+      if (*it->second > *m_inv.verify->max_commits_behind) {
+        return fmt::format("evidence is {} commits behind HEAD; the rule allows {}",
+                           *it->second,
+                           *m_inv.verify->max_commits_behind);
+      }
+    }
     if (!m_inv.statement_changed.empty() && stamp.taken_at.substr(0, 10) < m_inv.statement_changed) {
       return fmt::format("evidence taken {} predates the statement change of {}",
                          stamp.taken_at.substr(0, 10),
@@ -366,6 +378,33 @@ summarize(const ConditionResult& r, InvariantStatus status, std::vector<std::str
 }
 
 } // namespace
+
+std::vector<std::string>
+evidence_commits(const EvidenceIndex& evidence)
+{
+  std::set<std::string> out;
+  for (const auto& [selector, tests] : evidence.tests) {
+    for (const model::TestEvidence& t : tests) {
+      out.insert(t.stamp.commit);
+    }
+  }
+  for (const model::CiRunEvidence& r : evidence.ci_runs) {
+    out.insert(r.stamp.commit);
+  }
+  for (const auto& [name, m] : evidence.metrics) {
+    out.insert(m.stamp.commit);
+  }
+  out.erase(std::string());
+  return {out.begin(), out.end()};
+}
+
+bool
+uses_commit_distance(const model::Definitions& definitions)
+{
+  return std::any_of(definitions.invariants.begin(), definitions.invariants.end(), [](const model::Invariant& inv) {
+    return inv.verify && inv.verify->max_commits_behind;
+  });
+}
 
 std::vector<std::string>
 selectors_of(const model::Definitions& definitions)

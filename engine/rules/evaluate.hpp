@@ -22,7 +22,16 @@ struct EvidenceIndex
   std::map<std::string, std::vector<model::TestEvidence>> tests;
   std::vector<model::CiRunEvidence> ci_runs; // newest first
   std::map<std::string, model::MetricEvidence> metrics; // latest per name
+  // Commit -> commits behind HEAD (nullopt: not an ancestor of HEAD), for the
+  // commits of the evidence above, filled only when a rule uses max_commits_behind.
+  std::map<std::string, std::optional<int>> commits_behind;
 };
+
+// The commits of every piece of evidence in `evidence` (to fill commits_behind).
+std::vector<std::string> evidence_commits(const EvidenceIndex& evidence);
+
+// True when some invariant's rules use max_commits_behind.
+bool uses_commit_distance(const model::Definitions& definitions);
 
 // Every test selector used by the invariants' rules (to fill EvidenceIndex::tests).
 std::vector<std::string> selectors_of(const model::Definitions& definitions);

@@ -121,6 +121,8 @@ verify_json(const std::optional<model::VerifyRules>& verify)
   }
   json j = {{"rule", rule_to_json(verify->root)}};
   j["max_age_days"] = verify->max_age_days ? json(*verify->max_age_days) : json(nullptr);
+  j["max_commits_behind"] =
+    verify->max_commits_behind ? json(*verify->max_commits_behind) : json(nullptr);
   return j.dump();
 }
 
@@ -135,6 +137,9 @@ verify_from_json(const std::string& text)
   rules.root = rule_from_json(j.at("rule"));
   if (!j.at("max_age_days").is_null()) {
     rules.max_age_days = j.at("max_age_days").get<int>();
+  }
+  if (j.contains("max_commits_behind") && !j.at("max_commits_behind").is_null()) {
+    rules.max_commits_behind = j.at("max_commits_behind").get<int>();
   }
   return rules;
 }

@@ -109,3 +109,20 @@ TEST_CASE("glob matching has SQLite GLOB semantics", "[rules]")
   CHECK_FALSE(rl::rules::glob_match("test/*.py", "test/x.cpp"));
   CHECK_FALSE(rl::rules::glob_match("Abc", "abc"));
 }
+
+TEST_CASE("evidence too many commits behind HEAD, or off its history, is stale", "[rules][evaluate]")
+{
+  auto inv = inv050();
+  inv.verify->max_commits_behind = 5;
+  auto e = evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z");
+  e.commits_behind["41daf4e"] = 3;
+  CHECK(rl::rules::evaluate(inv, e, k_policy).status == InvariantStatus::verified);
+  e.commits_behind["41daf4e"] = 9;
+  const auto behind = rl::rules::evaluate(inv, e, k_policy);
+  CHECK(behind.status == InvariantStatus::stale);
+  CHECK(behind.reasons.at(0).find("evidence is 9 commits behind HEAD; the rule allows 5") != std::string::npos);
+  e.commits_behind["41daf4e"] = std::nullopt;
+  CHECK(rl::rules::evaluate(inv, e, k_policy).reasons.at(0).find("evidence commit 41daf4e is not in the history of HEAD")
+        != std::string::npos);
+  CHECK(rl::rules::evidence_commits(e) == std::vector<std::string>{"41daf4e"});
+}

@@ -1,0 +1,78 @@
+#include "app/git.hpp"
+
+#include <charconv>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace rl::app {
+
+std::optional<std::string>
+git_output(const std::filesystem::path& root, const std::vector<std::string>& args)
+{
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) {
+    return std::nullopt;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> all{"git", "-C", root.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  std::string out;
+  bool ok = false;
+  if (rc == 0) {
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) {
+      out.append(buffer, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  ::close(pipe_fds[0]);
+  if (!ok) {
+    return std::nullopt;
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+std::optional<int>
+commits_behind_head(const std::filesystem::path& root, const std::string& commit)
+{
+  if (commit.empty() || !git_output(root, {"merge-base", "--is-ancestor", commit, "HEAD"})) {
+    return std::nullopt;
+  }
+  const auto count = git_output(root, {"rev-list", "--count", commit + "..HEAD"});
+  if (!count) {
+    return std::nullopt;
+  }
+  int n = 0;
+  const auto [ptr, ec] = std::from_chars(count->data(), count->data() + count->size(), n);
+  if (ec != std::errc()) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+} // namespace rl::app

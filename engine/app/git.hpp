@@ -1,0 +1,22 @@
+#pragma once
+
+// Internal to app/: the git executable, run without a shell.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rl::app {
+
+// Runs `git -C root ARGS...` (no shell; stdin closed, stderr discarded) and
+// returns its standard output without the trailing newline, or nullopt when
+// git is missing or exits non-zero.
+std::optional<std::string> git_output(const std::filesystem::path& root,
+                                      const std::vector<std::string>& args);
+
+// How many commits `commit` is behind HEAD: 0 at HEAD; nullopt when it is not
+// an ancestor of HEAD (or git cannot tell).
+std::optional<int> commits_behind_head(const std::filesystem::path& root, const std::string& commit);
+
+} // namespace rl::app
