@@ -44,6 +44,16 @@ CREATE TABLE test_result (
 ) STRICT;
 CREATE INDEX test_result_by_test ON test_result (test_id, evidence_id);
 
+-- The latest result of every test (by taken_at, then ingestion order), kept
+-- up to date by `ingest` so that rules never scan the whole history.
+CREATE TABLE test_latest (
+  test_id      INTEGER PRIMARY KEY REFERENCES test_case (id),
+  evidence_id  INTEGER NOT NULL REFERENCES evidence (id),
+  taken_at     TEXT NOT NULL,
+  status       INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
+  message      TEXT
+) STRICT;
+
 -- A CI workflow run (GitHub Actions), keyed as the provider keys it.
 CREATE TABLE ci_run (
   evidence_id   INTEGER NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,

@@ -7,6 +7,7 @@
 #include "rules/program_metrics.hpp"
 #include "store/database.hpp"
 #include "store/definitions_repo.hpp"
+#include "store/evidence_repo.hpp"
 #include "store/query.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -299,7 +300,8 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
-  const std::string rendered = report::render_living_log(d, metrics, assessment.evaluations);
+  const std::string rendered =
+    report::render_living_log(d, metrics, assessment.evaluations, store::ci_runs(*ledger.db));
   const std::filesystem::path target =
     options.output.empty() ? ledger.paths.root / d.program.log_path
                            : std::filesystem::absolute(options.output);

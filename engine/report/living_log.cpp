@@ -104,10 +104,12 @@ class LogWriter
 public:
   LogWriter(const model::Definitions& d,
             const rules::ProgramMetrics& m,
-            const std::map<std::string, rules::Evaluation>& evaluations)
+            const std::map<std::string, rules::Evaluation>& evaluations,
+            const std::vector<model::CiRunEvidence>& ci_runs)
     : m_defs(d),
       m_metrics(m),
       m_evaluations(evaluations),
+      m_ci_runs(ci_runs),
       m_order([&d] {
         std::vector<std::string> ids;
         ids.reserve(d.milestones.size());
@@ -497,6 +499,23 @@ private:
         }
         if (!r.commit.empty()) {
           text += fmt::format(" (`{}`)", r.commit);
+        }
+        // The ingested run with this id, if any: the evidence behind the line.
+        if (r.id) {
+          const auto run = std::find_if(m_ci_runs.begin(), m_ci_runs.end(), [&](const model::CiRunEvidence& x) {
+            return x.run_id == *r.id;
+          });
+          if (run != m_ci_runs.end()) {
+            const std::string wanted(model::to_string(r.conclusion));
+            text += run->conclusion == wanted
+                      ? fmt::format(" — evidence: ingested run concluded {} at `{}`, {}",
+                                    run->conclusion,
+                                    run->stamp.commit.substr(0, 11),
+                                    run->stamp.taken_at)
+                      : fmt::format(" — ⚠️ the ingested run says {}, not {}",
+                                    run->conclusion.empty() ? run->status : run->conclusion,
+                                    wanted);
+          }
         }
         line(text);
       }
@@ -1151,6 +1170,7 @@ private:
   const model::Definitions& m_defs;
   const rules::ProgramMetrics& m_metrics;
   const std::map<std::string, rules::Evaluation>& m_evaluations;
+  const std::vector<model::CiRunEvidence>& m_ci_runs;
   rules::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
   std::map<std::string, const model::Invariant*> m_invariants;
@@ -1187,9 +1207,10 @@ expand_placeholders(const std::string& text, const model::Definitions& d)
 std::string
 render_living_log(const model::Definitions& definitions,
                   const rules::ProgramMetrics& metrics,
-                  const std::map<std::string, rules::Evaluation>& evaluations)
+                  const std::map<std::string, rules::Evaluation>& evaluations,
+                  const std::vector<model::CiRunEvidence>& ci_runs)
 {
-  return LogWriter(definitions, metrics, evaluations).render();
+  return LogWriter(definitions, metrics, evaluations, ci_runs).render();
 }
 
 } // namespace rl::report

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/entities.hpp"
+#include "model/evidence.hpp"
 #include "rules/evaluate.hpp"
 #include "rules/program_metrics.hpp"
 
@@ -18,6 +19,7 @@ std::string expand_placeholders(const std::string& text, const model::Definition
 // same bytes, which `render --check` relies on.
 std::string render_living_log(const model::Definitions& definitions,
                               const rules::ProgramMetrics& metrics,
-                              const std::map<std::string, rules::Evaluation>& evaluations = {});
+                              const std::map<std::string, rules::Evaluation>& evaluations = {},
+                              const std::vector<model::CiRunEvidence>& ci_runs = {});
 
 } // namespace rl::report

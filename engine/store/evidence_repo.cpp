@@ -241,6 +241,22 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":taken_at", taken_at);
   s.bind(":id", w.evidence_id);
   s.exec();
+  // Later results replace earlier ones; within one file the last row of a
+  // test wins (gotestsum repeats rerun tests).
+  SQLite::Statement latest(w.db, R"sql(
+    INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
+    SELECT r.test_id, r.evidence_id, e.taken_at, r.status, r.message
+    FROM test_result AS r JOIN evidence AS e ON e.id = r.evidence_id
+    WHERE r.evidence_id = :id
+    ORDER BY r.rowid
+    ON CONFLICT (test_id) DO UPDATE SET
+      evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
+      status = excluded.status, message = excluded.message
+    WHERE excluded.taken_at > test_latest.taken_at
+       OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
+  )sql");
+  latest.bind(":id", w.evidence_id);
+  latest.exec();
   w.savepoint.release();
   w.committed = true;
   return w.evidence_id;
@@ -372,17 +388,17 @@ store_metrics(SQLite::Database& db,
 std::vector<model::TestEvidence>
 latest_results(SQLite::Database& db, const std::string& pattern)
 {
-  // GLOB with a literal prefix uses the identity index range; per test, the
-  // results are few (one per run), newest first.
+  // GLOB with a literal prefix uses the identity index range; test_latest
+  // holds one row per test, so the history is never scanned.
   SQLite::Statement q(db, R"sql(
-    SELECT tc.id AS test_id, tc.identity AS identity, r.status AS status,
-           coalesce(r.message, '') AS message, e.id AS evidence_id, e.source AS source,
+    SELECT tc.id AS test_id, tc.identity AS identity, l.status AS status,
+           coalesce(l.message, '') AS message, e.id AS evidence_id, e.source AS source,
            e.commit_sha AS commit_sha, e.taken_at AS taken_at
     FROM test_case AS tc
-    JOIN test_result AS r ON r.test_id = tc.id
-    JOIN evidence AS e ON e.id = r.evidence_id
+    JOIN test_latest AS l ON l.test_id = tc.id
+    JOIN evidence AS e ON e.id = l.evidence_id
     WHERE tc.identity GLOB :pattern
-    ORDER BY tc.identity, e.taken_at DESC, e.id DESC, r.rowid DESC
+    ORDER BY tc.identity
   )sql");
   q.bind(":pattern", pattern);
   std::vector<model::TestEvidence> out;
