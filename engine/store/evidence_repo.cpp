@@ -186,6 +186,9 @@ struct TestResultWriter::Impl
 
   std::vector<std::uint64_t> added;
   bool committed = false;
+  // This file's result rows are contiguous rowids (one writer at a time).
+  std::int64_t first_rowid = 0;
+  std::int64_t last_rowid = -1;
   SQLite::Database& db;
   SQLite::Savepoint savepoint;
   SQLite::Statement insert_case;
@@ -222,6 +225,10 @@ TestResultWriter::add(const TestResultRow& row)
   }
   s.exec();
   s.reset();
+  w.last_rowid = w.db.getLastInsertRowid();
+  if (w.first_rowid == 0) {
+    w.first_rowid = w.last_rowid;
+  }
 }
 
 std::int64_t
@@ -247,7 +254,7 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
     INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
     SELECT r.test_id, r.evidence_id, e.taken_at, r.status, r.message
     FROM test_result AS r JOIN evidence AS e ON e.id = r.evidence_id
-    WHERE r.evidence_id = :id
+    WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
     ORDER BY r.rowid
     ON CONFLICT (test_id) DO UPDATE SET
       evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
@@ -256,6 +263,8 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
        OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
   )sql");
   latest.bind(":id", w.evidence_id);
+  latest.bind(":first", w.first_rowid);
+  latest.bind(":last", w.last_rowid);
   latest.exec();
   w.savepoint.release();
   w.committed = true;
