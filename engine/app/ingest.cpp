@@ -246,8 +246,8 @@ run_ingest(const GlobalOptions& global,
         };
         evidence::JunitFileInfo info;
         if (prepared.rows) {
-          for (const store::TestResultRow& r : *prepared.rows) {
-            writer.add(r);
+          for (const store::TestResultRow& prepared_row : *prepared.rows) {
+            writer.add(prepared_row);
           }
           info = prepared.info;
         } else {

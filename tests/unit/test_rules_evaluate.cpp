@@ -23,7 +23,7 @@ inv050()
   rl::model::RuleNode all;
   all.kind = rl::model::RuleNode::Kind::all;
   all.children = {tests, metric};
-  inv.verify = rl::model::VerifyRules{all, std::nullopt};
+  inv.verify = rl::model::VerifyRules{all, std::nullopt, std::nullopt};
   return inv;
 }
 
