@@ -42,7 +42,8 @@ CREATE TABLE test_result (
   duration     REAL,                     -- seconds; NULL when not given
   message      TEXT                      -- failure / error / skip message, capped; NULL if none
 ) STRICT;
-CREATE INDEX test_result_by_test ON test_result (test_id, evidence_id);
+-- No index on test_id: rules read test_latest; history queries filter by
+-- evidence (rowid ranges), which keeps ingestion append-only.
 
 -- The latest result of every test (by taken_at, then ingestion order), kept
 -- up to date by `ingest` so that rules never scan the whole history.

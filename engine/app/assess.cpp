@@ -41,8 +41,8 @@ Assessment
 assess(SQLite::Database& db, const model::Definitions& definitions, const std::filesystem::path& root)
 {
   rules::EvidenceIndex evidence;
-  for (const std::string& selector : rules::selectors_of(definitions)) {
-    evidence.tests.emplace(selector, store::latest_results(db, selector));
+  for (const std::vector<std::string>& selectors : rules::selections_of(definitions)) {
+    evidence.tests.emplace(rules::selection_key(selectors), store::select_tests(db, selectors));
   }
   evidence.ci_runs = store::ci_runs(db);
   for (model::MetricEvidence& m : store::latest_metrics(db)) {

@@ -158,72 +158,47 @@ private:
       selectors += (selectors.empty() ? "" : ", ") + s;
     }
     r.description = fmt::format("tests {} (at least {} passing)", selectors, rule.min);
-    std::set<std::string> seen;
-    std::vector<const model::TestEvidence*> results;
-    for (const std::string& selector : rule.selectors) {
-      const auto it = m_evidence.tests.find(selector);
-      if (it == m_evidence.tests.end() || it->second.empty()) {
+    const auto it = m_evidence.tests.find(selection_key(rule.selectors));
+    if (it == m_evidence.tests.end()) {
+      r.status = InvariantStatus::unverified;
+      r.details.push_back("no test results were looked up for this rule");
+      return r;
+    }
+    const model::TestSelection& sel = it->second;
+    for (const auto& [selector, count] : sel.per_selector) {
+      if (count == 0) {
         r.details.push_back(fmt::format("selector '{}' matched no test results", selector));
-        continue;
-      }
-      for (const model::TestEvidence& t : it->second) {
-        if (seen.insert(t.identity).second) {
-          results.push_back(&t);
-        }
       }
     }
-    if (results.empty()) {
+    if (sel.matched == 0) {
       r.status = InvariantStatus::unverified;
       return r;
     }
-    int passed = 0;
-    std::vector<const model::TestEvidence*> bad;
-    std::vector<const model::TestEvidence*> not_run;
-    std::set<std::string> runs;
-    const model::EvidenceStamp* oldest = nullptr;
-    for (const model::TestEvidence* t : results) {
-      runs.insert(stamp_text(t->stamp));
-      if (oldest == nullptr || t->stamp.taken_at < oldest->taken_at) {
-        oldest = &t->stamp;
-      }
-      switch (t->status) {
-      case model::ResultStatus::passed:
-      case model::ResultStatus::flaky:
-        ++passed;
-        break;
-      case model::ResultStatus::failed:
-      case model::ResultStatus::error:
-        bad.push_back(t);
-        break;
-      case model::ResultStatus::skipped:
-      case model::ResultStatus::expected_failure:
-        not_run.push_back(t);
-        break;
-      }
-    }
     r.details.push_back(fmt::format("{} tests matched: {} passed, {} failed or errored, {} not run",
-                                    results.size(),
-                                    passed,
-                                    bad.size(),
-                                    not_run.size()));
-    for (const std::string& run : runs) {
-      r.details.push_back("evidence: " + run);
+                                    sel.matched,
+                                    sel.passed,
+                                    sel.bad,
+                                    sel.not_run));
+    for (const model::EvidenceStamp& run : sel.runs) {
+      r.details.push_back("evidence: " + stamp_text(run));
     }
-    for (std::size_t i = 0; i < bad.size() && i < 10; ++i) {
-      r.details.push_back(fmt::format("{} {}{}",
-                                      model::to_string(bad[i]->status) == "error" ? "errored:" : "failed:",
-                                      bad[i]->identity,
-                                      bad[i]->message.empty() ? "" : " — " + first_line(bad[i]->message)));
+    for (const model::TestEvidence& t : sel.offenders) {
+      const bool bad = t.status == model::ResultStatus::failed || t.status == model::ResultStatus::error;
+      if (bad) {
+        r.details.push_back(fmt::format("{} {}{}",
+                                        t.status == model::ResultStatus::error ? "errored:" : "failed:",
+                                        t.identity,
+                                        t.message.empty() ? "" : " — " + first_line(t.message)));
+      } else {
+        r.details.push_back(fmt::format("not run ({}): {}", model::to_string(t.status), t.identity));
+      }
     }
-    for (std::size_t i = 0; i < not_run.size() && i < 10; ++i) {
-      r.details.push_back(fmt::format("not run ({}): {}", model::to_string(not_run[i]->status), not_run[i]->identity));
-    }
-    if (!bad.empty()) {
+    if (sel.bad > 0) {
       r.status = InvariantStatus::failing;
-    } else if (passed < rule.min) {
+    } else if (sel.passed < rule.min) {
       r.status = InvariantStatus::failing;
-      r.details.push_back(fmt::format("only {} selected tests passed; the rule requires {}", passed, rule.min));
-    } else if (auto stale = staleness(*oldest)) {
+      r.details.push_back(fmt::format("only {} selected tests passed; the rule requires {}", sel.passed, rule.min));
+    } else if (auto stale = staleness(sel.runs.front())) {
       r.status = InvariantStatus::stale;
       r.details.push_back(*stale);
     } else {
@@ -348,10 +323,10 @@ private:
 };
 
 void
-collect(const model::RuleNode& rule, std::set<std::string>& out)
+collect(const model::RuleNode& rule, std::map<std::string, std::vector<std::string>>& out)
 {
-  for (const std::string& s : rule.selectors) {
-    out.insert(s);
+  if (rule.kind == Kind::tests) {
+    out.emplace(selection_key(rule.selectors), rule.selectors);
   }
   for (const model::RuleNode& c : rule.children) {
     collect(c, out);
@@ -383,9 +358,9 @@ std::vector<std::string>
 evidence_commits(const EvidenceIndex& evidence)
 {
   std::set<std::string> out;
-  for (const auto& [selector, tests] : evidence.tests) {
-    for (const model::TestEvidence& t : tests) {
-      out.insert(t.stamp.commit);
+  for (const auto& [key, selection] : evidence.tests) {
+    for (const model::EvidenceStamp& s : selection.runs) {
+      out.insert(s.commit);
     }
   }
   for (const model::CiRunEvidence& r : evidence.ci_runs) {
@@ -406,16 +381,30 @@ uses_commit_distance(const model::Definitions& definitions)
   });
 }
 
-std::vector<std::string>
-selectors_of(const model::Definitions& definitions)
+std::string
+selection_key(const std::vector<std::string>& selectors)
 {
-  std::set<std::string> out;
+  std::string key;
+  for (const std::string& s : selectors) {
+    key += (key.empty() ? "" : "\n") + s;
+  }
+  return key;
+}
+
+std::vector<std::vector<std::string>>
+selections_of(const model::Definitions& definitions)
+{
+  std::map<std::string, std::vector<std::string>> out;
   for (const model::Invariant& inv : definitions.invariants) {
     if (inv.verify) {
       collect(inv.verify->root, out);
     }
   }
-  return {out.begin(), out.end()};
+  std::vector<std::vector<std::string>> result;
+  for (auto& [key, selectors] : out) {
+    result.push_back(std::move(selectors));
+  }
+  return result;
 }
 
 Evaluation

@@ -18,8 +18,9 @@ struct Policy
 // The evidence the rules of a program can look at, already queried by app/.
 struct EvidenceIndex
 {
-  // Selector (glob) -> the latest result of every test it matches.
-  std::map<std::string, std::vector<model::TestEvidence>> tests;
+  // A tests rule's selectors (joined with '\n', see selection_key) -> what
+  // their latest results are.
+  std::map<std::string, model::TestSelection> tests;
   std::vector<model::CiRunEvidence> ci_runs; // newest first
   std::map<std::string, model::MetricEvidence> metrics; // latest per name
   // Commit -> commits behind HEAD (nullopt: not an ancestor of HEAD), for the
@@ -33,8 +34,10 @@ std::vector<std::string> evidence_commits(const EvidenceIndex& evidence);
 // True when some invariant's rules use max_commits_behind.
 bool uses_commit_distance(const model::Definitions& definitions);
 
-// Every test selector used by the invariants' rules (to fill EvidenceIndex::tests).
-std::vector<std::string> selectors_of(const model::Definitions& definitions);
+// The selector lists of every tests rule of the invariants (to fill
+// EvidenceIndex::tests), and the key each is filed under.
+std::vector<std::vector<std::string>> selections_of(const model::Definitions& definitions);
+std::string selection_key(const std::vector<std::string>& selectors);
 
 // One condition of the rule tree with its result and the evidence behind it.
 struct ConditionResult

@@ -8,7 +8,9 @@
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace rl::store {
 
@@ -394,38 +396,91 @@ store_metrics(SQLite::Database& db,
   transaction.commit();
 }
 
-std::vector<model::TestEvidence>
-latest_results(SQLite::Database& db, const std::string& pattern)
+model::TestSelection
+select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, int max_offenders)
 {
-  // GLOB with a literal prefix uses the identity index range; test_latest
-  // holds one row per test, so the history is never scanned.
-  SQLite::Statement q(db, R"sql(
-    SELECT tc.id AS test_id, tc.identity AS identity, l.status AS status,
-           coalesce(l.message, '') AS message, e.id AS evidence_id, e.source AS source,
-           e.commit_sha AS commit_sha, e.taken_at AS taken_at
-    FROM test_case AS tc
-    JOIN test_latest AS l ON l.test_id = tc.id
-    JOIN evidence AS e ON e.id = l.evidence_id
-    WHERE tc.identity GLOB :pattern
-    ORDER BY tc.identity
-  )sql");
-  q.bind(":pattern", pattern);
-  std::vector<model::TestEvidence> out;
-  std::int64_t last = -1;
-  while (q.executeStep()) {
-    const std::int64_t test = q.getColumn("test_id").getInt64();
-    if (test == last) {
-      continue;
+  model::TestSelection out;
+  // One GLOB per selector keeps each on the identity index's range; a test
+  // matched by two selectors of one rule counts once (UNION).
+  std::string matched_sql;
+  for (std::size_t i = 0; i < selectors.size(); ++i) {
+    matched_sql += (i == 0 ? "" : " UNION ")
+                   + fmt::format("SELECT id FROM test_case WHERE identity GLOB :s{}", i);
+  }
+  auto bind_all = [&](SQLite::Statement& q) {
+    for (std::size_t i = 0; i < selectors.size(); ++i) {
+      q.bind(fmt::format(":s{}", i), selectors[i]);
     }
-    last = test;
-    const int status = q.getColumn("status").getInt();
-    if (status < 0 || status > 5) {
-      throw util::StoreError(fmt::format("corrupt ledger: test result status {}", status));
+  };
+  for (const std::string& selector : selectors) {
+    SQLite::Statement count(db,
+                            "SELECT count(*) FROM test_case AS tc JOIN test_latest AS l ON "
+                            "l.test_id = tc.id WHERE tc.identity GLOB :s");
+    count.bind(":s", selector);
+    count.executeStep();
+    out.per_selector.emplace_back(selector, count.getColumn(0).getInt64());
+  }
+  if (selectors.empty()) {
+    return out;
+  }
+  // The statements are built from our own fixed text; selector values are bound.
+  SQLite::Statement groups(db,
+                           "SELECT l.evidence_id, l.status, count(*) FROM test_latest AS l "
+                           "WHERE l.test_id IN (" + matched_sql + ") GROUP BY l.evidence_id, l.status");
+  bind_all(groups);
+  std::vector<std::int64_t> evidence_ids;
+  while (groups.executeStep()) {
+    const std::int64_t evidence_id = groups.getColumn(0).getInt64();
+    const int status = groups.getColumn(1).getInt();
+    const std::int64_t n = groups.getColumn(2).getInt64();
+    if (evidence_ids.empty() || evidence_ids.back() != evidence_id) {
+      evidence_ids.push_back(evidence_id);
     }
-    out.push_back({q.getColumn("identity").getString(),
-                   static_cast<model::ResultStatus>(status),
-                   q.getColumn("message").getString(),
-                   stamp_of(q)});
+    out.matched += n;
+    switch (static_cast<model::ResultStatus>(status)) {
+    case model::ResultStatus::passed:
+    case model::ResultStatus::flaky:
+      out.passed += n;
+      break;
+    case model::ResultStatus::failed:
+    case model::ResultStatus::error:
+      out.bad += n;
+      break;
+    case model::ResultStatus::skipped:
+    case model::ResultStatus::expected_failure:
+      out.not_run += n;
+      break;
+    }
+  }
+  SQLite::Statement stamp(db,
+                          "SELECT id AS evidence_id, source, commit_sha, taken_at FROM evidence "
+                          "WHERE id = :id");
+  for (const std::int64_t id : evidence_ids) {
+    stamp.bind(":id", id);
+    if (stamp.executeStep()) {
+      out.runs.push_back(stamp_of(stamp));
+    }
+    stamp.reset();
+  }
+  std::sort(out.runs.begin(), out.runs.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.taken_at, a.evidence_id) < std::tie(b.taken_at, b.evidence_id);
+  });
+  for (const char* statuses : {"(1, 2)", "(3, 4)"}) {
+    SQLite::Statement q(db,
+                        "SELECT tc.identity, l.status, coalesce(l.message, ''), e.id AS evidence_id, "
+                        "e.source AS source, e.commit_sha AS commit_sha, e.taken_at AS taken_at "
+                        "FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id "
+                        "JOIN evidence AS e ON e.id = l.evidence_id WHERE l.status IN "
+                        + std::string(statuses) + " AND tc.id IN (" + matched_sql
+                        + ") ORDER BY tc.identity LIMIT :limit");
+    bind_all(q);
+    q.bind(":limit", max_offenders);
+    while (q.executeStep()) {
+      out.offenders.push_back({q.getColumn(0).getString(),
+                               static_cast<model::ResultStatus>(q.getColumn(1).getInt()),
+                               q.getColumn(2).getString(),
+                               stamp_of(q)});
+    }
   }
   return out;
 }

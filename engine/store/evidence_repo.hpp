@@ -164,8 +164,12 @@ void store_metrics(SQLite::Database& db,
 
 // ---- reads for the rule engine ----------------------------------------------
 
-// The latest result of every test whose identity matches the GLOB pattern.
-std::vector<model::TestEvidence> latest_results(SQLite::Database& db, const std::string& pattern);
+// The latest results of the tests matching any of the GLOB `selectors`,
+// summarised in SQL (counts by status and run; at most `max_offenders` failed
+// and as many not-run tests, by identity).
+model::TestSelection select_tests(SQLite::Database& db,
+                                  const std::vector<std::string>& selectors,
+                                  int max_offenders = 10);
 
 // Every stored CI run, newest first (by updated time, then attempt).
 std::vector<model::CiRunEvidence> ci_runs(SQLite::Database& db);

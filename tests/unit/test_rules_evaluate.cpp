@@ -32,8 +32,21 @@ evidence(rl::model::ResultStatus second, double unresolved, const std::string& t
 {
   rl::rules::EvidenceIndex e;
   const rl::model::EvidenceStamp stamp{1, "pytest", "41daf4e", taken};
-  e.tests["test/test_x.py::*"] = {{"test/test_x.py::test_a", rl::model::ResultStatus::passed, "", stamp},
-                                  {"test/test_x.py::test_b", second, "boom", stamp}};
+  rl::model::TestSelection sel;
+  sel.per_selector = {{"test/test_x.py::*", 2}};
+  sel.matched = 2;
+  sel.passed = 1;
+  sel.runs = {stamp};
+  const bool bad = second == rl::model::ResultStatus::failed || second == rl::model::ResultStatus::error;
+  const bool not_run = second == rl::model::ResultStatus::skipped;
+  if (second == rl::model::ResultStatus::passed) {
+    sel.passed = 2;
+  } else {
+    (bad ? sel.bad : sel.not_run) = 1;
+    sel.offenders = {{"test/test_x.py::test_b", second, "boom", stamp}};
+  }
+  (void)not_run;
+  e.tests[rl::rules::selection_key({"test/test_x.py::*"})] = sel;
   e.metrics["unresolved_imports"] = {"unresolved_imports", unresolved, stamp};
   return e;
 }
@@ -67,7 +80,13 @@ TEST_CASE("no evidence is unverified and a selector that matches nothing is repo
 {
   const auto e = rl::rules::evaluate(inv050(), {}, k_policy);
   CHECK(e.status == InvariantStatus::unverified);
-  CHECK(e.reasons.at(0).find("selector 'test/test_x.py::*' matched no test results") != std::string::npos);
+  CHECK(e.reasons.at(0).find("no test results were looked up") != std::string::npos);
+  rl::rules::EvidenceIndex empty;
+  rl::model::TestSelection none;
+  none.per_selector = {{"test/test_x.py::*", 0}};
+  empty.tests[rl::rules::selection_key({"test/test_x.py::*"})] = none;
+  CHECK(rl::rules::evaluate(inv050(), empty, k_policy).reasons.at(0).find("selector 'test/test_x.py::*' matched no test results")
+        != std::string::npos);
 }
 
 TEST_CASE("old evidence is stale: max age, or taken before the statement changed", "[rules][evaluate]")
