@@ -396,6 +396,20 @@ store_metrics(SQLite::Database& db,
   transaction.commit();
 }
 
+namespace {
+
+std::string
+replace_first(std::string text, const std::string& what, const std::string& with)
+{
+  const std::size_t pos = text.find(what);
+  if (pos != std::string::npos) {
+    text.replace(pos, what.size(), with);
+  }
+  return text;
+}
+
+} // namespace
+
 model::TestSelection
 select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, int max_offenders)
 {
@@ -413,6 +427,9 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
     }
   };
   for (const std::string& selector : selectors) {
+    if (selectors.size() == 1) {
+      break; // the one selector's count is `matched`, filled below
+    }
     SQLite::Statement count(db,
                             "SELECT count(*) FROM test_case AS tc JOIN test_latest AS l ON "
                             "l.test_id = tc.id WHERE tc.identity GLOB :s");
@@ -423,10 +440,18 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
   if (selectors.empty()) {
     return out;
   }
-  // The statements are built from our own fixed text; selector values are bound.
+  // The statements are built from our own fixed text; selector values are
+  // bound. One selector (the usual case) joins on the identity index range;
+  // several are united first so that a test matched twice counts once.
+  const std::string from_matched =
+    selectors.size() == 1
+      ? std::string("FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id "
+                    "WHERE tc.identity GLOB :s0")
+      : "FROM test_latest AS l JOIN test_case AS tc ON tc.id = l.test_id WHERE l.test_id IN ("
+          + matched_sql + ")";
   SQLite::Statement groups(db,
-                           "SELECT l.evidence_id, l.status, count(*) FROM test_latest AS l "
-                           "WHERE l.test_id IN (" + matched_sql + ") GROUP BY l.evidence_id, l.status");
+                           "SELECT l.evidence_id, l.status, count(*) " + from_matched
+                             + " GROUP BY l.evidence_id, l.status");
   bind_all(groups);
   std::vector<std::int64_t> evidence_ids;
   while (groups.executeStep()) {
@@ -465,14 +490,19 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
   std::sort(out.runs.begin(), out.runs.end(), [](const auto& a, const auto& b) {
     return std::tie(a.taken_at, a.evidence_id) < std::tie(b.taken_at, b.evidence_id);
   });
+  if (selectors.size() == 1) {
+    out.per_selector.emplace_back(selectors.front(), out.matched);
+  }
   for (const char* statuses : {"(1, 2)", "(3, 4)"}) {
+    if ((statuses[1] == '1' ? out.bad : out.not_run) == 0) {
+      continue; // nothing to list
+    }
     SQLite::Statement q(db,
                         "SELECT tc.identity, l.status, coalesce(l.message, ''), e.id AS evidence_id, "
                         "e.source AS source, e.commit_sha AS commit_sha, e.taken_at AS taken_at "
-                        "FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id "
-                        "JOIN evidence AS e ON e.id = l.evidence_id WHERE l.status IN "
-                        + std::string(statuses) + " AND tc.id IN (" + matched_sql
-                        + ") ORDER BY tc.identity LIMIT :limit");
+                        + replace_first(from_matched, "WHERE", "JOIN evidence AS e ON e.id = l.evidence_id WHERE")
+                        + " AND l.status IN " + std::string(statuses)
+                        + " ORDER BY tc.identity LIMIT :limit");
     bind_all(q);
     q.bind(":limit", max_offenders);
     while (q.executeStep()) {

@@ -1,6 +1,7 @@
 #include "loader/loader.hpp"
 #include "store/database.hpp"
 #include "store/definitions_repo.hpp"
+#include "store/evidence_repo.hpp"
 #include "store/query.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
@@ -109,4 +110,37 @@ TEST_CASE("query runs reads and refuses everything that writes", "[store][query]
   CAPTURE(sql);
   CHECK_THROWS_AS(rl::store::run_readonly_query(db, sql), rl::util::InputError);
   CHECK(db.execAndGet("SELECT count(*) FROM milestone").getInt() == 2);
+}
+
+TEST_CASE("test selections count each test once at its latest result", "[store][evidence]")
+{
+  using rl::model::ResultStatus;
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::TestCaseCache cache;
+  auto ingest = [&](const std::string& hash, const std::string& at, ResultStatus b_status) {
+    rl::store::IngestBatch batch(db);
+    rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
+    writer.add({"t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, ""});
+    writer.add({"t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom"});
+    writer.add({"t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip"});
+    writer.commit({3, 1, 1, 0, 1}, "");
+    batch.commit();
+  };
+  ingest("h1", "2026-02-08T00:00:00Z", ResultStatus::failed);
+  ingest("h2", "2026-02-09T00:00:00Z", ResultStatus::passed); // newer: test_b passes now
+  ingest("h0", "2026-02-01T00:00:00Z", ResultStatus::error);  // older, ingested last: ignored
+  const auto one = rl::store::select_tests(db, {"t/x.py::*"});
+  CHECK(one.matched == 2);
+  CHECK(one.passed == 2);
+  CHECK(one.bad == 0);
+  REQUIRE(one.runs.size() == 1);
+  CHECK(one.runs[0].source == "s-h2");
+  const auto two = rl::store::select_tests(db, {"t/*", "t/x.py::test_a", "nothing*"});
+  CHECK(two.matched == 3); // test_a matched twice, counted once
+  CHECK(two.not_run == 1);
+  REQUIRE(two.offenders.size() == 1);
+  CHECK(two.offenders[0].identity == "t/y.py::test_c");
+  CHECK(two.per_selector == std::vector<std::pair<std::string, std::int64_t>>{
+                              {"t/*", 3}, {"t/x.py::test_a", 1}, {"nothing*", 0}});
 }

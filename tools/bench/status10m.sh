@@ -10,7 +10,7 @@ shared=${SHARED:-$repo/../shared}
 rl=${RL:-$repo/build/engine/refactor-ledger}
 runs=${1:-10}
 work=$(mktemp -d "${TMPDIR:-/tmp}/rl-status-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [[ -z ${KEEP:-} ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 echo "command: RL=$rl $0 $runs"
 python3 "$here/gen_program.py" "$work/program" 1000 >/dev/null
 # Give every invariant a rule selecting one test module of the suite (500
