@@ -35,9 +35,12 @@ CREATE TABLE test_case (
 
 -- One narrow row per <testcase> per ingested file.
 -- status: 0 passed, 1 failed, 2 error, 3 skipped, 4 expected failure, 5 flaky (passed on retry)
+-- evidence_id and test_id are not declared as foreign keys: rows are only
+-- written by `ingest`, which creates both parents first, and checking two
+-- parents per row would double the cost of ingesting a million results.
 CREATE TABLE test_result (
-  evidence_id  INTEGER NOT NULL REFERENCES evidence (id) ON DELETE CASCADE,
-  test_id      INTEGER NOT NULL REFERENCES test_case (id),
+  evidence_id  INTEGER NOT NULL,         -- evidence (id)
+  test_id      INTEGER NOT NULL,         -- test_case (id)
   status       INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
   duration     REAL,                     -- seconds; NULL when not given
   message      TEXT                      -- failure / error / skip message, capped; NULL if none
@@ -48,8 +51,8 @@ CREATE TABLE test_result (
 -- The latest result of every test (by taken_at, then ingestion order), kept
 -- up to date by `ingest` so that rules never scan the whole history.
 CREATE TABLE test_latest (
-  test_id      INTEGER PRIMARY KEY REFERENCES test_case (id),
-  evidence_id  INTEGER NOT NULL REFERENCES evidence (id),
+  test_id      INTEGER PRIMARY KEY,      -- test_case (id)
+  evidence_id  INTEGER NOT NULL,         -- evidence (id)
   taken_at     TEXT NOT NULL,
   status       INTEGER NOT NULL CHECK (status BETWEEN 0 AND 5),
   message      TEXT

@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
 
+#include <sqlite3.h>
+
 namespace rl::store {
 
 namespace {
@@ -56,6 +58,10 @@ migrate(SQLite::Database& db, const std::vector<Migration>& migrations)
 SQLite::Database
 open_ledger(const std::filesystem::path& path)
 {
+  // No global memory statistics: they take a mutex on every allocation. Must
+  // run before SQLite initialises (the first connection); later calls are no-ops.
+  static const int k_configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)k_configured;
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);

@@ -155,9 +155,9 @@ struct TestResultWriter::Impl
     if (it != cache.ids.end()) {
       return it->second;
     }
-    insert_case.bind(1, row.identity);
-    insert_case.bind(2, row.file);
-    insert_case.bind(3, row.suite);
+    insert_case.bindNoCopy(1, row.identity); // `row` outlives exec()
+    insert_case.bindNoCopy(2, row.file);
+    insert_case.bindNoCopy(3, row.suite);
     const int changed = insert_case.exec();
     insert_case.reset();
     std::int64_t id = 0;
@@ -223,7 +223,7 @@ TestResultWriter::add(const TestResultRow& row)
   if (row.message.empty()) {
     s.bind(5);
   } else {
-    s.bind(5, row.message);
+    s.bindNoCopy(5, row.message); // `row` outlives exec()
   }
   s.exec();
   s.reset();
