@@ -254,8 +254,9 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   // test wins (gotestsum repeats rerun tests).
   SQLite::Statement latest(w.db, R"sql(
     INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
-    SELECT r.test_id, r.evidence_id, e.taken_at, r.status, r.message
-    FROM test_result AS r JOIN evidence AS e ON e.id = r.evidence_id
+    SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
+           r.message
+    FROM test_result AS r
     WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
     ORDER BY r.rowid
     ON CONFLICT (test_id) DO UPDATE SET
