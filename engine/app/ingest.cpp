@@ -291,12 +291,6 @@ run_ingest(const GlobalOptions& global,
           evidence::parse_github_document(util::read_text(file), file, options.repository);
         ordered_json runs = ordered_json::array();
         for (const evidence::CiRunRecord& run : doc.runs) {
-          store::CiRunRow row{run.provider, run.repository, run.run_id, run.attempt, run.workflow_name,
-                              run.workflow_path, run.head_sha, run.head_branch, run.event, run.status,
-                              run.conclusion, run.created_at, run.updated_at, run.url, {}};
-          for (const evidence::CiJobRecord& j : run.jobs) {
-            row.jobs.push_back({j.id, j.name, j.status, j.conclusion, j.started_at, j.completed_at, j.steps_json});
-          }
           store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
           h.commit = options.commit.empty() ? run.head_sha : options.commit;
           h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at)
@@ -304,7 +298,7 @@ run_ingest(const GlobalOptions& global,
           if (doc.runs.size() > 1) {
             h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
           }
-          const store::StoreResult stored = store::store_ci_run(db, h, row);
+          const store::StoreResult stored = store::store_ci_run(db, h, run);
           runs.push_back({{"run_id", run.run_id},
                           {"attempt", run.attempt},
                           {"workflow", run.workflow_name},
@@ -313,11 +307,7 @@ run_ingest(const GlobalOptions& global,
                           {"result", stored == store::StoreResult::stored ? "stored" : "already_ingested"}});
         }
         for (const evidence::CiDocument::Jobs& jobs : doc.job_lists) {
-          std::vector<store::CiJobRow> rows;
-          for (const evidence::CiJobRecord& j : jobs.jobs) {
-            rows.push_back({j.id, j.name, j.status, j.conclusion, j.started_at, j.completed_at, j.steps_json});
-          }
-          if (store::store_ci_jobs(db, "github", jobs.repository, jobs.run_id, jobs.attempt, rows)
+          if (store::store_ci_jobs(db, "github", jobs.repository, jobs.run_id, jobs.attempt, jobs.jobs)
               == store::StoreResult::run_unknown) {
             throw util::InputError(std::vector<util::Diagnostic>{
               {util::Severity::error,

@@ -79,4 +79,36 @@ struct MetricEvidence
   EvidenceStamp stamp;
 };
 
+struct CiJobRecord
+{
+  std::int64_t id = 0;
+  std::string name;
+  std::string status;
+  std::string conclusion;
+  std::string started_at;
+  std::string completed_at;
+  std::string steps_json; // [{name, number, status, conclusion}]
+};
+
+// A GitHub Actions workflow run, from the REST API or `gh run view/list --json`.
+struct CiRunRecord
+{
+  std::string provider = "github";
+  std::string repository; // owner/name
+  std::int64_t run_id = 0;
+  std::int64_t attempt = 1;
+  std::string workflow_name;
+  std::string workflow_path;
+  std::string head_sha;
+  std::string head_branch;
+  std::string event;
+  std::string status;
+  std::string conclusion; // '' while not completed
+  std::string created_at; // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string updated_at;
+  std::string url;
+  std::vector<CiJobRecord> jobs;
+  bool has_jobs = false; // the document listed jobs (even none)
+};
+
 } // namespace rl::model

@@ -124,6 +124,19 @@ private:
     return std::nullopt;
   }
 
+  // A condition whose evidence agrees is verified, or stale when that
+  // evidence is too old.
+  void
+  hold_if_fresh(ConditionResult& r, const model::EvidenceStamp& stamp) const
+  {
+    if (auto stale = staleness(stamp)) {
+      r.status = InvariantStatus::stale;
+      r.details.push_back(*stale);
+    } else {
+      r.status = InvariantStatus::verified;
+    }
+  }
+
   ConditionResult
   combine(const model::RuleNode& rule)
   {
@@ -198,11 +211,8 @@ private:
     } else if (sel.passed < rule.min) {
       r.status = InvariantStatus::failing;
       r.details.push_back(fmt::format("only {} selected tests passed; the rule requires {}", sel.passed, rule.min));
-    } else if (auto stale = staleness(sel.runs.front())) {
-      r.status = InvariantStatus::stale;
-      r.details.push_back(*stale);
     } else {
-      r.status = InvariantStatus::verified;
+      hold_if_fresh(r, sel.runs.front());
     }
     return r;
   }
@@ -261,11 +271,8 @@ private:
       r.details.push_back("the run has not completed");
     } else if (conclusion != rule.conclusion) {
       r.status = InvariantStatus::failing;
-    } else if (auto stale = staleness(latest->stamp)) {
-      r.status = InvariantStatus::stale;
-      r.details.push_back(*stale);
     } else {
-      r.status = InvariantStatus::verified;
+      hold_if_fresh(r, latest->stamp);
     }
     return r;
   }
@@ -299,11 +306,8 @@ private:
     }
     if (!holds) {
       r.status = InvariantStatus::failing;
-    } else if (auto stale = staleness(it->second.stamp)) {
-      r.status = InvariantStatus::stale;
-      r.details.push_back(*stale);
     } else {
-      r.status = InvariantStatus::verified;
+      hold_if_fresh(r, it->second.stamp);
     }
     return r;
   }

@@ -282,13 +282,13 @@ insert_jobs(SQLite::Database& db,
             const std::string& repository,
             std::int64_t run_id,
             std::int64_t attempt,
-            const std::vector<CiJobRow>& jobs)
+            const std::vector<model::CiJobRecord>& jobs)
 {
   SQLite::Statement s(db,
                       "INSERT OR REPLACE INTO ci_job (provider, repository, run_id, attempt, "
                       "job_id, name, status, conclusion, started_at, completed_at, steps) VALUES "
                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const CiJobRow& j : jobs) {
+  for (const model::CiJobRecord& j : jobs) {
     s.bind(1, provider);
     s.bind(2, repository);
     s.bind(3, run_id);
@@ -325,7 +325,7 @@ run_exists(SQLite::Database& db,
 } // namespace
 
 StoreResult
-store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const CiRunRow& run)
+store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::CiRunRecord& run)
 {
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   if (run_exists(db, run.provider, run.repository, run.run_id, run.attempt)) {
@@ -368,7 +368,7 @@ store_ci_jobs(SQLite::Database& db,
               const std::string& repository,
               std::int64_t run_id,
               std::int64_t attempt,
-              const std::vector<CiJobRow>& jobs)
+              const std::vector<model::CiJobRecord>& jobs)
 {
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   if (!run_exists(db, provider, repository, run_id, attempt)) {

@@ -112,42 +112,12 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-struct CiJobRow
-{
-  std::int64_t id = 0;
-  std::string name;
-  std::string status;
-  std::string conclusion;
-  std::string started_at;
-  std::string completed_at;
-  std::string steps_json;
-};
-
-struct CiRunRow
-{
-  std::string provider;
-  std::string repository;
-  std::int64_t run_id = 0;
-  std::int64_t attempt = 1;
-  std::string workflow_name;
-  std::string workflow_path;
-  std::string head_sha;
-  std::string head_branch;
-  std::string event;
-  std::string status;
-  std::string conclusion;
-  std::string created_at;
-  std::string updated_at;
-  std::string url;
-  std::vector<CiJobRow> jobs;
-};
-
 enum class StoreResult { stored, already_stored, run_unknown };
 
 // Stores one run (with its jobs) under `header`, in one transaction; a run
 // already stored under the same key is `already_stored` (its jobs are added
 // when it had none).
-StoreResult store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const CiRunRow& run);
+StoreResult store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::CiRunRecord& run);
 
 // Adds jobs to an already stored run; `run_unknown` when it is not stored.
 StoreResult store_ci_jobs(SQLite::Database& db,
@@ -155,7 +125,7 @@ StoreResult store_ci_jobs(SQLite::Database& db,
                           const std::string& repository,
                           std::int64_t run_id,
                           std::int64_t attempt,
-                          const std::vector<CiJobRow>& jobs);
+                          const std::vector<model::CiJobRecord>& jobs);
 
 // Stores metrics under one evidence row.
 void store_metrics(SQLite::Database& db,
