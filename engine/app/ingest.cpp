@@ -115,6 +115,19 @@ header_for(const std::string& kind,
           c.now};
 }
 
+// A parsed test case as the store keeps it (test_result.status shares
+// TestOutcome's numbering).
+store::TestResultRow
+result_row(const evidence::TestCaseRecord& tc)
+{
+  return {tc.identity(),
+          tc.file,
+          tc.suite,
+          static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
+          tc.duration,
+          tc.message};
+}
+
 // A JUnit file read, hashed and (when small enough) parsed, off the database thread.
 struct Prepared
 {
@@ -145,12 +158,7 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known)
     }
     std::vector<store::TestResultRow> rows;
     p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) {
-      rows.push_back({tc.identity(),
-                      tc.file,
-                      tc.suite,
-                      static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
-                      tc.duration,
-                      tc.message});
+      rows.push_back(result_row(tc));
     });
     p.rows = std::move(rows);
   } catch (...) {
@@ -234,16 +242,7 @@ run_ingest(const GlobalOptions& global,
       }
       if (kind == IngestKind::junit) {
         store::TestResultWriter writer(db, header_for("junit", hash, file, options, c), test_cases);
-        store::TestResultRow row;
-        auto store_case = [&](const evidence::TestCaseRecord& tc) {
-          row.identity = tc.identity();
-          row.file = tc.file;
-          row.suite = tc.suite;
-          row.status = static_cast<model::ResultStatus>(static_cast<int>(tc.outcome));
-          row.duration = tc.duration;
-          row.message = tc.message;
-          writer.add(row);
-        };
+        auto store_case = [&](const evidence::TestCaseRecord& tc) { writer.add(result_row(tc)); };
         evidence::JunitFileInfo info;
         if (prepared.rows) {
           for (const store::TestResultRow& prepared_row : *prepared.rows) {
@@ -261,8 +260,7 @@ run_ingest(const GlobalOptions& global,
         writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},
                       options.at.empty() && info.taken_at ? *info.taken_at : std::string());
         batch_rows += t.tests;
-        batch->checkpoint_if(batch_rows);
-        if (batch_rows >= 250'000) {
+        if (batch->checkpoint_if(batch_rows)) {
           batch_rows = 0;
         }
         r["result"] = "stored";

@@ -85,16 +85,18 @@ IngestBatch::~IngestBatch()
   }
 }
 
-void
+bool
 IngestBatch::checkpoint_if(std::int64_t rows)
 {
   constexpr std::int64_t k_batch_rows = 250'000;
-  if (rows >= k_batch_rows) {
-    m_db.exec("COMMIT");
-    m_active = false;
-    m_db.exec("BEGIN IMMEDIATE");
-    m_active = true;
+  if (rows < k_batch_rows) {
+    return false;
   }
+  m_db.exec("COMMIT");
+  m_active = false;
+  m_db.exec("BEGIN IMMEDIATE");
+  m_active = true;
+  return true;
 }
 
 void

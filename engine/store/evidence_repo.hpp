@@ -81,8 +81,9 @@ public:
   IngestBatch(const IngestBatch&) = delete;
   IngestBatch& operator=(const IngestBatch&) = delete;
 
-  // Commits and begins a new transaction when `rows` exceeds the batch size.
-  void checkpoint_if(std::int64_t rows);
+  // Commits and begins a new transaction when `rows` (written since the last
+  // checkpoint) reaches the batch size; true when it did.
+  bool checkpoint_if(std::int64_t rows);
   void commit();
 
 private:
