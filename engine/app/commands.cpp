@@ -2,6 +2,7 @@
 
 #include "app/assess.hpp"
 #include "app/ledger.hpp"
+#include "app/outputs.hpp"
 #include "report/living_log.hpp"
 #include "report/records.hpp"
 #include "rules/program_metrics.hpp"
@@ -250,7 +251,7 @@ run_validate(const GlobalOptions& global)
 {
   const ProgramPaths paths = resolve_paths(global);
   const auto stamps = scan_sources(paths.root);
-  const model::Definitions d = parse_program(paths.root, stamps);
+  const model::Definitions d = parse_program(paths.root, stamps).definitions;
   fmt::print("ok: {} files; {} milestones, {} invariants, {} risks, {} deferrals, {} phases\n",
              stamps.size(),
              d.milestones.size(),
@@ -298,39 +299,37 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
 {
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
-  const std::string rendered =
-    report::render_living_log(d, metrics, assessment.evaluations, store::ci_runs(*ledger.db));
-  const std::filesystem::path target =
-    options.output.empty() ? ledger.paths.root / d.program.log_path
-                           : std::filesystem::absolute(options.output);
-  const std::string shown = util::display_path(target, ledger.paths.root);
-  std::string existing;
-  const bool exists = std::filesystem::exists(target);
-  if (exists) {
-    existing = util::read_text(target);
+  std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
+  if (!options.output.empty()) {
+    files.resize(1); // --output redirects the living log alone
   }
-  if (options.mode == WriteMode::check_only) {
-    if (exists && existing == rendered) {
+  bool stale = false;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const report::RenderedFile& file = files[i];
+    const std::filesystem::path target = i == 0 && !options.output.empty()
+                                           ? std::filesystem::absolute(options.output)
+                                           : ledger.paths.root / file.path;
+    const std::string shown = util::display_path(target, ledger.paths.root);
+    const bool exists = std::filesystem::exists(target);
+    const std::string existing = exists ? util::read_text(target) : std::string();
+    if (exists && existing == file.text) {
       fmt::print("{} is up to date\n", shown);
-      return ExitCode::ok;
+      continue;
     }
-    fmt::print("{}", util::unified_diff(existing, rendered, "a/" + shown, "b/" + shown));
-    std::fflush(stdout);
-    fmt::print(stderr,
-               "{}: {}; run `refactor-ledger render` and commit the result\n",
-               shown,
-               exists ? "out of date" : "missing");
-    return ExitCode::negative;
+    if (options.mode == WriteMode::check_only) {
+      fmt::print("{}", util::unified_diff(existing, file.text, "a/" + shown, "b/" + shown));
+      std::fflush(stdout);
+      fmt::print(stderr,
+                 "{}: {}; run `refactor-ledger render` and commit the result\n",
+                 shown,
+                 exists ? "out of date" : "missing");
+      stale = true;
+      continue;
+    }
+    util::write_atomically(target, file.text);
+    fmt::print("wrote {}\n", shown);
   }
-  if (exists && existing == rendered) {
-    fmt::print("{} is up to date\n", shown);
-    return ExitCode::ok;
-  }
-  util::write_atomically(target, rendered);
-  fmt::print("wrote {}\n", shown);
-  return ExitCode::ok;
+  return stale ? ExitCode::negative : ExitCode::ok;
 }
 
 ExitCode

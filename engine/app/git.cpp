@@ -11,12 +11,13 @@ extern char** environ;
 
 namespace rl::app {
 
-std::optional<std::string>
-git_output(const std::filesystem::path& root, const std::vector<std::string>& args)
+GitResult
+git_run(const std::filesystem::path& root, const std::vector<std::string>& args)
 {
+  GitResult result;
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) {
-    return std::nullopt;
+    return result;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -35,22 +36,29 @@ git_output(const std::filesystem::path& root, const std::vector<std::string>& ar
   const int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
-  std::string out;
-  bool ok = false;
   if (rc == 0) {
-    char buffer[4096];
+    result.started = true;
+    char buffer[65536];
     ssize_t n = 0;
     while ((n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) {
-      out.append(buffer, static_cast<std::size_t>(n));
+      result.out.append(buffer, static_cast<std::size_t>(n));
     }
     int status = 0;
     ::waitpid(pid, &status, 0);
-    ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   ::close(pipe_fds[0]);
-  if (!ok) {
+  return result;
+}
+
+std::optional<std::string>
+git_output(const std::filesystem::path& root, const std::vector<std::string>& args)
+{
+  GitResult result = git_run(root, args);
+  if (!result.started || result.exit_code != 0) {
     return std::nullopt;
   }
+  std::string out = std::move(result.out);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
     out.pop_back();
   }

@@ -9,6 +9,16 @@
 
 namespace rl::app {
 
+struct GitResult
+{
+  bool started = false; // false: no git executable
+  int exit_code = -1;
+  std::string out;      // standard output, as is
+};
+
+// Runs `git -C root ARGS...` (no shell; stdin closed, stderr discarded).
+GitResult git_run(const std::filesystem::path& root, const std::vector<std::string>& args);
+
 // Runs `git -C root ARGS...` (no shell; stdin closed, stderr discarded) and
 // returns its standard output without the trailing newline, or nullopt when
 // git is missing or exits non-zero.

@@ -1,5 +1,7 @@
 // ingest, record, why, check: evidence in, status out.
 #include "app/assess.hpp"
+#include "app/audit.hpp"
+#include "store/closeout_repo.hpp"
 #include "app/commands.hpp"
 #include "app/git.hpp"
 #include "app/ledger.hpp"
@@ -30,6 +32,23 @@
 namespace rl::app {
 
 namespace {
+
+// The kind as stored in evidence.kind (and shown in the audit log).
+const char*
+kind_label(IngestKind kind)
+{
+  switch (kind) {
+  case IngestKind::junit:
+    return "junit";
+  case IngestKind::github_run:
+    return "ci_run";
+  case IngestKind::coverage:
+    return "coverage";
+  case IngestKind::sarif:
+    return "sarif";
+  }
+  return "junit";
+}
 
 using nlohmann::ordered_json;
 
@@ -218,10 +237,7 @@ run_ingest(const GlobalOptions& global,
     }
     ordered_json r;
     r["id"] = file;
-    const std::string kind_name = kind == IngestKind::junit      ? "junit"
-                                  : kind == IngestKind::github_run ? "ci_run"
-                                  : kind == IngestKind::coverage   ? "coverage"
-                                                                   : "sarif";
+    const std::string kind_name = kind_label(kind);
     r["kind"] = kind_name;
     Prepared prepared;
     if (kind == IngestKind::junit) {
@@ -386,6 +402,18 @@ run_ingest(const GlobalOptions& global,
   if (c.commit.empty() && kind == IngestKind::junit) {
     fmt::print(stderr, "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
   }
+  std::size_t stored = 0;
+  for (const auto& r : results) {
+    stored += r["result"].get<std::string>() == "stored" ? 1 : 0;
+  }
+  if (stored > 0) {
+    store::append_audit_entries(
+      *c.ledger.db,
+      {make_entry(global, c.ledger.paths.root, "ingest", "",
+                  fmt::format("{} {} files stored, {} already ingested, {} rejected{}", kind_label(kind), stored,
+                              results.size() - stored - rejected, rejected,
+                              c.commit.empty() ? "" : " (commit " + c.commit.substr(0, 12) + ")"))});
+  }
   return rejected > 0 ? ExitCode::input_error : ExitCode::ok;
 }
 
@@ -415,6 +443,10 @@ run_record_metric(const GlobalOptions& global,
     h.source = "record metric";
   }
   store::store_metrics(*c.ledger.db, h, {{name, value}});
+  store::append_audit_entries(*c.ledger.db,
+                              {make_entry(global, c.ledger.paths.root, "record", "",
+                                          fmt::format("metric {} = {} at commit {}", name, value_text,
+                                                      c.commit.empty() ? "unknown" : c.commit.substr(0, 12)))});
   fmt::print("recorded {} = {} (commit {}, taken {})\n", name, value_text, c.commit.empty() ? "unknown" : c.commit, at);
   return ExitCode::ok;
 }

@@ -1,6 +1,9 @@
 #include "app/ledger.hpp"
 
+#include "app/audit.hpp"
+#include "app/journal.hpp"
 #include "loader/loader.hpp"
+#include "store/closeout_repo.hpp"
 #include "store/database.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -19,6 +22,44 @@ is_yaml(const std::filesystem::path& path)
 {
   const std::string ext = path.extension().string();
   return ext == ".yaml" || ext == ".yml";
+}
+
+bool
+is_record(const std::filesystem::path& path)
+{
+  const std::string name = path.filename().string();
+  return name.size() > 14 && name.compare(name.size() - 14, 14, ".closeout.json") == 0;
+}
+
+// "milestones/M02.yaml changed; milestones/M02.closeout.json added"
+std::string
+describe_changes(const std::vector<store::SourceStamp>& before, const std::vector<store::SourceStamp>& after)
+{
+  std::vector<std::string> parts;
+  for (const store::SourceStamp& a : after) {
+    const auto b = std::find_if(before.begin(), before.end(), [&](const auto& x) { return x.path == a.path; });
+    if (b == before.end()) {
+      parts.push_back(a.path + " added");
+    } else if (!(*b == a)) {
+      parts.push_back(a.path + " changed");
+    }
+  }
+  for (const store::SourceStamp& b : before) {
+    if (std::none_of(after.begin(), after.end(), [&](const auto& x) { return x.path == b.path; })) {
+      parts.push_back(b.path + " removed");
+    }
+  }
+  if (before.empty()) {
+    return fmt::format("definitions loaded from {} files", after.size());
+  }
+  std::string text;
+  for (std::size_t i = 0; i < parts.size() && i < 5; ++i) {
+    text += (text.empty() ? "" : "; ") + parts[i];
+  }
+  if (parts.size() > 5) {
+    text += fmt::format("; and {} more", parts.size() - 5);
+  }
+  return "definitions reloaded: " + (text.empty() ? std::string("files touched") : text);
 }
 
 std::int64_t
@@ -76,7 +117,7 @@ scan_sources(const std::filesystem::path& root)
   };
   const std::filesystem::path milestones = root / "milestones";
   for (const auto& entry : std::filesystem::directory_iterator(milestones)) {
-    if (entry.is_regular_file() && is_yaml(entry.path())) {
+    if (entry.is_regular_file() && (is_yaml(entry.path()) || is_record(entry.path()))) {
       add(entry.path());
     }
   }
@@ -92,7 +133,7 @@ scan_sources(const std::filesystem::path& root)
   return stamps;
 }
 
-model::Definitions
+loader::LoadedProgram
 parse_program(const std::filesystem::path& root, const std::vector<store::SourceStamp>& stamps)
 {
   std::vector<loader::SourceText> sources;
@@ -101,9 +142,15 @@ parse_program(const std::filesystem::path& root, const std::vector<store::Source
     sources.push_back({stamp.path, util::read_text(root / stamp.path)});
   }
   util::DiagnosticSink sink;
-  model::Definitions definitions = loader::load_definitions(sources, sink);
+  loader::LoadedProgram loaded = loader::load_program(sources, sink);
   sink.throw_if_errors();
-  return definitions;
+  return loaded;
+}
+
+std::filesystem::path
+journal_path(const ProgramPaths& paths)
+{
+  return paths.db.parent_path() / (paths.db.filename().string() + ".close-journal");
 }
 
 Ledger
@@ -111,29 +158,41 @@ open_current(const GlobalOptions& global, ReloadPolicy policy)
 {
   Ledger ledger;
   ledger.paths = resolve_paths(global);
+  if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
+    fmt::print(stderr, "refactor-ledger: note: {}\n", done);
+  }
   const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
 
-  std::optional<model::Definitions> parsed;
+  std::optional<loader::LoadedProgram> parsed;
   if (!std::filesystem::exists(ledger.paths.db)) {
     // Parse first so that bad input never leaves a new, empty database behind.
     parsed = parse_program(ledger.paths.root, stamps);
   }
   ledger.db = std::make_unique<SQLite::Database>(store::open_ledger(ledger.paths.db));
-  if (!parsed && policy == ReloadPolicy::if_changed && store::read_source_stamps(*ledger.db) == stamps) {
+  const std::vector<store::SourceStamp> old_stamps = store::read_source_stamps(*ledger.db);
+  if (!parsed && policy == ReloadPolicy::if_changed && old_stamps == stamps) {
     return ledger;
   }
   if (!parsed) {
     parsed = parse_program(ledger.paths.root, stamps);
   }
-  model::Definitions current = store::read_definitions(*ledger.db);
-  *parsed = store::as_stored(std::move(*parsed));
-  if (current == *parsed) {
+  const model::Definitions current = store::read_definitions(*ledger.db);
+  parsed->definitions = store::as_stored(std::move(parsed->definitions));
+  if (current == parsed->definitions && store::read_records(*ledger.db) == parsed->records) {
     // Same definitions (files touched, not changed): only the stamps move.
     store::replace_source_stamps(*ledger.db, stamps);
     ledger.load_result = LoadResult::unchanged;
     return ledger;
   }
-  store::replace_definitions(*ledger.db, *parsed, stamps);
+  // The audit entries the records carry come back after a rebuild (by id).
+  std::vector<model::AuditEntry> log;
+  for (const model::CloseoutRecord& r : parsed->records) {
+    for (const model::CloseoutEvent& e : r.events) {
+      log.insert(log.end(), e.log.begin(), e.log.end());
+    }
+  }
+  log.push_back(make_entry(global, ledger.paths.root, "load", "", describe_changes(old_stamps, stamps)));
+  store::replace_definitions(*ledger.db, parsed->definitions, stamps, parsed->records, log);
   ledger.load_result = LoadResult::updated;
   return ledger;
 }

@@ -4,6 +4,7 @@
 // every command starts with.
 
 #include "app/commands.hpp"
+#include "loader/loader.hpp"
 #include "model/entities.hpp"
 #include "store/definitions_repo.hpp"
 
@@ -29,8 +30,9 @@ ProgramPaths resolve_paths(const GlobalOptions& global);
 // The YAML files of the program, sorted, with their stamps.
 std::vector<store::SourceStamp> scan_sources(const std::filesystem::path& root);
 
-// Reads and parses every YAML file; throws InputError with all diagnostics.
-model::Definitions parse_program(const std::filesystem::path& root,
+// Reads and parses every YAML file and closeout record; throws InputError
+// with all diagnostics.
+loader::LoadedProgram parse_program(const std::filesystem::path& root,
                                  const std::vector<store::SourceStamp>& stamps);
 
 enum class LoadResult { unchanged, updated };
@@ -41,6 +43,9 @@ struct Ledger
   std::unique_ptr<SQLite::Database> db;
   LoadResult load_result = LoadResult::unchanged;
 };
+
+// The journal of an interrupted close/reopen (see journal.hpp), beside the database.
+std::filesystem::path journal_path(const ProgramPaths& paths);
 
 enum class ReloadPolicy { if_changed, always };
 

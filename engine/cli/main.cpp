@@ -21,6 +21,21 @@ parse_and_run(int argc, char** argv)
   app.set_version_flag("--version", std::string("refactor-ledger ") + rl::util::k_version);
 
   rl::app::GlobalOptions global;
+  // The command line for the audit log, without the options that only say
+  // where the program and its ledger are (machine-specific paths).
+  global.command_line = "refactor-ledger";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-C" || arg == "--root" || arg == "--db") {
+      ++i;
+      continue;
+    }
+    if (arg.rfind("--root=", 0) == 0 || arg.rfind("--db=", 0) == 0) {
+      continue;
+    }
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"$`\\") == std::string::npos;
+    global.command_line += " " + (plain ? arg : "'" + arg + "'");
+  }
   app.add_option("-C,--root",
                  global.root,
                  "Program root (the folder holding milestones/); default: found from the current "
@@ -41,6 +56,11 @@ parse_and_run(int argc, char** argv)
   rl::cli::register_record(app, global, chosen);
   rl::cli::register_why(app, global, chosen);
   rl::cli::register_check(app, global, chosen);
+  rl::cli::register_close(app, global, chosen);
+  rl::cli::register_approve(app, global, chosen);
+  rl::cli::register_reopen(app, global, chosen);
+  rl::cli::register_log(app, global, chosen);
+  rl::cli::register_recover(app, global, chosen);
 
   // CLI11 2.1 reports an unknown command word only as "A subcommand is
   // required"; name the word and the commands instead.

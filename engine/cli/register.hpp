@@ -26,6 +26,11 @@ void register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& ch
 void register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_why(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_reopen(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_log(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_recover(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 
 // Adds --format table|json|csv to `command`, storing into `format`.
 void add_format_option(CLI::App& command, std::string& format);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/closeout.hpp"
 #include "model/entities.hpp"
 #include "util/diagnostic.hpp"
 
@@ -21,6 +22,19 @@ struct SourceText
 // references to unknown milestones, invariants, risks or phases, dependency
 // cycles, ...). Every problem goes to `sink`; the result is meaningful only
 // when the sink has no errors. Collections come back in canonical order.
+struct LoadedProgram
+{
+  model::Definitions definitions;          // closed state applied from the records
+  std::vector<model::CloseoutRecord> records; // milestones/*.closeout.json, by milestone
+};
+
+// Parses every source: YAML files and closeout records (paths ending in
+// ".closeout.json"). A record closes its milestone (status, closeout, score)
+// and locks its definition: a closed milestone whose YAML no longer matches
+// the definition its record froze is an error naming the changed fields.
+LoadedProgram load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink);
+
+// load_program without the records.
 model::Definitions load_definitions(const std::vector<SourceText>& sources,
                                     util::DiagnosticSink& sink);
 

@@ -1,6 +1,7 @@
 #include "loader/parse.hpp"
 
 #include "loader/yaml_reader.hpp"
+#include "model/closeout.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <regex>
 
 namespace rl::loader {
 
@@ -19,6 +21,7 @@ std::optional<model::RuleNode> parse_rule(const YAML::Node& node,
                                           const FileContext& file,
                                           int depth,
                                           model::VerifyRules* top);
+model::GateConfig parse_gates(const YAML::Node& node, const FileContext& file);
 
 void
 parse_links(const MapReader& map, std::string_view key, std::vector<model::Link>& out)
@@ -72,7 +75,9 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
                        "tool_logging",
                        "recovery_protocol",
                        "risks_intro",
-                       "score_targets_label"});
+                       "score_targets_label",
+                       "checkout",
+                       "gates"});
   if (!map.valid()) {
     return;
   }
@@ -118,6 +123,17 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   program.recovery_protocol = map.optional_string("recovery_protocol");
   program.risks_intro = map.optional_string("risks_intro");
   program.score_targets_label = map.optional_string("score_targets_label");
+  program.checkout = map.optional_string("checkout", program.checkout);
+  if (program.checkout.empty() || program.checkout.front() == '/') {
+    file.sink.error(file.location(map.get("checkout")),
+                    fmt::format("checkout '{}' must be a path relative to the program root",
+                                program.checkout),
+                    "write '.' when the program lives inside the governed repository, or e.g. "
+                    "'../pytorch'");
+  }
+  if (const YAML::Node gates = map.get("gates")) {
+    program.gates = parse_gates(gates, file);
+  }
 }
 
 void
@@ -303,7 +319,9 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
                        "merge",
                        "commits",
                        "ci",
-                       "score"});
+                       "score",
+                       "gates",
+                       "base_commit"});
   if (!map.valid()) {
     return;
   }
@@ -314,7 +332,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   if (auto phase = map.required_ref("phase", IdKind::phase)) {
     m.phase = std::move(*phase);
   }
-  m.status = map.required_enum<model::MilestoneStatus>("status").value_or(m.status);
+  m.status = map.optional_enum<model::MilestoneStatus>("status").value_or(m.status);
   m.priority = map.optional_enum<model::Priority>("priority");
   if (const YAML::Node effort = map.get("effort")) {
     const MapReader e(effort, file, "effort", {"estimate", "actual", "note"});
@@ -363,13 +381,13 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   m.notes = map.string_list("notes");
   parse_links(map, "see", m.see);
   if (const YAML::Node closeout = map.get("closeout")) {
-    const MapReader c(closeout, file, "closeout", {"date", "locked", "artifacts", "verdict"});
-    if (c.valid()) {
-      m.closeout = model::Closeout{c.required_date("date"),
-                                   c.optional_bool("locked", true),
-                                   c.string_list("artifacts"),
-                                   c.optional_string("verdict")};
-    }
+    file.sink.error(file.location(closeout),
+                    "a milestone's closeout is not written in its YAML",
+                    fmt::format("`refactor-ledger close {0}` checks the gates and writes {1} (for a "
+                                "milestone closed before the ledger existed: `refactor-ledger close {0} "
+                                "--adopt`); remove this block",
+                                m.id.empty() ? "ID" : m.id,
+                                model::record_path(m.id.empty() ? "ID" : m.id)));
   }
   if (const YAML::Node merge = map.get("merge")) {
     const MapReader g(merge, file, "merge", {"pr", "repository", "commit"});
@@ -413,6 +431,10 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   if (const YAML::Node score = map.get("score")) {
     m.score = parse_score_row(score, file, m.id);
   }
+  if (const YAML::Node gates = map.get("gates")) {
+    m.gates = parse_gates(gates, file);
+  }
+  m.base_commit = map.optional_commit("base_commit");
 
   // The file name names the milestone: milestones/M01.yaml defines M01.
   const std::string stem = [&] {
@@ -736,6 +758,92 @@ parse_rule(const YAML::Node& node,
     rule.value = map.optional_number("value", -1e300).value_or(0);
   }
   return rule;
+}
+
+// The `gates:` block of program.yaml or a milestone (see model/gates.hpp).
+model::GateConfig
+parse_gates(const YAML::Node& node, const FileContext& file)
+{
+  model::GateConfig c;
+  const MapReader map(node,
+                      file,
+                      "gates",
+                      {"deliverables",
+                       "dependencies",
+                       "invariants",
+                       "allow_waived",
+                       "ci",
+                       "scope",
+                       "pattern_absent",
+                       "metrics",
+                       "approvals",
+                       "blocker_deferrals"});
+  if (!map.valid()) {
+    return c;
+  }
+  auto flag = [&](const char* key, std::optional<bool>& out) {
+    if (map.has(key)) {
+      out = map.optional_bool(key, true);
+    }
+  };
+  flag("deliverables", c.deliverables);
+  flag("dependencies", c.dependencies);
+  flag("invariants", c.invariants);
+  flag("allow_waived", c.allow_waived);
+  flag("scope", c.scope);
+  flag("blocker_deferrals", c.blocker_deferrals);
+  if (map.has("ci")) {
+    c.ci = map.string_list("ci");
+  }
+  if (map.has("approvals")) {
+    c.approvals = map.string_list("approvals");
+  }
+  if (map.has("pattern_absent")) {
+    c.pattern_absent.emplace();
+    map.for_each("pattern_absent", [&](const YAML::Node& item) {
+      const MapReader p(item, file, "pattern_absent gate", {"pattern", "files", "note"});
+      if (!p.valid()) {
+        return;
+      }
+      model::PatternGate gate{p.required_string("pattern"), p.required_string("files"),
+                              p.optional_string("note")};
+      try {
+        const std::regex compiled(gate.pattern, std::regex::extended);
+      } catch (const std::regex_error& e) {
+        file.sink.error(file.location(p.get("pattern")),
+                        fmt::format("invalid regular expression '{}': {}", gate.pattern, e.what()),
+                        "patterns are POSIX extended regular expressions, as `git grep -E` takes");
+      }
+      if (!gate.files.empty() && !valid_glob(gate.files)) {
+        file.sink.error(file.location(p.get("files")),
+                        fmt::format("invalid path glob '{}'", gate.files),
+                        "a path glob: * within a folder, ** across folders, ? one character");
+      }
+      c.pattern_absent->push_back(std::move(gate));
+    });
+  }
+  if (map.has("metrics")) {
+    c.metrics.emplace();
+    map.for_each("metrics", [&](const YAML::Node& item) {
+      const MapReader m(item, file, "metric gate", {"metric", "op", "value"});
+      if (!m.valid()) {
+        return;
+      }
+      model::MetricGate gate{m.required_string("metric"), m.required_string("op"), 0};
+      if (!gate.op.empty()
+          && std::find(k_operators.begin(), k_operators.end(), gate.op) == k_operators.end()) {
+        file.sink.error(file.location(m.get("op")),
+                        fmt::format("invalid operator '{}' in metric gate", gate.op),
+                        "operators: ==, !=, <, <=, >, >=");
+      }
+      if (!m.has("value")) {
+        m.required_string("value");
+      }
+      gate.value = m.optional_number("value", -1e300).value_or(0);
+      c.metrics->push_back(std::move(gate));
+    });
+  }
+  return c;
 }
 
 enum class FileKind { program, milestone, risks, deferrals, invariants };

@@ -1,3 +1,4 @@
+#include "loader/closeouts.hpp"
 #include "loader/parse.hpp"
 #include "loader/yaml_reader.hpp"
 
@@ -252,11 +253,6 @@ private:
         require_milestone(*gap.deferred_to, fmt::format("milestone {} evidence gap", m.id));
       }
     }
-    if (m.status == model::MilestoneStatus::closed && !m.closeout) {
-      m_sink.error(loc(m.origin),
-                   fmt::format("milestone {} is closed but has no closeout", m.id),
-                   "add 'closeout: {date: YYYY-MM-DD}' or change its status");
-    }
     if (m.score && m_has_program) {
       for (const model::ScoreValue& value : m.score->values) {
         const auto it = m_dimensions.find(value.dimension.id);
@@ -355,22 +351,41 @@ validate_definitions(const model::Definitions& definitions,
   Checker(definitions, unparsed, sink).run(program_files);
 }
 
-model::Definitions
-load_definitions(const std::vector<SourceText>& sources, util::DiagnosticSink& sink)
+LoadedProgram
+load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink)
 {
-  model::Definitions definitions;
+  LoadedProgram loaded;
+  model::Definitions& definitions = loaded.definitions;
   std::vector<model::Origin> program_files;
   std::vector<std::string> unparsed;
+  std::vector<const SourceText*> record_files;
   for (const SourceText& source : sources) {
-    if (!parse_source(source, definitions, program_files, sink)) {
+    if (is_record_path(source.path)) {
+      record_files.push_back(&source);
+    } else if (!parse_source(source, definitions, program_files, sink)) {
       unparsed.push_back(source.path);
     }
   }
+  for (const SourceText* source : record_files) {
+    if (auto record = parse_record_source(*source, sink)) {
+      loaded.records.push_back(std::move(*record));
+    }
+  }
+  apply_records(definitions, loaded.records, unparsed, sink);
   // Cross-file checks run even when some file had errors, so that one run
   // reports every problem; entities that did not parse are simply absent.
   validate_definitions(definitions, program_files, unparsed, sink);
   model::canonicalize(definitions);
-  return definitions;
+  std::sort(loaded.records.begin(), loaded.records.end(), [](const auto& a, const auto& b) {
+    return model::natural_less(a.milestone, b.milestone);
+  });
+  return loaded;
+}
+
+model::Definitions
+load_definitions(const std::vector<SourceText>& sources, util::DiagnosticSink& sink)
+{
+  return load_program(sources, sink).definitions;
 }
 
 } // namespace rl::loader

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/enums.hpp"
+#include "model/gates.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -72,6 +73,10 @@ struct Program
   std::string recovery_protocol;
   std::string risks_intro;
   std::string score_targets_label;
+  // The governed repository's working tree, relative to the program root
+  // (where closeout gates look for deliverables, diffs and patterns).
+  std::string checkout = ".";
+  GateConfig gates; // the program's definition of done: defaults for every milestone
   Origin origin;
   bool operator==(const Program&) const = default;
 };
@@ -234,6 +239,8 @@ struct Milestone
   std::string ci_workflow;
   std::vector<CiRun> ci_runs;
   std::optional<ScoreRow> score;
+  GateConfig gates;
+  std::string base_commit; // where the scope diff starts; '' = the previous closeout's commit
   Origin origin;
   bool operator==(const Milestone&) const = default;
 };

@@ -26,6 +26,7 @@ struct EvidenceStamp
   std::string source;
   std::string commit;
   std::string taken_at; // UTC, YYYY-MM-DDTHH:MM:SSZ
+  bool operator==(const EvidenceStamp&) const = default;
 };
 
 // The latest result of one test (by taken_at, then ingestion order).
@@ -55,6 +56,7 @@ struct CiJobEvidence
 {
   std::string name;
   std::string conclusion;
+  bool operator==(const CiJobEvidence&) const = default;
 };
 
 struct CiRunEvidence
@@ -70,6 +72,7 @@ struct CiRunEvidence
   std::string url;
   std::vector<CiJobEvidence> jobs;
   EvidenceStamp stamp; // commit = head_sha, taken_at = updated_at
+  bool operator==(const CiRunEvidence&) const = default;
 };
 
 struct MetricEvidence

@@ -105,11 +105,15 @@ public:
   LogWriter(const model::Definitions& d,
             const rules::ProgramMetrics& m,
             const std::map<std::string, rules::Evaluation>& evaluations,
-            const std::vector<model::CiRunEvidence>& ci_runs)
+            const std::vector<model::CiRunEvidence>& ci_runs,
+            const std::vector<model::CloseoutRecord>& records,
+            std::string evidence_as_of)
     : m_defs(d),
       m_metrics(m),
       m_evaluations(evaluations),
       m_ci_runs(ci_runs),
+      m_records(records),
+      m_evidence_as_of(std::move(evidence_as_of)),
       m_order([&d] {
         std::vector<std::string> ids;
         ids.reserve(d.milestones.size());
@@ -558,6 +562,7 @@ private:
       line(fmt::format("**Verdict:** {}", ms.closeout->verdict));
       line();
     }
+    closeout_history(ms);
     line("---");
     line();
   }
@@ -610,6 +615,42 @@ private:
     }
   }
 
+  // What the milestone's closeout record says: how it was closed, and every
+  // reopen with its reason.
+  void
+  closeout_history(const model::Milestone& ms)
+  {
+    const auto record = std::find_if(m_records.begin(), m_records.end(), [&](const auto& r) {
+      return r.milestone == ms.id;
+    });
+    if (record == m_records.end()) {
+      return;
+    }
+    line(fmt::format("**Closeout Record:** [`{0}`]({0})", model::record_path(ms.id)));
+    for (const model::CloseoutEvent& e : record->events) {
+      switch (e.kind) {
+      case model::CloseoutEventKind::close: {
+        const auto passed = std::count_if(e.gates.begin(), e.gates.end(), [](const auto& g) {
+          return g.outcome == model::GateOutcome::passed;
+        });
+        line(fmt::format("- Closed {} by {} at `{}`: {}/{} gates passed",
+                         e.date, e.by, e.commit.substr(0, 12), passed, e.gates.size()));
+        break;
+      }
+      case model::CloseoutEventKind::adopt:
+        line(fmt::format("- Closed {} before the ledger existed (commit `{}`); recorded by {} "
+                         "without gate evaluation{}",
+                         e.date, e.commit.substr(0, 12), e.by,
+                         e.reason.empty() ? "" : ": " + e.reason));
+        break;
+      case model::CloseoutEventKind::reopen:
+        line(fmt::format("- ⚠️ Reopened {} by {}: {}", e.date, e.by, e.reason));
+        break;
+      }
+    }
+    line();
+  }
+
   // The rule tree as nested bullets: each condition, its result and evidence.
   static void
   evidence_lines(const rules::ConditionResult& r, const std::string& indent, std::string& out)
@@ -631,8 +672,9 @@ private:
     }
     line("## Invariant Status");
     line();
-    line("Computed from the ingested evidence by each invariant's `verify:` rules "
-         "(`refactor-ledger why INV-…` explains one).");
+    line(fmt::format("As computed by each invariant's `verify:` rules at the latest closeout "
+                     "({}); `refactor-ledger status` and `why INV-…` give the live view.",
+                     m_evidence_as_of));
     line();
     std::vector<std::string> head{"Priority"};
     for (const auto& [status, name] : model::EnumTraits<model::InvariantStatus>::k_names) {
@@ -1171,6 +1213,8 @@ private:
   const rules::ProgramMetrics& m_metrics;
   const std::map<std::string, rules::Evaluation>& m_evaluations;
   const std::vector<model::CiRunEvidence>& m_ci_runs;
+  const std::vector<model::CloseoutRecord>& m_records;
+  std::string m_evidence_as_of;
   rules::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
   std::map<std::string, const model::Invariant*> m_invariants;
@@ -1208,9 +1252,11 @@ std::string
 render_living_log(const model::Definitions& definitions,
                   const rules::ProgramMetrics& metrics,
                   const std::map<std::string, rules::Evaluation>& evaluations,
-                  const std::vector<model::CiRunEvidence>& ci_runs)
+                  const std::vector<model::CiRunEvidence>& ci_runs,
+                  const std::vector<model::CloseoutRecord>& records,
+                  const std::string& evidence_as_of)
 {
-  return LogWriter(definitions, metrics, evaluations, ci_runs).render();
+  return LogWriter(definitions, metrics, evaluations, ci_runs, records, evidence_as_of).render();
 }
 
 } // namespace rl::report

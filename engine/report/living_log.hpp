@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/closeout.hpp"
 #include "model/entities.hpp"
 #include "model/evidence.hpp"
 #include "rules/evaluate.hpp"
@@ -16,10 +17,14 @@ std::string expand_placeholders(const std::string& text, const model::Definition
 
 // Renders the living log (REFACTOR.md) from the definitions and the metrics
 // computed from them. Pure and deterministic: the same input always gives the
-// same bytes, which `render --check` relies on.
+// same bytes, which `render --check` relies on. `evaluations` and `ci_runs`
+// are those recorded by the latest closeout (`evidence_as_of` names it), so
+// the log is rebuilt byte for byte from committed files.
 std::string render_living_log(const model::Definitions& definitions,
                               const rules::ProgramMetrics& metrics,
                               const std::map<std::string, rules::Evaluation>& evaluations = {},
-                              const std::vector<model::CiRunEvidence>& ci_runs = {});
+                              const std::vector<model::CiRunEvidence>& ci_runs = {},
+                              const std::vector<model::CloseoutRecord>& records = {},
+                              const std::string& evidence_as_of = {});
 
 } // namespace rl::report

@@ -51,15 +51,6 @@ day_of(const std::string& text)
   }
 }
 
-std::string
-stamp_text(const model::EvidenceStamp& s)
-{
-  return fmt::format("{}, commit {}, taken {}",
-                     s.source,
-                     s.commit.empty() ? "unknown" : s.commit.substr(0, 12),
-                     s.taken_at);
-}
-
 class Evaluator
 {
 public:
@@ -236,11 +227,7 @@ private:
                                 rule.conclusion);
     const model::CiRunEvidence* latest = nullptr;
     for (const model::CiRunEvidence& run : m_evidence.ci_runs) {
-      const std::string file = run.workflow_path.substr(run.workflow_path.rfind('/') + 1);
-      const bool workflow = glob_match(rule.workflow, run.workflow_name)
-                            || glob_match(rule.workflow, run.workflow_path)
-                            || glob_match(rule.workflow, file);
-      if (workflow && (rule.branch.empty() || glob_match(rule.branch, run.head_branch))) {
+      if (workflow_matches(rule.workflow, run) && (rule.branch.empty() || glob_match(rule.branch, run.head_branch))) {
         latest = &run; // runs are newest first
         break;
       }
@@ -290,35 +277,13 @@ private:
     }
     const double v = it->second.value;
     r.details.push_back(fmt::format("latest: {} = {} ({})", rule.metric, format_value(v), stamp_text(it->second.stamp)));
-    bool holds = false;
-    if (rule.op == "==") {
-      holds = v == rule.value;
-    } else if (rule.op == "!=") {
-      holds = v != rule.value;
-    } else if (rule.op == "<") {
-      holds = v < rule.value;
-    } else if (rule.op == "<=") {
-      holds = v <= rule.value;
-    } else if (rule.op == ">") {
-      holds = v > rule.value;
-    } else if (rule.op == ">=") {
-      holds = v >= rule.value;
-    }
+    const bool holds = compare(rule.op, v, rule.value);
     if (!holds) {
       r.status = InvariantStatus::failing;
     } else {
       hold_if_fresh(r, it->second.stamp);
     }
     return r;
-  }
-
-  static std::string
-  format_value(double v)
-  {
-    if (v == static_cast<double>(static_cast<long long>(v))) {
-      return std::to_string(static_cast<long long>(v));
-    }
-    return fmt::format("{}", v);
   }
 
   const model::Invariant& m_inv;
@@ -491,6 +456,112 @@ glob_match(std::string_view pattern, std::string_view text)
     ++p;
   }
   return p == pattern.size();
+}
+
+namespace {
+
+model::ConditionSnapshot
+condition_snapshot(const ConditionResult& r)
+{
+  model::ConditionSnapshot c{r.description, std::string(model::to_string(r.status)), r.details, {}};
+  for (const ConditionResult& child : r.children) {
+    c.children.push_back(condition_snapshot(child));
+  }
+  return c;
+}
+
+ConditionResult
+condition_from(const model::ConditionSnapshot& c)
+{
+  ConditionResult r;
+  r.description = c.description;
+  r.status = model::parse_enum<model::InvariantStatus>(c.status).value_or(model::InvariantStatus::unverified);
+  r.details = c.details;
+  for (const model::ConditionSnapshot& child : c.children) {
+    r.children.push_back(condition_from(child));
+  }
+  return r;
+}
+
+} // namespace
+
+model::InvariantAtClose
+snapshot_of(const std::string& invariant_id, const Evaluation& e)
+{
+  model::InvariantAtClose s;
+  s.id = invariant_id;
+  s.status = std::string(model::to_string(e.status));
+  s.reasons = e.reasons;
+  s.waiver_expired = e.waiver_expired;
+  s.waiver_unneeded = e.waiver_unneeded;
+  if (e.tree) {
+    s.tree = condition_snapshot(*e.tree);
+  }
+  return s;
+}
+
+Evaluation
+evaluation_from(const model::InvariantAtClose& s)
+{
+  Evaluation e;
+  e.status = model::parse_enum<model::InvariantStatus>(s.status).value_or(model::InvariantStatus::unverified);
+  e.reasons = s.reasons;
+  e.waiver_expired = s.waiver_expired;
+  e.waiver_unneeded = s.waiver_unneeded;
+  if (s.tree) {
+    e.tree = condition_from(*s.tree);
+  }
+  return e;
+}
+
+std::string
+stamp_text(const model::EvidenceStamp& s)
+{
+  return fmt::format("{}, commit {}, taken {}",
+                     s.source,
+                     s.commit.empty() ? "unknown" : s.commit.substr(0, 12),
+                     s.taken_at);
+}
+
+std::string
+format_value(double v)
+{
+  if (v == static_cast<double>(static_cast<long long>(v))) {
+    return std::to_string(static_cast<long long>(v));
+  }
+  return fmt::format("{}", v);
+}
+
+bool
+compare(std::string_view op, double lhs, double rhs)
+{
+  if (op == "==") {
+    return lhs == rhs;
+  }
+  if (op == "!=") {
+    return lhs != rhs;
+  }
+  if (op == "<") {
+    return lhs < rhs;
+  }
+  if (op == "<=") {
+    return lhs <= rhs;
+  }
+  if (op == ">") {
+    return lhs > rhs;
+  }
+  if (op == ">=") {
+    return lhs >= rhs;
+  }
+  return false;
+}
+
+bool
+workflow_matches(std::string_view pattern, const model::CiRunEvidence& run)
+{
+  const std::string file = run.workflow_path.substr(run.workflow_path.rfind('/') + 1);
+  return glob_match(pattern, run.workflow_name) || glob_match(pattern, run.workflow_path)
+         || glob_match(pattern, file);
 }
 
 } // namespace rl::rules

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/closeout.hpp"
 #include "model/entities.hpp"
 #include "model/evidence.hpp"
 
@@ -62,8 +63,24 @@ Evaluation evaluate(const model::Invariant& invariant,
                     const EvidenceIndex& evidence,
                     const Policy& policy);
 
+// An evaluation as a closeout record keeps it, and back.
+model::InvariantAtClose snapshot_of(const std::string& invariant_id, const Evaluation& evaluation);
+Evaluation evaluation_from(const model::InvariantAtClose& snapshot);
+
 // True when `text` matches the glob `pattern` (*, ?, [set]; case-sensitive),
 // with the semantics of SQLite's GLOB.
 bool glob_match(std::string_view pattern, std::string_view text);
+
+// "source, commit abc123def456, taken 2026-02-08T07:51:04Z"
+std::string stamp_text(const model::EvidenceStamp& stamp);
+
+// 3 for 3.0, else the shortest form.
+std::string format_value(double value);
+
+// `lhs op rhs` for the metric operators ==, !=, <, <=, >, >= (false for others).
+bool compare(std::string_view op, double lhs, double rhs);
+
+// True when `pattern` (a glob) matches the run's workflow name, path or file name.
+bool workflow_matches(std::string_view pattern, const model::CiRunEvidence& run);
 
 } // namespace rl::rules

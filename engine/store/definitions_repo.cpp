@@ -1,5 +1,6 @@
 #include "store/definitions_repo.hpp"
 
+#include "store/closeout_repo.hpp"
 #include "util/error.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -225,6 +226,19 @@ origin_of(SQLite::Statement& q)
   return {q.getColumn("source_path").getString(), q.getColumn("source_line").getInt(), 0};
 }
 
+model::GateConfig
+gates_column(const SQLite::Column& c, const std::string& where)
+{
+  try {
+    return model::gates_from_json(c.getString());
+  } catch (const std::runtime_error& e) {
+    throw util::StoreError(fmt::format("corrupt ledger: {} of {}; delete the database to rebuild "
+                                       "it from the YAML",
+                                       e.what(),
+                                       where));
+  }
+}
+
 // ---- SQL ---------------------------------------------------------------------
 
 constexpr const char* k_delete_all_sql = R"sql(
@@ -248,6 +262,7 @@ constexpr const char* k_delete_all_sql = R"sql(
   DELETE FROM score_dimension;
   DELETE FROM program;
   DELETE FROM source_file;
+  DELETE FROM closeout_record;
 )sql";
 
 constexpr const char* k_insert_program_sql = R"sql(
@@ -701,6 +716,8 @@ read_program(SQLite::Database& db, model::Definitions& d)
     p.recovery_protocol = q.getColumn("recovery_protocol").getString();
     p.risks_intro = q.getColumn("risks_intro").getString();
     p.score_targets_label = q.getColumn("score_targets_label").getString();
+    p.checkout = q.getColumn("checkout").getString();
+    p.gates = gates_column(q.getColumn("gates_json"), "program");
     p.origin = origin_of(q);
   }
 
@@ -806,6 +823,8 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
       m.merge = std::move(merge);
     }
     m.ci_workflow = q.getColumn("ci_workflow").getString();
+    m.gates = gates_column(q.getColumn("gates_json"), where);
+    m.base_commit = q.getColumn("base_commit").getString();
     m.origin = origin_of(q);
     index[m.id] = d.milestones.size();
     d.milestones.push_back(std::move(m));
@@ -1009,6 +1028,40 @@ read_risks_and_deferrals(SQLite::Database& db, model::Definitions& d)
 }
 
 void
+insert_gates(SQLite::Database& db, const model::Definitions& d)
+{
+  SQLite::Statement p(db, "UPDATE program SET checkout = :checkout, gates_json = :gates WHERE id = 1");
+  p.bind(":checkout", d.program.checkout);
+  p.bind(":gates", model::gates_to_json(d.program.gates));
+  p.exec();
+  SQLite::Statement m(db,
+                      "UPDATE milestone SET gates_json = :gates, base_commit = :base WHERE id = :id");
+  for (const model::Milestone& milestone : d.milestones) {
+    if (milestone.gates == model::GateConfig{} && milestone.base_commit.empty()) {
+      continue;
+    }
+    m.bind(":gates", model::gates_to_json(milestone.gates));
+    m.bind(":base", milestone.base_commit);
+    m.bind(":id", milestone.id);
+    run(m);
+  }
+}
+
+void
+insert_records(SQLite::Database& db, const std::vector<model::CloseoutRecord>& records)
+{
+  SQLite::Statement s(db,
+                      "INSERT INTO closeout_record (milestone, record_json, source_path) "
+                      "VALUES (:milestone, :json, :path)");
+  for (const model::CloseoutRecord& r : records) {
+    s.bind(":milestone", r.milestone);
+    s.bind(":json", model::format_record(r));
+    s.bind(":path", r.origin.path);
+    run(s);
+  }
+}
+
+void
 insert_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stamps)
 {
   SQLite::Statement s(db,
@@ -1037,7 +1090,9 @@ read_source_stamps(SQLite::Database& db)
 void
 replace_definitions(SQLite::Database& db,
                     const model::Definitions& definitions,
-                    const std::vector<SourceStamp>& stamps)
+                    const std::vector<SourceStamp>& stamps,
+                    const std::vector<model::CloseoutRecord>& records,
+                    const std::vector<model::AuditEntry>& log)
 {
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   db.exec(k_delete_all_sql);
@@ -1046,8 +1101,34 @@ replace_definitions(SQLite::Database& db,
   insert_invariants(db, definitions);
   insert_milestone_details(db, definitions);
   insert_risks_and_deferrals(db, definitions);
+  insert_gates(db, definitions);
+  insert_records(db, records);
   insert_stamps(db, stamps);
+  append_audit_entries(db, log);
   transaction.commit();
+}
+
+std::vector<model::CloseoutRecord>
+read_records(SQLite::Database& db)
+{
+  std::vector<model::CloseoutRecord> records;
+  SQLite::Statement q(db, "SELECT milestone, record_json, source_path FROM closeout_record");
+  while (q.executeStep()) {
+    model::RecordParseError error;
+    auto record = model::parse_record(q.getColumn(1).getString(), error);
+    if (!record) {
+      throw util::StoreError(fmt::format("corrupt ledger: closeout record of {}: {}; delete the "
+                                         "database to rebuild it",
+                                         q.getColumn(0).getString(),
+                                         error.message));
+    }
+    record->origin = {q.getColumn(2).getString(), 1, 1};
+    records.push_back(std::move(*record));
+  }
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    return model::natural_less(a.milestone, b.milestone);
+  });
+  return records;
 }
 
 void

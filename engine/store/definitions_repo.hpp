@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/closeout.hpp"
 #include "model/entities.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -23,12 +24,19 @@ struct SourceStamp
 // The stamps recorded by the last replace_definitions, sorted by path.
 std::vector<SourceStamp> read_source_stamps(SQLite::Database& db);
 
-// Replaces every definition in the ledger with `definitions` and records
-// `stamps`, as one IMMEDIATE transaction: readers see the old program or the
-// new one. Evidence and history tables are left alone.
+// Replaces every definition in the ledger with `definitions` (and the
+// closeout records they were built with), records `stamps` and appends `log`
+// to the audit log (entries already there, by id, are skipped), as one
+// IMMEDIATE transaction: readers see the old program or the new one. Evidence,
+// approvals and earlier audit entries are left alone.
 void replace_definitions(SQLite::Database& db,
                          const model::Definitions& definitions,
-                         const std::vector<SourceStamp>& stamps);
+                         const std::vector<SourceStamp>& stamps,
+                         const std::vector<model::CloseoutRecord>& records = {},
+                         const std::vector<model::AuditEntry>& log = {});
+
+// The closeout records stored by the last replace_definitions, by milestone.
+std::vector<model::CloseoutRecord> read_records(SQLite::Database& db);
 
 // Records new stamps without touching the definitions (files were touched but
 // their definitions did not change).

@@ -50,10 +50,36 @@ formatted(const util::DiagnosticSink& sink)
   return out;
 }
 
-// A minimal valid program: program.yaml, M00 (closed), M01 (planned, depends
-// on M00), one invariant file with INV-001 and INV-002, risks.yaml.
+// A closeout record that adopts `id` of `sources` as closed on `date` (what
+// `close ID --adopt` writes, without audit entries).
+inline loader::SourceText
+adopted_record(const std::vector<loader::SourceText>& sources, const std::string& id, const std::string& date)
+{
+  util::DiagnosticSink sink;
+  const model::Definitions d = loader::load_definitions(sources, sink);
+  model::CloseoutRecord record{id, {}, {}};
+  model::CloseoutEvent e;
+  e.kind = model::CloseoutEventKind::adopt;
+  e.date = date;
+  e.at = date + "T12:00:00Z";
+  e.by = "tester";
+  e.commit = "abcdef1";
+  e.verdict = "PASS";
+  for (const model::Milestone& m : d.milestones) {
+    if (m.id == id) {
+      e.definition = model::definition_json(m);
+      e.score = m.score;
+    }
+  }
+  record.events.push_back(std::move(e));
+  return {model::record_path(id), model::format_record(record)};
+}
+
+// A minimal valid program: program.yaml, M00 (closed through its closeout
+// record), M01 (planned, depends on M00), one invariant file with INV-001 and
+// INV-002, risks.yaml.
 inline std::vector<loader::SourceText>
-minimal_program()
+minimal_program_yaml()
 {
   return {
     {"milestones/program.yaml", R"(program:
@@ -73,10 +99,8 @@ phases:
   id: M00
   title: Baseline
   phase: 0
-  status: closed
   effort: {estimate: 10, actual: 12}
   intent: Take stock.
-  closeout: {date: 2026-01-10}
   score: {date: 2026-01-10, values: {quality: 6, velocity: N/A}}
 )"},
     {"milestones/M01.yaml", R"(milestone:
@@ -108,6 +132,14 @@ invariants:
     priority: P3
 )"},
   };
+}
+
+inline std::vector<loader::SourceText>
+minimal_program()
+{
+  auto sources = minimal_program_yaml();
+  sources.push_back(adopted_record(sources, "M00", "2026-01-10"));
+  return sources;
 }
 
 // `minimal_program()` with the file at `path` replaced by `text` (added when absent).

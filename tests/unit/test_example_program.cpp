@@ -21,7 +21,8 @@ example()
     std::vector<rl::loader::SourceText> sources;
     for (const char* folder : {"milestones", "invariants"}) {
       for (const auto& entry : std::filesystem::directory_iterator(root / folder)) {
-        if (entry.path().extension() == ".yaml") {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() == ".yaml" || name.ends_with(".closeout.json")) {
           std::ifstream in(entry.path());
           std::ostringstream text;
           text << in.rdbuf();

@@ -1,0 +1,134 @@
+#include "app/journal.hpp"
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace rl::app {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::filesystem::path
+staged_path(const std::filesystem::path& target)
+{
+  return target.parent_path() / ("." + target.filename().string() + ".rl-staged");
+}
+
+void
+rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& to)
+{
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec) {
+    throw util::StoreError(fmt::format("cannot move {} to {}: {}", from.generic_string(),
+                                       to.generic_string(), ec.message()));
+  }
+}
+
+} // namespace
+
+void
+fault_point(const char* point)
+{
+  if (const char* wanted = std::getenv("RL_FAULT_INJECT"); wanted != nullptr && std::strcmp(wanted, point) == 0) {
+    std::fflush(stdout);
+    std::_Exit(86);
+  }
+}
+
+void
+commit_files(const std::filesystem::path& root,
+             const std::filesystem::path& journal,
+             const std::vector<FileWrite>& files)
+{
+  if (files.empty()) {
+    return;
+  }
+  // Folders this commit creates, so that an undo removes them again.
+  json created = json::array();
+  for (const FileWrite& f : files) {
+    std::filesystem::path dir = (root / f.path).parent_path();
+    std::vector<std::string> missing;
+    while (!dir.empty() && !std::filesystem::exists(dir)) {
+      missing.push_back(util::display_path(dir, root));
+      dir = dir.parent_path();
+    }
+    for (const std::string& m : missing) {
+      if (std::find(created.begin(), created.end(), m) == created.end()) {
+        created.push_back(m);
+      }
+    }
+  }
+  json plan;
+  plan["commit_point"] = files.front().path;
+  plan["commit_point_sha256"] = util::sha256(files.front().text);
+  plan["files"] = json::array();
+  for (const FileWrite& f : files) {
+    plan["files"].push_back(f.path);
+  }
+  plan["created_folders"] = created;
+  util::write_atomically(journal, plan.dump(2) + "\n");
+  for (const FileWrite& f : files) {
+    util::write_atomically(staged_path(root / f.path), f.text);
+  }
+  fault_point("after-staging");
+  rename_or_throw(staged_path(root / files.front().path), root / files.front().path);
+  fault_point("after-commit-point");
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    rename_or_throw(staged_path(root / files[i].path), root / files[i].path);
+  }
+  std::filesystem::remove(journal);
+}
+
+std::string
+recover_interrupted(const std::filesystem::path& root, const std::filesystem::path& journal)
+{
+  if (!std::filesystem::exists(journal)) {
+    return {};
+  }
+  json plan;
+  try {
+    plan = json::parse(util::read_text(journal));
+  } catch (const json::exception& e) {
+    throw util::StoreError(fmt::format("{} is damaged ({}); check the files it names and delete it",
+                                       journal.generic_string(), e.what()));
+  }
+  const std::filesystem::path commit_point = root / plan.at("commit_point").get<std::string>();
+  const bool committed = std::filesystem::exists(commit_point)
+                         && util::sha256(util::read_text(commit_point))
+                              == plan.at("commit_point_sha256").get<std::string>();
+  std::size_t moved = 0;
+  for (const json& item : plan.at("files")) {
+    const std::filesystem::path target = root / item.get<std::string>();
+    const std::filesystem::path staged = staged_path(target);
+    if (!std::filesystem::exists(staged)) {
+      continue;
+    }
+    if (committed) {
+      rename_or_throw(staged, target);
+      ++moved;
+    } else {
+      std::filesystem::remove(staged);
+    }
+  }
+  if (!committed) {
+    // Innermost first: they were listed from the deepest up.
+    for (const json& dir : plan.at("created_folders")) {
+      std::error_code ec;
+      std::filesystem::remove(root / dir.get<std::string>(), ec); // only if empty
+    }
+  }
+  std::filesystem::remove(journal);
+  return committed ? fmt::format("completed an interrupted closeout write ({} files moved into place)", moved)
+                   : "undid an interrupted closeout write (its files were never committed)";
+}
+
+} // namespace rl::app

@@ -1,0 +1,39 @@
+#pragma once
+
+// Internal to app/: writing several files as one unit.
+//
+// `close` and `reopen` change a closeout record, the closeout documents, the
+// tool-call log and REFACTOR.md together. commit_files stages every file
+// beside its target, records the plan in a journal next to the ledger, then
+// renames the closeout record into place: that rename is the commit point.
+// The other files follow, and the journal goes. A run killed before the
+// commit point leaves the old files (recover_interrupted deletes the staged
+// copies); one killed after it leaves the new record, and recover_interrupted
+// finishes the renames. Every command calls recover_interrupted first.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rl::app {
+
+struct FileWrite
+{
+  std::string path; // relative to the program root
+  std::string text;
+};
+
+// `files[0]` is the commit point (the closeout record).
+void commit_files(const std::filesystem::path& root,
+                  const std::filesystem::path& journal,
+                  const std::vector<FileWrite>& files);
+
+// Completes or undoes an interrupted commit_files; returns what it did ("" when
+// there was nothing to do).
+std::string recover_interrupted(const std::filesystem::path& root, const std::filesystem::path& journal);
+
+// Test hook: when RL_FAULT_INJECT names `point`, the process exits at once
+// with status 86, as if killed there (documented in README "Testing").
+void fault_point(const char* point);
+
+} // namespace rl::app

@@ -1,0 +1,64 @@
+#include "app/outputs.hpp"
+
+#include "report/living_log.hpp"
+#include "rules/evaluate.hpp"
+#include "rules/program_metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace rl::app {
+
+std::vector<report::RenderedFile>
+render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRecord>& records)
+{
+  // Invariant status as the latest closeout recorded it.
+  const model::CloseoutEvent* latest = nullptr;
+  const model::CloseoutRecord* latest_record = nullptr;
+  std::vector<model::CiRunEvidence> ci_runs;
+  for (const model::CloseoutRecord& r : records) {
+    for (const model::CloseoutEvent& e : r.events) {
+      if (e.kind == model::CloseoutEventKind::reopen) {
+        continue;
+      }
+      if (latest == nullptr || e.at >= latest->at) { // ties: the later milestone
+        latest = &e;
+        latest_record = &r;
+      }
+      for (const model::CiRunEvidence& run : e.ci_runs) {
+        const bool known = std::any_of(ci_runs.begin(), ci_runs.end(), [&](const auto& x) {
+          return x.run_id == run.run_id && x.attempt == run.attempt;
+        });
+        if (!known) {
+          ci_runs.push_back(run);
+        }
+      }
+    }
+  }
+  std::map<std::string, rules::Evaluation> evaluations;
+  std::map<std::string, model::InvariantStatus> statuses;
+  std::string as_of;
+  if (latest != nullptr) {
+    for (const model::InvariantAtClose& s : latest->invariants) {
+      rules::Evaluation e = rules::evaluation_from(s);
+      statuses.emplace(s.id, e.status);
+      evaluations.emplace(s.id, std::move(e));
+    }
+    as_of = fmt::format("{}, {}", latest_record->milestone, latest->date);
+  }
+  const rules::ProgramMetrics metrics = rules::compute_metrics(d, statuses);
+  std::vector<report::RenderedFile> out;
+  out.push_back({d.program.log_path,
+                 report::render_living_log(d, metrics, evaluations, ci_runs, records, as_of)});
+  if (!records.empty()) {
+    out.push_back({d.program.toolcalls_path, report::render_toolcalls(d, records)});
+    for (report::RenderedFile& doc : report::render_closeout_documents(d, records)) {
+      out.push_back(std::move(doc));
+    }
+  }
+  return out;
+}
+
+} // namespace rl::app

@@ -1,0 +1,20 @@
+#pragma once
+
+// Internal to app/: every file the ledger renders, from committed state only
+// (definitions and closeout records), so a fresh clone rebuilds them byte for byte.
+
+#include "model/closeout.hpp"
+#include "model/entities.hpp"
+#include "report/closeout_docs.hpp"
+
+#include <vector>
+
+namespace rl::app {
+
+// REFACTOR.md (outputs.log) first, then, once the program has closeout
+// records, the tool-call log (outputs.toolcalls) and each closed milestone's
+// summary and audit (outputs.milestone_docs).
+std::vector<report::RenderedFile> render_outputs(const model::Definitions& definitions,
+                                                 const std::vector<model::CloseoutRecord>& records);
+
+} // namespace rl::app

@@ -1,0 +1,509 @@
+#include "model/closeout.hpp"
+
+#include "util/hash.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace rl::model {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr const char* k_format = "refactor-ledger.closeout/1";
+
+const char*
+kind_name(CloseoutEventKind kind)
+{
+  switch (kind) {
+  case CloseoutEventKind::close:
+    return "close";
+  case CloseoutEventKind::adopt:
+    return "adopt";
+  case CloseoutEventKind::reopen:
+    return "reopen";
+  }
+  return "close";
+}
+
+std::optional<CloseoutEventKind>
+kind_from(const std::string& name)
+{
+  if (name == "close") {
+    return CloseoutEventKind::close;
+  }
+  if (name == "adopt") {
+    return CloseoutEventKind::adopt;
+  }
+  if (name == "reopen") {
+    return CloseoutEventKind::reopen;
+  }
+  return std::nullopt;
+}
+
+json
+score_json(const ScoreRow& row)
+{
+  json values = json::object();
+  for (const ScoreValue& v : row.values) {
+    if (v.number) {
+      values[v.dimension.id] = *v.number;
+    } else {
+      values[v.dimension.id] = v.text;
+    }
+  }
+  return {{"date", row.date}, {"label", row.label}, {"values", values}};
+}
+
+ScoreRow
+score_from(const json& j)
+{
+  ScoreRow row;
+  row.date = j.at("date").get<std::string>();
+  row.label = j.at("label").get<std::string>();
+  for (const auto& [dim, value] : j.at("values").items()) {
+    ScoreValue v;
+    v.dimension.id = dim;
+    if (value.is_number()) {
+      v.number = value.get<double>();
+    } else {
+      v.text = value.get<std::string>();
+    }
+    row.values.push_back(std::move(v));
+  }
+  return row;
+}
+
+json
+entry_json(const AuditEntry& e)
+{
+  return {{"id", e.id},
+          {"at", e.at},
+          {"user", e.user},
+          {"action", e.action},
+          {"milestone", e.milestone},
+          {"command", e.command},
+          {"commit", e.commit},
+          {"summary", e.summary}};
+}
+
+AuditEntry
+entry_from(const json& j)
+{
+  AuditEntry e;
+  e.id = j.at("id").get<std::string>();
+  e.at = j.at("at").get<std::string>();
+  e.user = j.at("user").get<std::string>();
+  e.action = j.at("action").get<std::string>();
+  e.milestone = j.at("milestone").get<std::string>();
+  e.command = j.at("command").get<std::string>();
+  e.commit = j.at("commit").get<std::string>();
+  e.summary = j.at("summary").get<std::string>();
+  return e;
+}
+
+json
+condition_json(const ConditionSnapshot& c)
+{
+  json children = json::array();
+  for (const ConditionSnapshot& child : c.children) {
+    children.push_back(condition_json(child));
+  }
+  return {{"description", c.description},
+          {"status", c.status},
+          {"details", c.details},
+          {"children", children}};
+}
+
+ConditionSnapshot
+condition_from(const json& j)
+{
+  ConditionSnapshot c;
+  c.description = j.at("description").get<std::string>();
+  c.status = j.at("status").get<std::string>();
+  c.details = j.at("details").get<std::vector<std::string>>();
+  for (const json& child : j.at("children")) {
+    c.children.push_back(condition_from(child));
+  }
+  return c;
+}
+
+json
+run_json(const CiRunEvidence& r)
+{
+  return {{"repository", r.repository},
+          {"run_id", r.run_id},
+          {"attempt", r.attempt},
+          {"workflow_name", r.workflow_name},
+          {"workflow_path", r.workflow_path},
+          {"head_branch", r.head_branch},
+          {"status", r.status},
+          {"conclusion", r.conclusion},
+          {"url", r.url},
+          {"commit", r.stamp.commit},
+          {"taken_at", r.stamp.taken_at},
+          {"source", r.stamp.source}};
+}
+
+CiRunEvidence
+run_from(const json& j)
+{
+  CiRunEvidence r;
+  r.repository = j.at("repository").get<std::string>();
+  r.run_id = j.at("run_id").get<std::int64_t>();
+  r.attempt = j.at("attempt").get<std::int64_t>();
+  r.workflow_name = j.at("workflow_name").get<std::string>();
+  r.workflow_path = j.at("workflow_path").get<std::string>();
+  r.head_branch = j.at("head_branch").get<std::string>();
+  r.status = j.at("status").get<std::string>();
+  r.conclusion = j.at("conclusion").get<std::string>();
+  r.url = j.at("url").get<std::string>();
+  r.stamp.commit = j.at("commit").get<std::string>();
+  r.stamp.taken_at = j.at("taken_at").get<std::string>();
+  r.stamp.source = j.at("source").get<std::string>();
+  return r;
+}
+
+json
+event_json(const CloseoutEvent& e)
+{
+  json j;
+  j["event"] = kind_name(e.kind);
+  j["date"] = e.date;
+  j["at"] = e.at;
+  j["by"] = e.by;
+  if (e.kind == CloseoutEventKind::reopen) {
+    j["reason"] = e.reason;
+  } else {
+    j["commit"] = e.commit;
+    j["base_commit"] = e.base_commit;
+    j["verdict"] = e.verdict;
+    if (!e.reason.empty()) {
+      j["reason"] = e.reason;
+    }
+    j["definition"] = json::parse(e.definition.empty() ? "{}" : e.definition);
+    json gates = json::array();
+    for (const GateResult& g : e.gates) {
+      gates.push_back({{"gate", g.gate},
+                       {"result", g.outcome == GateOutcome::passed ? "passed" : "failed"},
+                       {"reason", g.reason},
+                       {"action", g.action},
+                       {"evidence", g.evidence}});
+    }
+    j["gates"] = gates;
+    json invariants = json::array();
+    for (const InvariantAtClose& i : e.invariants) {
+      json item = {{"id", i.id}, {"status", i.status}, {"reasons", i.reasons}};
+      if (i.waiver_expired) {
+        item["waiver_expired"] = true;
+      }
+      if (i.waiver_unneeded) {
+        item["waiver_unneeded"] = true;
+      }
+      if (i.tree) {
+        item["tree"] = condition_json(*i.tree);
+      }
+      invariants.push_back(item);
+    }
+    j["invariants"] = invariants;
+    json runs = json::array();
+    for (const CiRunEvidence& r : e.ci_runs) {
+      runs.push_back(run_json(r));
+    }
+    j["ci_runs"] = runs;
+    json approvals = json::array();
+    for (const Approval& a : e.approvals) {
+      approvals.push_back({{"name", a.name},
+                           {"by", a.by},
+                           {"at", a.at},
+                           {"commit", a.commit},
+                           {"note", a.note}});
+    }
+    j["approvals"] = approvals;
+    j["score"] = e.score ? score_json(*e.score) : json(nullptr);
+    j["deferrals"] = e.deferrals;
+    json risks = json::array();
+    for (const RiskAtClose& r : e.risks) {
+      risks.push_back({{"risk", r.risk}, {"status", r.status}, {"note", r.note}});
+    }
+    j["risks"] = risks;
+    j["artifacts"] = e.artifacts;
+  }
+  json log = json::array();
+  for (const AuditEntry& a : e.log) {
+    log.push_back(entry_json(a));
+  }
+  j["log"] = log;
+  return j;
+}
+
+std::string
+string_or(const json& j, const char* key)
+{
+  return j.contains(key) ? j.at(key).get<std::string>() : std::string();
+}
+
+CloseoutEvent
+event_from(const json& j, const std::string& milestone)
+{
+  CloseoutEvent e;
+  const std::string kind = j.at("event").get<std::string>();
+  const auto parsed = kind_from(kind);
+  if (!parsed) {
+    throw std::runtime_error("unknown event '" + kind + "' (expected close, adopt or reopen)");
+  }
+  e.kind = *parsed;
+  e.date = j.at("date").get<std::string>();
+  e.at = j.at("at").get<std::string>();
+  e.by = j.at("by").get<std::string>();
+  e.reason = string_or(j, "reason");
+  if (e.kind != CloseoutEventKind::reopen) {
+    e.commit = j.at("commit").get<std::string>();
+    e.base_commit = j.at("base_commit").get<std::string>();
+    e.verdict = j.at("verdict").get<std::string>();
+    e.definition = j.at("definition").dump();
+    for (const json& g : j.at("gates")) {
+      GateResult r;
+      r.gate = g.at("gate").get<std::string>();
+      r.outcome = g.at("result").get<std::string>() == "passed" ? GateOutcome::passed
+                                                                 : GateOutcome::failed;
+      r.reason = g.at("reason").get<std::string>();
+      r.action = g.at("action").get<std::string>();
+      r.evidence = g.at("evidence").get<std::vector<std::string>>();
+      e.gates.push_back(std::move(r));
+    }
+    for (const json& i : j.at("invariants")) {
+      InvariantAtClose item;
+      item.id = i.at("id").get<std::string>();
+      item.status = i.at("status").get<std::string>();
+      item.reasons = i.at("reasons").get<std::vector<std::string>>();
+      item.waiver_expired = i.value("waiver_expired", false);
+      item.waiver_unneeded = i.value("waiver_unneeded", false);
+      if (i.contains("tree")) {
+        item.tree = condition_from(i.at("tree"));
+      }
+      e.invariants.push_back(std::move(item));
+    }
+    for (const json& r : j.at("ci_runs")) {
+      e.ci_runs.push_back(run_from(r));
+    }
+    for (const json& a : j.at("approvals")) {
+      e.approvals.push_back({milestone,
+                             a.at("name").get<std::string>(),
+                             a.at("by").get<std::string>(),
+                             a.at("note").get<std::string>(),
+                             a.at("at").get<std::string>(),
+                             a.at("commit").get<std::string>()});
+    }
+    if (!j.at("score").is_null()) {
+      e.score = score_from(j.at("score"));
+    }
+    e.deferrals = j.at("deferrals").get<std::vector<std::string>>();
+    for (const json& r : j.at("risks")) {
+      e.risks.push_back({r.at("risk").get<std::string>(),
+                         r.at("status").get<std::string>(),
+                         r.at("note").get<std::string>()});
+    }
+    e.artifacts = j.at("artifacts").get<std::vector<std::string>>();
+  }
+  for (const json& a : j.at("log")) {
+    e.log.push_back(entry_from(a));
+  }
+  return e;
+}
+
+std::vector<std::string>
+ids(const std::vector<Ref>& refs)
+{
+  std::vector<std::string> out;
+  out.reserve(refs.size());
+  for (const Ref& r : refs) {
+    out.push_back(r.id);
+  }
+  return out;
+}
+
+} // namespace
+
+void
+assign_audit_id(AuditEntry& e)
+{
+  e.id = util::sha256(e.at + '\n' + e.user + '\n' + e.action + '\n' + e.milestone + '\n' +
+                      e.command + '\n' + e.commit + '\n' + e.summary)
+           .substr(0, 16);
+}
+
+const CloseoutEvent*
+CloseoutRecord::last_close() const
+{
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (it->kind != CloseoutEventKind::reopen) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+bool
+CloseoutRecord::closed() const
+{
+  return !events.empty() && events.back().kind != CloseoutEventKind::reopen;
+}
+
+std::string
+record_path(const std::string& milestone_id)
+{
+  return "milestones/" + milestone_id + ".closeout.json";
+}
+
+std::string
+format_record(const CloseoutRecord& record)
+{
+  json j;
+  j["format"] = k_format;
+  j["milestone"] = record.milestone;
+  json events = json::array();
+  for (const CloseoutEvent& e : record.events) {
+    events.push_back(event_json(e));
+  }
+  j["events"] = events;
+  return j.dump(2) + "\n";
+}
+
+std::optional<CloseoutRecord>
+parse_record(const std::string& text, RecordParseError& error)
+{
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    error.offset = e.byte > 0 ? e.byte - 1 : 0;
+    const std::string what = e.what();
+    const auto pos = what.find("; ");
+    error.message = "not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2));
+    return std::nullopt;
+  }
+  try {
+    if (!j.is_object() || string_or(j, "format") != k_format) {
+      error.message = std::string("not a closeout record: expected \"format\": \"") + k_format + "\"";
+      return std::nullopt;
+    }
+    CloseoutRecord record;
+    record.milestone = j.at("milestone").get<std::string>();
+    for (const json& e : j.at("events")) {
+      record.events.push_back(event_from(e, record.milestone));
+    }
+    return record;
+  } catch (const std::exception& e) {
+    error.message = std::string("malformed closeout record: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::string
+definition_json(const Milestone& m)
+{
+  nlohmann::json j; // sorted keys: a canonical form
+  j["id"] = m.id;
+  j["title"] = m.title;
+  j["phase"] = m.phase.id;
+  j["priority"] = m.priority ? std::string(to_string(*m.priority)) : "";
+  j["effort"] = {{"estimate", m.effort_estimate ? nlohmann::json(*m.effort_estimate) : nullptr},
+                 {"actual", m.effort_actual ? nlohmann::json(*m.effort_actual) : nullptr},
+                 {"note", m.effort_note}};
+  j["depends_on"] = ids(m.depends_on);
+  j["change_class"] = m.change_class ? std::string(to_string(*m.change_class)) : "";
+  j["mode"] = m.mode;
+  j["risk"] = m.risk;
+  j["rollback"] = m.rollback;
+  j["intent"] = m.intent;
+  j["scope"] = {{"summary", m.scope_summary},
+                {"in", m.scope_in},
+                {"out", m.scope_out},
+                {"paths", m.scope_paths}};
+  j["non_goals"] = m.non_goals;
+  nlohmann::json deliverables = nlohmann::json::array();
+  for (const Deliverable& d : m.deliverables) {
+    deliverables.push_back({{"text", d.text}, {"path", d.path}, {"done", d.done}});
+  }
+  j["deliverables"] = deliverables;
+  nlohmann::json invariants = nlohmann::json::array();
+  for (const InvariantLink& l : m.invariants) {
+    nlohmann::json metrics = nlohmann::json::array();
+    for (const MetricValue& v : l.metrics) {
+      metrics.push_back({{"name", v.name}, {"value", v.value}});
+    }
+    invariants.push_back({{"id", l.invariant.id},
+                          {"role", std::string(to_string(l.role))},
+                          {"note", l.note},
+                          {"metrics", metrics}});
+  }
+  j["invariants"] = invariants;
+  j["verification_plan"] = m.verification_plan;
+  j["verification"] = m.verification;
+  nlohmann::json gaps = nlohmann::json::array();
+  for (const EvidenceGap& g : m.evidence_gaps) {
+    gaps.push_back({{"text", g.text}, {"deferred_to", g.deferred_to ? g.deferred_to->id : ""}});
+  }
+  j["evidence_gaps"] = gaps;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& f : m.findings) {
+    findings.push_back({{"label", f.label}, {"text", f.text}});
+  }
+  j["findings"] = findings;
+  j["outcome"] = m.outcome;
+  j["notes"] = m.notes;
+  nlohmann::json see = nlohmann::json::array();
+  for (const Link& l : m.see) {
+    see.push_back({{"title", l.title}, {"path", l.path}});
+  }
+  j["see"] = see;
+  j["merge"] = m.merge ? nlohmann::json{{"pr", m.merge->pr ? nlohmann::json(*m.merge->pr) : nullptr},
+                                        {"repository", m.merge->repository},
+                                        {"commit", m.merge->commit}}
+                       : nlohmann::json(nullptr);
+  nlohmann::json commits = nlohmann::json::array();
+  for (const CommitRef& c : m.commits) {
+    commits.push_back({{"sha", c.sha}, {"message", c.message}});
+  }
+  j["commits"] = commits;
+  nlohmann::json runs = nlohmann::json::array();
+  for (const CiRun& r : m.ci_runs) {
+    runs.push_back({{"number", r.number},
+                    {"id", r.id ? nlohmann::json(*r.id) : nullptr},
+                    {"conclusion", std::string(to_string(r.conclusion))},
+                    {"issue", r.issue},
+                    {"fix", r.fix},
+                    {"commit", r.commit}});
+  }
+  j["ci"] = {{"workflow", m.ci_workflow}, {"runs", runs}};
+  j["gates"] = nlohmann::json::parse(gates_to_json(m.gates));
+  j["base_commit"] = m.base_commit;
+  return j.dump();
+}
+
+std::vector<std::string>
+changed_fields(const std::string& frozen, const std::string& current)
+{
+  const nlohmann::json a = nlohmann::json::parse(frozen.empty() ? "{}" : frozen);
+  const nlohmann::json b = nlohmann::json::parse(current.empty() ? "{}" : current);
+  std::set<std::string> keys;
+  for (const auto& [k, v] : a.items()) {
+    keys.insert(k);
+  }
+  for (const auto& [k, v] : b.items()) {
+    keys.insert(k);
+  }
+  std::vector<std::string> changed;
+  for (const std::string& k : keys) {
+    if (!a.contains(k) || !b.contains(k) || a.at(k) != b.at(k)) {
+      changed.push_back(k);
+    }
+  }
+  return changed;
+}
+
+} // namespace rl::model

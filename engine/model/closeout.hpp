@@ -1,0 +1,159 @@
+#pragma once
+
+// Milestone closeout: the gates a milestone must pass, the committed closeout
+// record (milestones/<ID>.closeout.json) and the audit log entries it carries.
+//
+// The record is the source of truth for a milestone's closed state: a fresh
+// clone rebuilds the ledger from the YAML plus these records. Its JSON form is
+// defined here (format_record / parse_record) because the loader reads it, the
+// store keeps it and app/ writes it.
+
+#include "model/entities.hpp"
+#include "model/evidence.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rl::model {
+
+enum class GateOutcome { passed, failed };
+
+struct GateResult
+{
+  std::string gate;   // "deliverables", "ci:<workflow>", "approval:<name>", ...
+  GateOutcome outcome = GateOutcome::failed;
+  std::string reason; // one line
+  std::string action; // what to do (failed gates)
+  std::vector<std::string> evidence; // what satisfied or broke it, one line each
+  bool operator==(const GateResult&) const = default;
+};
+
+// One row of the append-only audit log.
+struct AuditEntry
+{
+  std::string id;        // content hash; stable across rebuilds
+  std::string at;        // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string user;      // --by, else the OS user
+  std::string action;    // load, ingest, record, approve, close, reopen, adopt
+  std::string milestone; // when the action concerns one
+  std::string command;   // the command line
+  std::string commit;    // git HEAD of the program root ('' outside git)
+  std::string summary;   // what changed
+  bool operator==(const AuditEntry&) const = default;
+};
+
+// Fills `entry.id` from its other fields.
+void assign_audit_id(AuditEntry& entry);
+
+struct Approval
+{
+  std::string milestone;
+  std::string name; // the approval gate, e.g. "closeout"
+  std::string by;
+  std::string note;
+  std::string at;
+  std::string commit;
+  bool operator==(const Approval&) const = default;
+};
+
+// One condition of an invariant's rule tree as evaluated at the closeout.
+struct ConditionSnapshot
+{
+  std::string description;
+  std::string status;
+  std::vector<std::string> details;
+  std::vector<ConditionSnapshot> children;
+  bool operator==(const ConditionSnapshot&) const = default;
+};
+
+// An invariant's computed status at the closeout, with its reasons: the
+// living log renders invariant status from the latest closeout, so that it is
+// rebuilt byte for byte from committed files.
+struct InvariantAtClose
+{
+  std::string id;
+  std::string status;
+  std::vector<std::string> reasons;
+  bool waiver_expired = false;
+  bool waiver_unneeded = false;
+  std::optional<ConditionSnapshot> tree;
+  bool operator==(const InvariantAtClose&) const = default;
+};
+
+struct RiskAtClose
+{
+  std::string risk;
+  std::string status;
+  std::string note;
+  bool operator==(const RiskAtClose&) const = default;
+};
+
+enum class CloseoutEventKind { close, adopt, reopen };
+
+// One event of a milestone's closeout history. `close` passed every gate;
+// `adopt` records a milestone closed before the ledger existed (its gates were
+// not evaluated: the record says so); `reopen` unlocks it again.
+struct CloseoutEvent
+{
+  CloseoutEventKind kind = CloseoutEventKind::close;
+  std::string date;
+  std::string at;
+  std::string by;
+  std::string commit;      // close/adopt: the closing commit
+  std::string base_commit; // close: where the scope diff started
+  std::string reason;      // reopen: why; adopt: where the evidence is
+  std::string verdict;     // close/adopt
+  std::string definition;  // close/adopt: the milestone definition (canonical JSON) frozen by it
+  std::vector<GateResult> gates;
+  std::vector<InvariantAtClose> invariants; // every invariant of the catalog
+  std::vector<CiRunEvidence> ci_runs;        // ingested runs named by milestones' ci.runs
+  std::vector<Approval> approvals;
+  std::optional<ScoreRow> score;
+  std::vector<std::string> deferrals; // opened by this milestone (discovered_in)
+  std::vector<RiskAtClose> risks;     // risks whose history names this milestone
+  std::vector<std::string> artifacts; // the closeout documents, relative to the program root
+  std::vector<AuditEntry> log;        // audit entries up to and including this event
+  bool operator==(const CloseoutEvent&) const = default;
+};
+
+struct CloseoutRecord
+{
+  std::string milestone;
+  std::vector<CloseoutEvent> events; // oldest first
+  Origin origin;                     // the record file
+  bool operator==(const CloseoutRecord& other) const
+  {
+    return milestone == other.milestone && events == other.events;
+  }
+
+  // The latest close or adopt event, or nullptr.
+  const CloseoutEvent* last_close() const;
+  // True when the latest event closes the milestone (it is locked).
+  bool closed() const;
+};
+
+// "milestones/M02.closeout.json" for M02.
+std::string record_path(const std::string& milestone_id);
+
+// The record file's text: pretty JSON, stable key order, trailing newline.
+std::string format_record(const CloseoutRecord& record);
+
+struct RecordParseError
+{
+  std::size_t offset = 0; // byte offset of the problem in the text
+  std::string message;
+};
+
+// Parses a record file's text; on failure returns nullopt and fills `error`.
+std::optional<CloseoutRecord> parse_record(const std::string& text, RecordParseError& error);
+
+// The milestone's definition as canonical JSON (one line): every field of the
+// YAML except status, score and origins. A closed milestone's definition is
+// locked: the loader compares it with the one its record froze.
+std::string definition_json(const Milestone& milestone);
+
+// The top-level fields of two definition_json texts that differ, sorted.
+std::vector<std::string> changed_fields(const std::string& frozen, const std::string& current);
+
+} // namespace rl::model

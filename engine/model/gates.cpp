@@ -1,0 +1,118 @@
+#include "model/gates.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace rl::model {
+
+using json = nlohmann::json;
+
+EffectiveGates
+effective_gates(const GateConfig& program, const GateConfig& milestone)
+{
+  EffectiveGates g;
+  auto pick = [](auto& out, const auto& a, const auto& b) {
+    if (a) {
+      out = *a;
+    } else if (b) {
+      out = *b;
+    }
+  };
+  pick(g.deliverables, milestone.deliverables, program.deliverables);
+  pick(g.dependencies, milestone.dependencies, program.dependencies);
+  pick(g.invariants, milestone.invariants, program.invariants);
+  pick(g.allow_waived, milestone.allow_waived, program.allow_waived);
+  pick(g.ci, milestone.ci, program.ci);
+  pick(g.scope, milestone.scope, program.scope);
+  pick(g.pattern_absent, milestone.pattern_absent, program.pattern_absent);
+  pick(g.metrics, milestone.metrics, program.metrics);
+  pick(g.approvals, milestone.approvals, program.approvals);
+  pick(g.blocker_deferrals, milestone.blocker_deferrals, program.blocker_deferrals);
+  return g;
+}
+
+std::string
+gates_to_json(const GateConfig& c)
+{
+  json j = json::object();
+  auto flag = [&](const char* key, const std::optional<bool>& v) {
+    if (v) {
+      j[key] = *v;
+    }
+  };
+  flag("deliverables", c.deliverables);
+  flag("dependencies", c.dependencies);
+  flag("invariants", c.invariants);
+  flag("allow_waived", c.allow_waived);
+  flag("scope", c.scope);
+  flag("blocker_deferrals", c.blocker_deferrals);
+  if (c.ci) {
+    j["ci"] = *c.ci;
+  }
+  if (c.approvals) {
+    j["approvals"] = *c.approvals;
+  }
+  if (c.pattern_absent) {
+    json list = json::array();
+    for (const PatternGate& p : *c.pattern_absent) {
+      list.push_back({{"pattern", p.pattern}, {"files", p.files}, {"note", p.note}});
+    }
+    j["pattern_absent"] = list;
+  }
+  if (c.metrics) {
+    json list = json::array();
+    for (const MetricGate& m : *c.metrics) {
+      list.push_back({{"metric", m.metric}, {"op", m.op}, {"value", m.value}});
+    }
+    j["metrics"] = list;
+  }
+  return j.dump();
+}
+
+GateConfig
+gates_from_json(const std::string& text)
+{
+  GateConfig c;
+  try {
+    const json j = json::parse(text);
+    auto flag = [&](const char* key, std::optional<bool>& out) {
+      if (j.contains(key)) {
+        out = j.at(key).get<bool>();
+      }
+    };
+    flag("deliverables", c.deliverables);
+    flag("dependencies", c.dependencies);
+    flag("invariants", c.invariants);
+    flag("allow_waived", c.allow_waived);
+    flag("scope", c.scope);
+    flag("blocker_deferrals", c.blocker_deferrals);
+    if (j.contains("ci")) {
+      c.ci = j.at("ci").get<std::vector<std::string>>();
+    }
+    if (j.contains("approvals")) {
+      c.approvals = j.at("approvals").get<std::vector<std::string>>();
+    }
+    if (j.contains("pattern_absent")) {
+      c.pattern_absent.emplace();
+      for (const json& p : j.at("pattern_absent")) {
+        c.pattern_absent->push_back({p.at("pattern").get<std::string>(),
+                                     p.at("files").get<std::string>(),
+                                     p.at("note").get<std::string>()});
+      }
+    }
+    if (j.contains("metrics")) {
+      c.metrics.emplace();
+      for (const json& m : j.at("metrics")) {
+        c.metrics->push_back({m.at("metric").get<std::string>(),
+                              m.at("op").get<std::string>(),
+                              m.at("value").get<double>()});
+      }
+    }
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("bad gates JSON: ") + e.what());
+  }
+  return c;
+}
+
+} // namespace rl::model

@@ -1,0 +1,72 @@
+#pragma once
+
+// The gates a milestone must pass to close: configuration (the `gates:` block
+// of program.yaml and of each milestone) and its JSON form.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rl::model {
+
+// pattern_absent gate: `pattern` (POSIX extended regex, as `git grep -E`)
+// must match nothing in the files of `files` (a path glob) at the closing commit.
+struct PatternGate
+{
+  std::string pattern;
+  std::string files;
+  std::string note;
+  bool operator==(const PatternGate&) const = default;
+};
+
+// metric gate: the value of `metric` recorded at the closing commit compared
+// with `value` by `op` (==, !=, <, <=, >, >=).
+struct MetricGate
+{
+  std::string metric;
+  std::string op;
+  double value = 0;
+  bool operator==(const MetricGate&) const = default;
+};
+
+// The `gates:` block of program.yaml (the program's definition of done) or of a
+// milestone. Unset fields inherit: milestone, else program, else the built-in
+// default documented next to each field.
+struct GateConfig
+{
+  std::optional<bool> deliverables;   // default true: every deliverable path exists
+  std::optional<bool> dependencies;   // default true: every depends_on milestone is closed
+  std::optional<bool> invariants;     // default true: every invariant in scope is verified
+  std::optional<bool> allow_waived;   // default false: a waived invariant passes the gate
+  std::optional<std::vector<std::string>> ci; // default none: workflows green at the closing commit
+  std::optional<bool> scope;          // default true: changed files fall inside scope.paths
+  std::optional<std::vector<PatternGate>> pattern_absent; // default none
+  std::optional<std::vector<MetricGate>> metrics;         // default none
+  std::optional<std::vector<std::string>> approvals;      // default none: sign-offs required
+  std::optional<bool> blocker_deferrals; // default true: no open blocker deferral targets it
+  bool operator==(const GateConfig&) const = default;
+};
+
+// GateConfig with every field decided.
+struct EffectiveGates
+{
+  bool deliverables = true;
+  bool dependencies = true;
+  bool invariants = true;
+  bool allow_waived = false;
+  std::vector<std::string> ci;
+  bool scope = true;
+  std::vector<PatternGate> pattern_absent;
+  std::vector<MetricGate> metrics;
+  std::vector<std::string> approvals;
+  bool blocker_deferrals = true;
+};
+
+EffectiveGates effective_gates(const GateConfig& program, const GateConfig& milestone);
+
+// The config as compact JSON (only the fields set), and back. gates_from_json
+// throws std::runtime_error on text gates_to_json cannot have written.
+std::string gates_to_json(const GateConfig& config);
+GateConfig gates_from_json(const std::string& text);
+
+} // namespace rl::model

@@ -1,0 +1,428 @@
+#include "rules/gates.hpp"
+
+#include "rules/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace rl::rules {
+
+namespace {
+
+using model::GateOutcome;
+using model::GateResult;
+
+constexpr std::size_t k_max_listed = 20; // offending files / matches listed per gate
+
+bool
+glob_from(std::string_view p, std::size_t pi, std::string_view s, std::size_t si)
+{
+  while (pi < p.size()) {
+    const char c = p[pi];
+    if (c == '*') {
+      const bool double_star = pi + 1 < p.size() && p[pi + 1] == '*';
+      if (double_star) {
+        std::size_t next = pi + 2;
+        // "**/" also matches no folder at all.
+        if (next < p.size() && p[next] == '/') {
+          if (glob_from(p, next + 1, s, si)) {
+            return true;
+          }
+        }
+        for (std::size_t k = si; k <= s.size(); ++k) {
+          if (glob_from(p, next, s, k)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      for (std::size_t k = si; k <= s.size(); ++k) {
+        if (glob_from(p, pi + 1, s, k)) {
+          return true;
+        }
+        if (k < s.size() && s[k] == '/') {
+          break;
+        }
+      }
+      return false;
+    }
+    if (si >= s.size()) {
+      return false;
+    }
+    if (c == '?') {
+      if (s[si] == '/') {
+        return false;
+      }
+    } else if (c == '[') {
+      const std::size_t close = p.find(']', pi + 2);
+      if (close == std::string_view::npos) {
+        if (s[si] != '[') {
+          return false;
+        }
+      } else {
+        bool negate = p[pi + 1] == '!' || p[pi + 1] == '^';
+        bool found = false;
+        for (std::size_t k = pi + 1 + (negate ? 1 : 0); k < close; ++k) {
+          if (k + 2 < close && p[k + 1] == '-') {
+            found = found || (s[si] >= p[k] && s[si] <= p[k + 2]);
+            k += 2;
+          } else {
+            found = found || s[si] == p[k];
+          }
+        }
+        if (found == negate || s[si] == '/') {
+          return false;
+        }
+        pi = close + 1;
+        ++si;
+        continue;
+      }
+    } else if (c != s[si]) {
+      return false;
+    }
+    ++pi;
+    ++si;
+  }
+  return si == s.size();
+}
+
+std::string
+list_text(const std::vector<std::string>& items)
+{
+  std::string out;
+  for (const std::string& item : items) {
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+GateResult
+passed(std::string gate, std::string reason, std::vector<std::string> evidence = {})
+{
+  return {std::move(gate), GateOutcome::passed, std::move(reason), "", std::move(evidence)};
+}
+
+GateResult
+failed(std::string gate, std::string reason, std::string action, std::vector<std::string> evidence = {})
+{
+  return {std::move(gate), GateOutcome::failed, std::move(reason), std::move(action), std::move(evidence)};
+}
+
+bool
+matches_any(const std::vector<std::string>& patterns, const std::string& path)
+{
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+    return path_glob_match(p, path);
+  });
+}
+
+GateResult
+dependencies_gate(const model::Definitions& d, const model::Milestone& m)
+{
+  std::vector<std::string> open;
+  for (const model::Ref& dep : m.depends_on) {
+    const auto it = std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& x) {
+      return x.id == dep.id;
+    });
+    if (it != d.milestones.end() && it->status != model::MilestoneStatus::closed) {
+      open.push_back(fmt::format("{} is {}", it->id, model::to_string(it->status)));
+    }
+  }
+  if (!open.empty()) {
+    return failed("dependencies",
+                  fmt::format("{} of {} dependencies not closed: {}", open.size(), m.depends_on.size(),
+                              list_text(open)),
+                  "close them first (refactor-ledger close ID), or correct depends_on",
+                  open);
+  }
+  return passed("dependencies",
+                m.depends_on.empty() ? "no dependencies"
+                                     : fmt::format("{} dependencies closed", m.depends_on.size()));
+}
+
+GateResult
+deliverables_gate(const model::Milestone& m, const GateFacts& f)
+{
+  std::vector<std::string> with_path;
+  for (const model::Deliverable& dl : m.deliverables) {
+    if (!dl.path.empty()) {
+      with_path.push_back(dl.path);
+    }
+  }
+  if (with_path.empty()) {
+    return passed("deliverables",
+                  m.deliverables.empty()
+                    ? "no deliverables declared"
+                    : fmt::format("{} deliverables, none with a path to check", m.deliverables.size()));
+  }
+  if (!f.git_problem.empty()) {
+    return failed("deliverables", f.git_problem, "run close inside the governed repository's git checkout");
+  }
+  std::vector<std::string> found;
+  std::vector<std::string> missing;
+  for (const std::string& path : with_path) {
+    const auto hit = std::find_if(f.files_at_commit.begin(), f.files_at_commit.end(), [&](const auto& file) {
+      return path_glob_match(path, file);
+    });
+    if (hit == f.files_at_commit.end()) {
+      missing.push_back(path);
+    } else {
+      found.push_back(*hit == path ? path : fmt::format("{} ({})", path, *hit));
+    }
+  }
+  const std::string commit = f.commit.substr(0, 12);
+  if (!missing.empty()) {
+    return failed("deliverables",
+                  fmt::format("{} of {} deliverable paths missing at {}: {}", missing.size(),
+                              with_path.size(), commit, list_text(missing)),
+                  "commit the missing deliverables, or correct their paths in the milestone's YAML",
+                  missing);
+  }
+  return passed("deliverables", fmt::format("{} deliverable paths exist at {}", found.size(), commit), found);
+}
+
+GateResult
+invariants_gate(const model::Milestone& m, bool allow_waived, const GateFacts& f)
+{
+  std::vector<std::string> ids;
+  for (const model::InvariantLink& link : m.invariants) {
+    if (std::find(ids.begin(), ids.end(), link.invariant.id) == ids.end()) {
+      ids.push_back(link.invariant.id);
+    }
+  }
+  if (ids.empty()) {
+    return passed("invariants", "no invariants in scope");
+  }
+  std::vector<std::string> good;
+  std::vector<std::string> bad;
+  for (const std::string& id : ids) {
+    const auto it = f.statuses.find(id);
+    const model::InvariantStatus status =
+      it == f.statuses.end() ? model::InvariantStatus::unverified : it->second;
+    const bool ok = status == model::InvariantStatus::verified
+                    || (allow_waived && status == model::InvariantStatus::waived);
+    std::string line = fmt::format("{} {}", id, model::to_string(status));
+    const auto reasons = f.reasons.find(id);
+    if (reasons != f.reasons.end() && !reasons->second.empty()) {
+      line += ": " + reasons->second.front();
+    }
+    (ok ? good : bad).push_back(line);
+  }
+  if (!bad.empty()) {
+    return failed("invariants",
+                  fmt::format("{} of {} invariants in scope not verified{}", bad.size(), ids.size(),
+                              allow_waived ? " or waived" : ""),
+                  "ingest evidence that satisfies their verify: rules (see refactor-ledger why ID)",
+                  bad);
+  }
+  return passed("invariants",
+                fmt::format("{} invariants in scope {}", ids.size(),
+                            allow_waived ? "verified or waived" : "verified"),
+                good);
+}
+
+GateResult
+ci_gate(const std::string& workflow, const GateFacts& f)
+{
+  const std::string gate = "ci:" + workflow;
+  if (f.commit.empty()) {
+    return failed(gate, f.git_problem, "run close inside the governed repository's git checkout");
+  }
+  const std::string commit = f.commit.substr(0, 12);
+  for (const model::CiRunEvidence& run : f.ci_runs) {
+    const std::string& sha = run.stamp.commit;
+    const bool at_commit = !sha.empty()
+                           && (f.commit.rfind(sha, 0) == 0 || sha.rfind(f.commit, 0) == 0);
+    if (!at_commit || !workflow_matches(workflow, run)) {
+      continue;
+    }
+    const std::string line = fmt::format("run {} attempt {} ({}): {}", run.run_id, run.attempt,
+                                         run.workflow_name, run.conclusion.empty() ? run.status : run.conclusion);
+    if (run.conclusion == "success") {
+      return passed(gate, fmt::format("latest run at {} concluded success", commit), {line, run.url});
+    }
+    return failed(gate,
+                  fmt::format("latest run at {} concluded {}", commit,
+                              run.conclusion.empty() ? run.status : run.conclusion),
+                  "fix the workflow, re-run it, and ingest the new run (refactor-ledger ingest github-run)",
+                  {line, run.url});
+  }
+  return failed(gate, fmt::format("no run of {} at {} has been ingested", workflow, commit),
+                "ingest the run of the closing commit: refactor-ledger ingest github-run RUN.json");
+}
+
+GateResult
+scope_gate(const model::Milestone& m, const GateFacts& f)
+{
+  if (!f.git_problem.empty()) {
+    return failed("scope", f.git_problem, "run close inside the governed repository's git checkout");
+  }
+  if (f.base_commit.empty()) {
+    return failed("scope", f.base_problem,
+                  fmt::format("set base_commit: in {} or pass --base REV", m.origin.path));
+  }
+  if (m.scope_paths.empty()) {
+    return failed("scope", "the milestone declares no scope.paths to check the diff against",
+                  fmt::format("list the paths it may touch under scope.paths in {}, or set "
+                              "gates: {{scope: false}}",
+                              m.origin.path));
+  }
+  std::vector<std::string> outside;
+  for (const std::string& file : f.changed_files) {
+    if (!matches_any(m.scope_paths, file) && !matches_any(f.always_in_scope, file)) {
+      outside.push_back(file);
+    }
+  }
+  const std::string range = fmt::format("{}..{}", f.base_commit.substr(0, 12), f.commit.substr(0, 12));
+  if (!outside.empty()) {
+    std::vector<std::string> listed(outside.begin(),
+                                    outside.begin() + static_cast<std::ptrdiff_t>(std::min(outside.size(), k_max_listed)));
+    if (outside.size() > k_max_listed) {
+      listed.push_back(fmt::format("… and {} more", outside.size() - k_max_listed));
+    }
+    return failed("scope",
+                  fmt::format("{} of {} files changed in {} fall outside scope.paths", outside.size(),
+                              f.changed_files.size(), range),
+                  "revert those changes, or widen scope.paths (a scope change is a decision to record)",
+                  listed);
+  }
+  return passed("scope", fmt::format("{} files changed in {}, all inside scope.paths", f.changed_files.size(), range));
+}
+
+GateResult
+pattern_gate(const model::PatternGate& p, const PatternMatches* matches, const GateFacts& f)
+{
+  const std::string gate = fmt::format("pattern:{}", p.files);
+  if (!f.git_problem.empty() || matches == nullptr) {
+    return failed(gate, f.git_problem.empty() ? "pattern not searched" : f.git_problem,
+                  "run close inside the governed repository's git checkout");
+  }
+  if (matches->count > 0) {
+    return failed(gate,
+                  fmt::format("/{}/ matches {} lines in {}{}", p.pattern, matches->count, p.files,
+                              p.note.empty() ? "" : " (" + p.note + ")"),
+                  "remove every match (they are listed), then commit",
+                  matches->lines);
+  }
+  return passed(gate, fmt::format("/{}/ matches nothing in {} at {}", p.pattern, p.files, f.commit.substr(0, 12)));
+}
+
+GateResult
+metric_gate(const model::MetricGate& g, const GateFacts& f)
+{
+  const std::string gate = "metric:" + g.metric;
+  const std::string wanted = fmt::format("{} {} {}", g.metric, g.op, format_value(g.value));
+  const auto it = std::find_if(f.metrics_at_commit.begin(), f.metrics_at_commit.end(), [&](const auto& m) {
+    return m.name == g.metric;
+  });
+  if (it == f.metrics_at_commit.end()) {
+    return failed(gate,
+                  fmt::format("no value of {} recorded at {}", g.metric, f.commit.substr(0, 12)),
+                  fmt::format("record it at the closing commit: refactor-ledger record metric {} VALUE "
+                              "--commit {}",
+                              g.metric, f.commit.substr(0, 12)));
+  }
+  const std::string line = fmt::format("{} = {} ({})", g.metric, format_value(it->value), stamp_text(it->stamp));
+  if (!compare(g.op, it->value, g.value)) {
+    return failed(gate, fmt::format("{} = {}, wanted {}", g.metric, format_value(it->value), wanted),
+                  "fix what the metric measures and record it again", {line});
+  }
+  return passed(gate, wanted + " holds", {line});
+}
+
+GateResult
+approval_gate(const std::string& name, const model::Milestone& m, const GateFacts& f)
+{
+  const std::string gate = "approval:" + name;
+  const model::Approval* latest = nullptr;
+  for (const model::Approval& a : f.approvals) {
+    if (a.name == name) {
+      latest = &a;
+    }
+  }
+  if (latest == nullptr) {
+    return failed(gate, fmt::format("no '{}' approval recorded", name),
+                  fmt::format("refactor-ledger approve {} {} --by NAME [--note TEXT]", m.id, name));
+  }
+  return passed(gate, fmt::format("approved by {} at {}", latest->by, latest->at),
+                {fmt::format("{} at {}{}", latest->by, latest->at, latest->note.empty() ? "" : ": " + latest->note)});
+}
+
+GateResult
+deferrals_gate(const model::Definitions& d, const model::Milestone& m)
+{
+  std::vector<std::string> blockers;
+  for (const model::Deferral& x : d.deferrals) {
+    if (x.status == model::DeferralStatus::open && x.blocker
+        && (!x.deferred_to || x.deferred_to->id == m.id)) {
+      blockers.push_back(fmt::format("{} ({}): {}", x.id, x.origin.path, x.what));
+    }
+  }
+  if (!blockers.empty()) {
+    return failed("deferrals",
+                  fmt::format("{} open blocker deferrals target {}", blockers.size(), m.id),
+                  "resolve them (status: resolved in the deferrals file) or move deferred_to to a later "
+                  "milestone",
+                  blockers);
+  }
+  return passed("deferrals", "no open blocker deferral targets it");
+}
+
+} // namespace
+
+bool
+path_glob_match(std::string_view pattern, std::string_view path)
+{
+  if (glob_from(pattern, 0, path, 0)) {
+    return true;
+  }
+  // A plain folder name covers everything below it.
+  if (pattern.find_first_of("*?[") == std::string_view::npos && !pattern.empty()) {
+    std::string folder(pattern);
+    if (folder.back() != '/') {
+      folder += '/';
+    }
+    return path.substr(0, folder.size()) == folder;
+  }
+  return false;
+}
+
+std::vector<GateResult>
+evaluate_gates(const model::Definitions& d,
+               const model::Milestone& m,
+               const model::EffectiveGates& g,
+               const GateFacts& f)
+{
+  std::vector<GateResult> out;
+  if (g.dependencies) {
+    out.push_back(dependencies_gate(d, m));
+  }
+  if (g.deliverables) {
+    out.push_back(deliverables_gate(m, f));
+  }
+  if (g.invariants) {
+    out.push_back(invariants_gate(m, g.allow_waived, f));
+  }
+  for (const std::string& workflow : g.ci) {
+    out.push_back(ci_gate(workflow, f));
+  }
+  if (g.scope) {
+    out.push_back(scope_gate(m, f));
+  }
+  for (std::size_t i = 0; i < g.pattern_absent.size(); ++i) {
+    out.push_back(pattern_gate(g.pattern_absent[i], i < f.patterns.size() ? &f.patterns[i] : nullptr, f));
+  }
+  for (const model::MetricGate& metric : g.metrics) {
+    out.push_back(metric_gate(metric, f));
+  }
+  for (const std::string& name : g.approvals) {
+    out.push_back(approval_gate(name, m, f));
+  }
+  if (g.blocker_deferrals) {
+    out.push_back(deferrals_gate(d, m));
+  }
+  return out;
+}
+
+} // namespace rl::rules
