@@ -332,6 +332,43 @@ uncarried_entries(SQLite::Database& db, const std::vector<model::CloseoutRecord>
   return out;
 }
 
+// What the closeout documents show of the rest of the program, as it stands
+// now: they never change afterwards.
+void
+freeze_context(const model::Definitions& d, const model::Milestone& m, model::CloseoutEvent& event)
+{
+  // The next milestone: the first open one after `m`, `m` counted as closed.
+  bool after = false;
+  for (const model::Milestone& x : d.milestones) {
+    if (after && x.status != model::MilestoneStatus::closed && x.status != model::MilestoneStatus::cancelled) {
+      event.next_milestone = x.id + " — " + x.title;
+      break;
+    }
+    after = after || x.id == m.id;
+  }
+  std::vector<std::pair<std::string, model::ScoreRow>> rows; // (date, row) of closed milestones
+  for (const model::Milestone& x : d.milestones) {
+    if (x.id != m.id && x.status == model::MilestoneStatus::closed && x.score) {
+      rows.emplace_back(x.score->date, *x.score);
+    }
+  }
+  if (event.score) {
+    model::ScoreRow row = *event.score;
+    if (row.label.empty()) {
+      row.label = m.id;
+    }
+    rows.emplace_back(row.date, row);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [date, row] : rows) {
+    event.score_trend.push_back(std::move(row));
+  }
+  for (const model::Deferral& x : d.deferrals) {
+    event.registry.push_back({x.id, x.what, x.discovered_in.id, x.deferred_to ? x.deferred_to->id : "",
+                              std::string(model::to_string(x.status)), x.blocker});
+  }
+}
+
 struct Committed
 {
   std::vector<std::string> written;
@@ -472,6 +509,7 @@ run_close(const GlobalOptions& global, const std::string& id, const CloseOptions
     const auto it = assessment.evaluations.find(inv.id);
     if (it != assessment.evaluations.end()) {
       event.invariants.push_back(rules::snapshot_of(inv.id, it->second));
+      event.invariants.back().name = inv.name;
     }
   }
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
@@ -495,6 +533,7 @@ run_close(const GlobalOptions& global, const std::string& id, const CloseOptions
       }
     }
   }
+  freeze_context(d, m, event);
   event.artifacts = report::closeout_document_paths(d.program, id);
   event.artifacts.insert(event.artifacts.end(), options.artifacts.begin(), options.artifacts.end());
   event.log = uncarried_entries(*ledger.db, records);

@@ -196,7 +196,7 @@ event_json(const CloseoutEvent& e)
     j["gates"] = gates;
     json invariants = json::array();
     for (const InvariantAtClose& i : e.invariants) {
-      json item = {{"id", i.id}, {"status", i.status}, {"reasons", i.reasons}};
+      json item = {{"id", i.id}, {"name", i.name}, {"status", i.status}, {"reasons", i.reasons}};
       if (i.waiver_expired) {
         item["waiver_expired"] = true;
       }
@@ -231,6 +231,22 @@ event_json(const CloseoutEvent& e)
     }
     j["risks"] = risks;
     j["artifacts"] = e.artifacts;
+    j["next_milestone"] = e.next_milestone;
+    json trend = json::array();
+    for (const ScoreRow& row : e.score_trend) {
+      trend.push_back(score_json(row));
+    }
+    j["score_trend"] = trend;
+    json registry = json::array();
+    for (const DeferralAtClose& d : e.registry) {
+      registry.push_back({{"id", d.id},
+                          {"what", d.what},
+                          {"discovered_in", d.discovered_in},
+                          {"deferred_to", d.deferred_to},
+                          {"status", d.status},
+                          {"blocker", d.blocker}});
+    }
+    j["registry"] = registry;
   }
   json log = json::array();
   for (const AuditEntry& a : e.log) {
@@ -278,6 +294,7 @@ event_from(const json& j, const std::string& milestone)
     for (const json& i : j.at("invariants")) {
       InvariantAtClose item;
       item.id = i.at("id").get<std::string>();
+      item.name = i.value("name", std::string());
       item.status = i.at("status").get<std::string>();
       item.reasons = i.at("reasons").get<std::vector<std::string>>();
       item.waiver_expired = i.value("waiver_expired", false);
@@ -287,7 +304,7 @@ event_from(const json& j, const std::string& milestone)
       }
       e.invariants.push_back(std::move(item));
     }
-    for (const json& r : j.at("ci_runs")) {
+    for (const json& r : j.value("ci_runs", json::array())) {
       e.ci_runs.push_back(run_from(r));
     }
     for (const json& a : j.at("approvals")) {
@@ -308,6 +325,19 @@ event_from(const json& j, const std::string& milestone)
                          r.at("note").get<std::string>()});
     }
     e.artifacts = j.at("artifacts").get<std::vector<std::string>>();
+    // Fields added after the first records were written default to empty.
+    e.next_milestone = j.value("next_milestone", std::string());
+    for (const json& row : j.value("score_trend", json::array())) {
+      e.score_trend.push_back(score_from(row));
+    }
+    for (const json& d : j.value("registry", json::array())) {
+      e.registry.push_back({d.at("id").get<std::string>(),
+                            d.at("what").get<std::string>(),
+                            d.at("discovered_in").get<std::string>(),
+                            d.at("deferred_to").get<std::string>(),
+                            d.at("status").get<std::string>(),
+                            d.at("blocker").get<bool>()});
+    }
   }
   for (const json& a : j.at("log")) {
     e.log.push_back(entry_from(a));

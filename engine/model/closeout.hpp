@@ -73,6 +73,7 @@ struct ConditionSnapshot
 struct InvariantAtClose
 {
   std::string id;
+  std::string name;
   std::string status;
   std::vector<std::string> reasons;
   bool waiver_expired = false;
@@ -87,6 +88,18 @@ struct RiskAtClose
   std::string status;
   std::string note;
   bool operator==(const RiskAtClose&) const = default;
+};
+
+// A deferral as the registry stood at the closeout.
+struct DeferralAtClose
+{
+  std::string id;
+  std::string what;
+  std::string discovered_in;
+  std::string deferred_to;
+  std::string status;
+  bool blocker = false;
+  bool operator==(const DeferralAtClose&) const = default;
 };
 
 enum class CloseoutEventKind { close, adopt, reopen };
@@ -113,6 +126,11 @@ struct CloseoutEvent
   std::vector<std::string> deferrals; // opened by this milestone (discovered_in)
   std::vector<RiskAtClose> risks;     // risks whose history names this milestone
   std::vector<std::string> artifacts; // the closeout documents, relative to the program root
+  // As things stood at the closeout, for its documents (which never change
+  // afterwards): the next milestone, the score trend, the deferral registry.
+  std::string next_milestone; // "M03 — Title", or ''
+  std::vector<ScoreRow> score_trend;
+  std::vector<DeferralAtClose> registry;
   std::vector<AuditEntry> log;        // audit entries up to and including this event
   bool operator==(const CloseoutEvent&) const = default;
 };

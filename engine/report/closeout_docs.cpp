@@ -269,7 +269,10 @@ private:
           why += (why.empty() ? "" : "<br>") + r;
         }
       }
-      m_out += table_row({id, inv == m_defs.invariants.end() ? "" : inv->name, roles,
+      const std::string name = at != nullptr && !at->name.empty() ? at->name
+                               : inv == m_defs.invariants.end() ? ""
+                                                                : inv->name;
+      m_out += table_row({id, name, roles,
                           at == nullptr ? "not recorded" : at->status, why});
     }
     line();
@@ -401,13 +404,13 @@ private:
   {
     std::vector<std::string> items;
     for (const std::string& id : m_event.deferrals) {
-      const auto d = std::find_if(m_defs.deferrals.begin(), m_defs.deferrals.end(), [&](const auto& x) {
+      const auto d = std::find_if(m_event.registry.begin(), m_event.registry.end(), [&](const auto& x) {
         return x.id == id;
       });
-      items.push_back(d == m_defs.deferrals.end()
+      items.push_back(d == m_event.registry.end()
                         ? id
                         : fmt::format("{}: {}{}", id, d->what,
-                                      d->deferred_to ? " (→ " + d->deferred_to->id + ")" : ""));
+                                      d->deferred_to.empty() ? "" : " (→ " + d->deferred_to + ")"));
     }
     for (const model::EvidenceGap& g : m_ms.evidence_gaps) {
       items.push_back(fmt::format("Evidence gap: {}{}", g.text,
@@ -457,15 +460,7 @@ private:
   std::string
   next_step() const
   {
-    // The first milestone after this one (canonical order) that is not closed.
-    bool after = false;
-    for (const model::Milestone& m : m_defs.milestones) {
-      if (after && m.status != model::MilestoneStatus::closed) {
-        return fmt::format("{} — {}", m.id, m.title);
-      }
-      after = after || m.id == m_ms.id;
-    }
-    return "None: this is the last milestone.";
+    return m_event.next_milestone.empty() ? "None: this was the last milestone." : m_event.next_milestone;
   }
 
   void
@@ -492,11 +487,15 @@ private:
   void
   registry()
   {
+    if (m_event.registry.empty()) {
+      prose("No deferrals recorded.");
+      return;
+    }
     m_out += table_row({"ID", "Issue", "Discovered", "Deferred To", "Status", "Blocker"});
     m_out += table_rule(6);
-    for (const model::Deferral& d : m_defs.deferrals) {
-      m_out += table_row({d.id, d.what, d.discovered_in.id, d.deferred_to ? d.deferred_to->id : "—",
-                          std::string(model::to_string(d.status)), d.blocker ? "yes" : "no"});
+    for (const model::DeferralAtClose& d : m_event.registry) {
+      m_out += table_row({d.id, d.what, d.discovered_in, d.deferred_to.empty() ? "—" : d.deferred_to, d.status,
+                          d.blocker ? "yes" : "no"});
     }
     line();
   }
@@ -504,24 +503,25 @@ private:
   void
   score_trend()
   {
+    if (m_event.score_trend.empty()) {
+      prose("No score rows recorded.");
+      return;
+    }
     std::vector<std::string> head{"Date", "Milestone"};
     for (const model::ScoreDimension& dim : m_defs.dimensions) {
       head.push_back(dim.name);
     }
     m_out += table_row(head);
     m_out += table_rule(head.size());
-    for (const model::Milestone& m : m_defs.milestones) {
-      if (!m.score || m.status != model::MilestoneStatus::closed) {
-        continue;
-      }
-      std::vector<std::string> row{m.score->date, m.score->label};
+    for (const model::ScoreRow& row : m_event.score_trend) {
+      std::vector<std::string> cells{row.date, row.label};
       for (const model::ScoreDimension& dim : m_defs.dimensions) {
-        const auto v = std::find_if(m.score->values.begin(), m.score->values.end(), [&](const auto& x) {
+        const auto v = std::find_if(row.values.begin(), row.values.end(), [&](const auto& x) {
           return x.dimension.id == dim.id;
         });
-        row.push_back(v == m.score->values.end() ? "—" : v->number ? format_number(*v->number) : v->text);
+        cells.push_back(v == row.values.end() ? "—" : v->number ? format_number(*v->number) : v->text);
       }
-      m_out += table_row(row);
+      m_out += table_row(cells);
     }
     line();
   }

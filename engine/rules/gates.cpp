@@ -313,6 +313,9 @@ metric_gate(const model::MetricGate& g, const GateFacts& f)
 {
   const std::string gate = "metric:" + g.metric;
   const std::string wanted = fmt::format("{} {} {}", g.metric, g.op, format_value(g.value));
+  if (f.commit.empty()) {
+    return failed(gate, f.git_problem, "run close inside the governed repository's git checkout");
+  }
   const auto it = std::find_if(f.metrics_at_commit.begin(), f.metrics_at_commit.end(), [&](const auto& m) {
     return m.name == g.metric;
   });

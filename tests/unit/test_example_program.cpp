@@ -59,6 +59,13 @@ TEST_CASE("the example has M00-M22 with M00 and M01 closed and M02 next", "[exam
   REQUIRE(d.milestones.size() == 23);
   CHECK(d.milestones.front().id == "M00");
   CHECK(d.milestones.back().id == "M22");
+  // Closed through their closeout records, which carry the M00 score row.
+  const auto& m00 = d.milestones.front();
+  REQUIRE(m00.closeout);
+  CHECK(m00.closeout->date == "2026-02-08");
+  REQUIRE(m00.score);
+  CHECK(m00.score->label == "M00 (Baseline)");
+  CHECK(m00.score->values.size() == 5);
   const auto m = rl::rules::compute_metrics(d);
   CHECK(m.milestone_closed == 2);
   CHECK(m.milestone_total == 23); // the seed said 2/22

@@ -1,0 +1,355 @@
+// Closeout: path globs, every gate kind, the record's JSON form, the lock.
+#include "loader/loader.hpp"
+#include "model/closeout.hpp"
+#include "rules/gates.hpp"
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using rl::model::GateOutcome;
+using rl::rules::path_glob_match;
+
+namespace {
+
+rl::model::Definitions
+loaded(const std::vector<rl::loader::SourceText>& sources)
+{
+  rl::util::DiagnosticSink sink;
+  auto d = rl::loader::load_definitions(sources, sink);
+  INFO((sink.has_errors() ? rl::test::formatted(sink).front() : std::string()));
+  REQUIRE_FALSE(sink.has_errors());
+  return d;
+}
+
+const rl::model::Milestone&
+milestone(const rl::model::Definitions& d, const std::string& id)
+{
+  return *std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& m) { return m.id == id; });
+}
+
+// Facts under which every gate of M01 (minimal program) passes.
+rl::rules::GateFacts
+good_facts()
+{
+  rl::rules::GateFacts f;
+  f.commit = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+  f.base_commit = "ba5eba11ba5eba11ba5eba11ba5eba11ba5eba11";
+  f.files_at_commit = {"README.md", "test/test_smoke.py"};
+  f.changed_files = {"test/test_smoke.py", "milestones/M01.yaml"};
+  f.always_in_scope = {"milestones/**"};
+  f.statuses["INV-001"] = rl::model::InvariantStatus::verified;
+  rl::model::CiRunEvidence run;
+  run.run_id = 7;
+  run.workflow_name = "Smoke";
+  run.workflow_path = ".github/workflows/smoke.yml";
+  run.conclusion = "success";
+  run.stamp.commit = f.commit;
+  f.ci_runs = {run};
+  rl::model::MetricEvidence metric;
+  metric.name = "unresolved_imports";
+  metric.value = 0;
+  metric.stamp.commit = f.commit;
+  f.metrics_at_commit = {metric};
+  f.approvals = {{"M01", "closeout", "alice", "", "2026-01-20T00:00:00Z", f.commit}};
+  f.patterns = {{}};
+  return f;
+}
+
+std::vector<rl::loader::SourceText>
+program_with_m01_gates()
+{
+  return rl::test::with_file("milestones/M01.yaml", R"(milestone:
+  id: M01
+  title: Smoke test
+  phase: 1
+  status: planned
+  effort: {estimate: 4}
+  depends_on: [M00]
+  intent: Add a smoke test.
+  invariants:
+    protected: [INV-001]
+  scope:
+    paths: [test/**]
+  deliverables:
+    - {text: Smoke test, path: test/test_smoke.py}
+  gates:
+    ci: [smoke.yml]
+    pattern_absent:
+      - {pattern: "@main", files: ".github/workflows/*.yml"}
+    metrics:
+      - {metric: unresolved_imports, op: "==", value: 0}
+    approvals: [closeout]
+)");
+}
+
+std::vector<rl::model::GateResult>
+gates_with(const rl::rules::GateFacts& facts, const std::vector<rl::loader::SourceText>& sources = program_with_m01_gates())
+{
+  const auto d = loaded(sources);
+  const auto& m = milestone(d, "M01");
+  return rl::rules::evaluate_gates(d, m, rl::model::effective_gates(d.program.gates, m.gates), facts);
+}
+
+std::vector<std::string>
+failed(const std::vector<rl::model::GateResult>& gates)
+{
+  std::vector<std::string> out;
+  for (const auto& g : gates) {
+    if (g.outcome == GateOutcome::failed) {
+      out.push_back(g.gate);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("path globs: * stays in a folder, ** spans folders, a folder covers its files", "[closeout][glob]")
+{
+  CHECK(path_glob_match("docs/**", "docs/a/b.md"));
+  CHECK(path_glob_match("docs/**/*.md", "docs/x.md"));
+  CHECK(path_glob_match("docs/**/*.md", "docs/a/b/x.md"));
+  CHECK_FALSE(path_glob_match("docs/*.md", "docs/a/x.md"));
+  CHECK(path_glob_match("docs/*.md", "docs/x.md"));
+  CHECK(path_glob_match(".github/workflows/", ".github/workflows/ci.yml"));
+  CHECK(path_glob_match("REFACTOR.md", "REFACTOR.md"));
+  CHECK_FALSE(path_glob_match("REFACTOR.md", "REFACTOR.md.bak"));
+  CHECK(path_glob_match("test/test_[a-c]*.py", "test/test_b1.py"));
+  CHECK_FALSE(path_glob_match("test/test_[a-c]*.py", "test/test_d1.py"));
+  CHECK_FALSE(path_glob_match("?", "/"));
+}
+
+TEST_CASE("every gate passes on good facts, in the documented order", "[closeout][gates]")
+{
+  const auto gates = gates_with(good_facts());
+  std::vector<std::string> names;
+  for (const auto& g : gates) {
+    names.push_back(g.gate);
+  }
+  CHECK(names
+        == std::vector<std::string>{"dependencies", "deliverables", "invariants", "ci:smoke.yml", "scope",
+                                    "pattern:.github/workflows/*.yml", "metric:unresolved_imports",
+                                    "approval:closeout", "deferrals"});
+  CHECK(failed(gates).empty());
+}
+
+TEST_CASE("each gate fails alone on the fact that breaks it", "[closeout][gates]")
+{
+  SECTION("deliverables")
+  {
+    auto f = good_facts();
+    f.files_at_commit = {"README.md"};
+    const auto gates = gates_with(f);
+    CHECK(failed(gates) == std::vector<std::string>{"deliverables"});
+    CHECK(gates[1].evidence == std::vector<std::string>{"test/test_smoke.py"});
+  }
+  SECTION("invariants: unverified, failing; waived only when allowed")
+  {
+    auto f = good_facts();
+    f.statuses["INV-001"] = rl::model::InvariantStatus::waived;
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"invariants"});
+    f.statuses.erase("INV-001");
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"invariants"});
+  }
+  SECTION("ci: the latest run at the closing commit decides; runs at other commits do not count")
+  {
+    auto f = good_facts();
+    auto red = f.ci_runs.front();
+    red.run_id = 8;
+    red.conclusion = "failure";
+    f.ci_runs.insert(f.ci_runs.begin(), red); // newest first
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"ci:smoke.yml"});
+    f.ci_runs = {good_facts().ci_runs.front()};
+    f.ci_runs.front().stamp.commit = "deadbeef";
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"ci:smoke.yml"});
+  }
+  SECTION("scope lists each file outside the allowed paths")
+  {
+    auto f = good_facts();
+    f.changed_files.push_back("torch/nn/x.py");
+    const auto gates = gates_with(f);
+    CHECK(failed(gates) == std::vector<std::string>{"scope"});
+    CHECK(gates[4].evidence == std::vector<std::string>{"torch/nn/x.py"});
+  }
+  SECTION("scope without a base commit fails and says how to give one")
+  {
+    auto f = good_facts();
+    f.base_commit.clear();
+    f.base_problem = "base commit abc is not in .";
+    const auto gates = gates_with(f);
+    CHECK(failed(gates) == std::vector<std::string>{"scope"});
+    CHECK(gates[4].action.find("--base REV") != std::string::npos);
+  }
+  SECTION("pattern_absent")
+  {
+    auto f = good_facts();
+    f.patterns = {{{".github/workflows/ci.yml:3: uses: actions/checkout@main"}, 1}};
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"pattern:.github/workflows/*.yml"});
+  }
+  SECTION("metrics: out of bounds, or not recorded at the closing commit")
+  {
+    auto f = good_facts();
+    f.metrics_at_commit.front().value = 3;
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"metric:unresolved_imports"});
+    f.metrics_at_commit.clear();
+    CHECK(failed(gates_with(f)) == std::vector<std::string>{"metric:unresolved_imports"});
+  }
+  SECTION("approvals")
+  {
+    auto f = good_facts();
+    f.approvals.clear();
+    const auto gates = gates_with(f);
+    CHECK(failed(gates) == std::vector<std::string>{"approval:closeout"});
+    CHECK(gates[7].action == "refactor-ledger approve M01 closeout --by NAME [--note TEXT]");
+  }
+  SECTION("blocker deferrals aimed at the milestone")
+  {
+    auto sources = program_with_m01_gates();
+    sources.push_back({"milestones/deferrals.yaml", R"(deferrals:
+  - {id: D01, what: Pin actions, discovered_in: M00, deferred_to: M01, blocker: true}
+  - {id: D02, what: Later, discovered_in: M00, deferred_to: M01}
+)"});
+    CHECK(failed(gates_with(good_facts(), sources)) == std::vector<std::string>{"deferrals"});
+  }
+  SECTION("without git, the gates that need it fail and say why")
+  {
+    auto f = good_facts();
+    f.commit.clear();
+    f.git_problem = ". is not a git checkout";
+    CHECK(failed(gates_with(f))
+          == std::vector<std::string>{"deliverables", "ci:smoke.yml", "scope", "pattern:.github/workflows/*.yml",
+                                      "metric:unresolved_imports"});
+  }
+}
+
+TEST_CASE("a milestone's gates override the program's, key by key", "[closeout][gates]")
+{
+  rl::model::GateConfig program;
+  program.ci = std::vector<std::string>{"a.yml"};
+  program.approvals = std::vector<std::string>{"closeout"};
+  rl::model::GateConfig m;
+  m.ci = std::vector<std::string>{};
+  m.scope = false;
+  const auto g = rl::model::effective_gates(program, m);
+  CHECK(g.ci.empty());
+  CHECK_FALSE(g.scope);
+  CHECK(g.approvals == std::vector<std::string>{"closeout"});
+  CHECK(g.deliverables);
+  CHECK(rl::model::gates_from_json(rl::model::gates_to_json(m)) == m);
+}
+
+TEST_CASE("closeout records round-trip through their JSON form", "[closeout][record]")
+{
+  const auto sources = rl::test::minimal_program();
+  const auto it = std::find_if(sources.begin(), sources.end(), [](const auto& s) {
+    return s.path == "milestones/M00.closeout.json";
+  });
+  REQUIRE(it != sources.end());
+  rl::model::RecordParseError error;
+  auto record = rl::model::parse_record(it->text, error);
+  REQUIRE(record);
+  rl::model::CloseoutEvent reopen;
+  reopen.kind = rl::model::CloseoutEventKind::reopen;
+  reopen.date = "2026-02-01";
+  reopen.at = "2026-02-01T00:00:00Z";
+  reopen.by = "bob";
+  reopen.reason = "scope was wrong";
+  reopen.log = {{"", "2026-02-01T00:00:00Z", "bob", "reopen", "M00", "refactor-ledger reopen M00", "", "reopened"}};
+  rl::model::assign_audit_id(reopen.log.front());
+  record->events.push_back(reopen);
+  const std::string text = rl::model::format_record(*record);
+  auto again = rl::model::parse_record(text, error);
+  REQUIRE(again);
+  CHECK(*again == *record);
+  CHECK(rl::model::format_record(*again) == text);
+  CHECK_FALSE(again->closed());
+  REQUIRE(again->last_close() != nullptr);
+  CHECK(again->last_close()->kind == rl::model::CloseoutEventKind::adopt);
+}
+
+TEST_CASE("a closed milestone is locked: edits are refused naming the fields", "[closeout][lock]")
+{
+  auto sources = rl::test::minimal_program();
+  sources[1].text.replace(sources[1].text.find("title: Baseline"), 15, "title: Baseline audit");
+  sources[1].text.replace(sources[1].text.find("estimate: 10"), 12, "estimate: 11");
+  CHECK(rl::test::formatted([&] {
+          rl::util::DiagnosticSink sink;
+          rl::loader::load_definitions(sources, sink);
+          return sink;
+        }())
+        == std::vector<std::string>{
+          "milestones/M00.yaml:2:3: error: milestone M00 is closed and locked (closed 2026-01-10 at abcdef1), but "
+          "its definition changed: effort, title\n"
+          "  help: revert the edit (git diff milestones/M00.yaml), or reopen the milestone first: refactor-ledger "
+          "reopen M00 --reason TEXT"});
+}
+
+TEST_CASE("closed state comes only from records", "[closeout][loader]")
+{
+  auto yaml_closed = rl::test::minimal_program_yaml();
+  yaml_closed[1].text += "  status: closed\n";
+  rl::util::DiagnosticSink sink;
+  rl::loader::load_definitions(yaml_closed, sink);
+  REQUIRE(sink.has_errors());
+  CHECK(rl::test::formatted(sink).front().find("says status: closed but has no closeout record") != std::string::npos);
+
+  auto with_block = rl::test::minimal_program_yaml();
+  with_block[1].text += "  closeout: {date: 2026-01-10}\n";
+  rl::util::DiagnosticSink sink2;
+  rl::loader::load_definitions(with_block, sink2);
+  REQUIRE(sink2.has_errors());
+  CHECK(rl::test::formatted(sink2).front().find("close M00 --adopt") != std::string::npos);
+
+  const auto d = loaded(rl::test::minimal_program());
+  CHECK(milestone(d, "M00").status == rl::model::MilestoneStatus::closed);
+  REQUIRE(milestone(d, "M00").score);
+}
+
+TEST_CASE("a damaged or misnamed record is reported at its position", "[closeout][loader]")
+{
+  auto sources = rl::test::minimal_program();
+  auto& record = std::find_if(sources.begin(), sources.end(), [](const auto& s) {
+                   return s.path == "milestones/M00.closeout.json";
+                 })->text;
+  const std::string good = record;
+  record.insert(record.find("\"events\""), "\n  oops\n");
+  rl::util::DiagnosticSink sink;
+  rl::loader::load_definitions(sources, sink);
+  REQUIRE(sink.has_errors());
+  const std::string message = rl::test::formatted(sink).front();
+  INFO(message);
+  CHECK(message.rfind("milestones/M00.closeout.json:5:3: error: not valid JSON", 0) == 0);
+
+  record = good;
+  sources.push_back({"milestones/M01.closeout.json", good});
+  rl::util::DiagnosticSink sink2;
+  rl::loader::load_definitions(sources, sink2);
+  REQUIRE(sink2.has_errors());
+  CHECK(rl::test::formatted(sink2).front().find("closeout record for milestone 'M00' is named after 'M01'")
+        != std::string::npos);
+}
+
+TEST_CASE("gate configuration is validated with file:line:col", "[closeout][loader]")
+{
+  const auto sources = rl::test::with_file("milestones/M01.yaml", R"(milestone:
+  id: M01
+  title: Smoke test
+  phase: 1
+  intent: Add a smoke test.
+  gates:
+    pattern_absent:
+      - {pattern: "(unclosed", files: "*.yml"}
+    metrics:
+      - {metric: x, op: "~=", value: 1}
+    aprovals: [closeout]
+)");
+  rl::util::DiagnosticSink sink;
+  rl::loader::load_definitions(sources, sink);
+  const auto messages = rl::test::formatted(sink);
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0].rfind("milestones/M01.yaml:8:19: error: invalid regular expression '(unclosed'", 0) == 0);
+  CHECK(messages[1].rfind("milestones/M01.yaml:10:25: error: invalid operator '~=' in metric gate", 0) == 0);
+  CHECK(messages[2].rfind("milestones/M01.yaml:11:5: error: unknown field 'aprovals' in gates", 0) == 0);
+}
