@@ -363,9 +363,14 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
   for (auto& [date, row] : rows) {
     event.score_trend.push_back(std::move(row));
   }
+  // The registry as the audit shows it: what is still open, and what this
+  // milestone found or settled.
   for (const model::Deferral& x : d.deferrals) {
-    event.registry.push_back({x.id, x.what, x.discovered_in.id, x.deferred_to ? x.deferred_to->id : "",
-                              std::string(model::to_string(x.status)), x.blocker});
+    const bool mine = x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id);
+    if (x.status == model::DeferralStatus::open || mine) {
+      event.registry.push_back({x.id, x.what, x.discovered_in.id, x.deferred_to ? x.deferred_to->id : "",
+                                std::string(model::to_string(x.status)), x.blocker});
+    }
   }
 }
 
@@ -374,34 +379,31 @@ struct Committed
   std::vector<std::string> written;
 };
 
-// Writes `record` and every output it changes as one unit, then makes the
-// database match (definitions, records, audit log) in one transaction.
+// Writes `records` and every output they change as one unit (the first
+// record is the commit point), then makes the database match (definitions,
+// records, audit log) in one transaction.
 Committed
-commit_record(Ledger& ledger, const model::CloseoutRecord& record)
+commit_records(Ledger& ledger, const std::vector<model::CloseoutRecord>& records)
 {
-  const std::string record_file = model::record_path(record.milestone);
-  const std::string record_text = model::format_record(record);
-  // The program as it will be: the current files with the new record.
-  std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
+  std::vector<FileWrite> files;
+  for (const model::CloseoutRecord& r : records) {
+    files.push_back({model::record_path(r.milestone), model::format_record(r)});
+  }
+  // The program as it will be: the current files with the new records.
   std::vector<loader::SourceText> sources;
-  bool replaced = false;
-  for (const store::SourceStamp& s : stamps) {
-    if (s.path == record_file) {
-      sources.push_back({s.path, record_text});
-      replaced = true;
-    } else {
+  for (const store::SourceStamp& s : scan_sources(ledger.paths.root)) {
+    if (std::none_of(files.begin(), files.end(), [&](const FileWrite& f) { return f.path == s.path; })) {
       sources.push_back({s.path, util::read_text(ledger.paths.root / s.path)});
     }
   }
-  if (!replaced) {
-    sources.push_back({record_file, record_text});
+  for (const FileWrite& f : files) {
+    sources.push_back({f.path, f.text});
   }
   util::DiagnosticSink sink;
   loader::LoadedProgram next = loader::load_program(sources, sink);
   sink.throw_if_errors();
   next.definitions = store::as_stored(std::move(next.definitions));
 
-  std::vector<FileWrite> files{{record_file, record_text}};
   for (report::RenderedFile& f : render_outputs(next.definitions, next.records)) {
     const std::filesystem::path target = ledger.paths.root / f.path;
     if (!std::filesystem::exists(target) || util::read_text(target) != f.text) {
@@ -411,8 +413,10 @@ commit_record(Ledger& ledger, const model::CloseoutRecord& record)
   commit_files(ledger.paths.root, journal_path(ledger.paths), files);
   fault_point("before-database");
   std::vector<model::AuditEntry> log;
-  for (const model::CloseoutEvent& e : record.events) {
-    log.insert(log.end(), e.log.begin(), e.log.end());
+  for (const model::CloseoutRecord& r : records) {
+    for (const model::CloseoutEvent& e : r.events) {
+      log.insert(log.end(), e.log.begin(), e.log.end());
+    }
   }
   store::replace_definitions(*ledger.db, next.definitions, scan_sources(ledger.paths.root), next.records, log);
   Committed out;
@@ -438,76 +442,30 @@ print_written(const std::string& headline, const Committed& c, const std::string
 
 } // namespace
 
-ExitCode
-run_close(const GlobalOptions& global, const std::string& id, const CloseOptions& options)
-{
-  const OutputFormat format = format_of(options.format);
-  Ledger ledger = open_current(global);
-  const model::Definitions d = store::read_definitions(*ledger.db);
-  const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
-  const model::Milestone& m = find_milestone(d, id);
-  const model::CloseoutRecord* existing = find_record(records, id);
-  if (existing != nullptr && existing->closed()) {
-    const model::CloseoutEvent& e = *existing->last_close();
-    throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
-                                       "refactor-ledger reopen {} --reason TEXT",
-                                       id, e.date, e.commit.substr(0, 12), id));
-  }
-  const std::string now = current_time();
-  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
+namespace {
 
-  model::CloseoutEvent event;
-  event.date = options.date.empty() ? now.substr(0, 10) : options.date;
-  event.at = now;
-  event.by = options.by.empty() ? os_user() : options.by;
-  event.verdict = options.verdict;
-  event.reason = options.reason;
-  if (options.adopt) {
-    if (options.commit.empty() || options.date.empty()) {
-      throw util::UsageError("close --adopt records a milestone closed before the ledger existed: pass "
-                             "--commit SHA (its closing commit) and --date YYYY-MM-DD");
-    }
-    if (options.dry_run) {
-      throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
-    }
-    event.kind = model::CloseoutEventKind::adopt;
-    event.commit = options.commit;
-  } else {
-    const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
-    const rules::GateFacts facts =
-      gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, options, assessment);
-    event.gates = rules::evaluate_gates(d, m, gates, facts);
-    event.commit = facts.commit;
-    event.base_commit = facts.base_commit;
-    const auto failed = std::count_if(event.gates.begin(), event.gates.end(), [](const auto& g) {
-      return g.outcome == model::GateOutcome::failed;
-    });
-    if (options.dry_run || failed > 0 || format == OutputFormat::table) {
-      if (format == OutputFormat::table) {
-        fmt::print("{} gates at {}:\n", id, facts.commit.empty() ? "(no commit)" : facts.commit.substr(0, 12));
-      }
-      if (options.dry_run || failed > 0 || format == OutputFormat::table) {
-        print_gates(event.gates, format);
-      }
-    }
-    if (options.dry_run) {
-      if (format == OutputFormat::table) {
-        fmt::print("\n{}: {} of {} gates pass{}\n", id, event.gates.size() - static_cast<std::size_t>(failed),
-                   event.gates.size(), failed > 0 ? "; close would refuse" : "; close would succeed");
-      }
-      return failed > 0 ? ExitCode::negative : ExitCode::ok;
-    }
-    if (failed > 0) {
-      fmt::print(stderr,
-                 "refactor-ledger: {} not closed: {} of {} gates failed (above); nothing was changed\n",
-                 id, failed, event.gates.size());
-      return ExitCode::negative;
-    }
-  }
+// The closing event of `m` after its gates passed (or, adopting, without
+// them): everything the record keeps.
+model::CloseoutEvent
+closing_event(const GlobalOptions& global,
+              Ledger& ledger,
+              const model::Definitions& d,
+              const model::Milestone& m,
+              const Assessment& assessment,
+              const CloseOptions& options,
+              model::CloseoutEvent event)
+{
   event.definition = model::definition_json(m);
+  // Invariants in scope, and every one with something to say: the others are
+  // unverified, which is what the living log assumes for an absent one.
   for (const model::Invariant& inv : d.invariants) {
     const auto it = assessment.evaluations.find(inv.id);
-    if (it != assessment.evaluations.end()) {
+    const bool in_scope = std::any_of(m.invariants.begin(), m.invariants.end(), [&](const auto& l) {
+      return l.invariant.id == inv.id;
+    });
+    if (it != assessment.evaluations.end()
+        && (in_scope || it->second.status != model::InvariantStatus::unverified || it->second.waiver_expired
+            || it->second.waiver_unneeded)) {
       event.invariants.push_back(rules::snapshot_of(inv.id, it->second));
       event.invariants.back().name = inv.name;
     }
@@ -519,39 +477,127 @@ run_close(const GlobalOptions& global, const std::string& id, const CloseOptions
       event.ci_runs.push_back(*run);
     }
   }
-  event.approvals = store::approvals(*ledger.db, id);
+  event.approvals = store::approvals(*ledger.db, m.id);
   event.score = score_from_options(d, m, options.scores, event.date);
   for (const model::Deferral& x : d.deferrals) {
-    if (x.discovered_in.id == id) {
+    if (x.discovered_in.id == m.id) {
       event.deferrals.push_back(x.id);
     }
   }
   for (const model::Risk& r : d.risks) {
     for (const model::RiskChange& c : r.history) {
-      if (c.milestone && c.milestone->id == id) {
+      if (c.milestone && c.milestone->id == m.id) {
         event.risks.push_back({r.id, std::string(model::to_string(c.status)), c.note});
       }
     }
   }
   freeze_context(d, m, event);
-  event.artifacts = report::closeout_document_paths(d.program, id);
+  event.artifacts = report::closeout_document_paths(d.program, m.id);
   event.artifacts.insert(event.artifacts.end(), options.artifacts.begin(), options.artifacts.end());
-  event.log = uncarried_entries(*ledger.db, records);
-  event.log.push_back(make_entry(global, ledger.paths.root, options.adopt ? "adopt" : "close", id,
+  event.log.push_back(make_entry(global, ledger.paths.root, options.adopt ? "adopt" : "close", m.id,
                                  options.adopt ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)",
-                                                             id, event.date, event.commit)
-                                               : fmt::format("{} closed at {}: {} gates passed", id,
+                                                             m.id, event.date, event.commit)
+                                               : fmt::format("{} closed at {}: {} gates passed", m.id,
                                                              event.commit.substr(0, 12), event.gates.size()),
                                  options.by));
+  return event;
+}
 
-  model::CloseoutRecord record = existing != nullptr ? *existing : model::CloseoutRecord{id, {}, {}};
-  record.events.push_back(std::move(event));
-  const Committed c = commit_record(ledger, record);
-  const model::CloseoutEvent& e = record.events.back();
-  print_written(fmt::format("closed {} ({}, commit {}){}", id, e.date, e.commit.substr(0, 12),
+} // namespace
+
+ExitCode
+run_close(const GlobalOptions& global, const std::vector<std::string>& ids, const CloseOptions& options)
+{
+  const OutputFormat format = format_of(options.format);
+  if (ids.size() > 1 && !options.adopt) {
+    throw util::UsageError("close takes one milestone (several only with --adopt)");
+  }
+  if (options.adopt) {
+    if (options.commit.empty() || options.date.empty()) {
+      throw util::UsageError("close --adopt records a milestone closed before the ledger existed: pass "
+                             "--commit SHA (its closing commit) and --date YYYY-MM-DD");
+    }
+    if (options.dry_run) {
+      throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
+    }
+  }
+  Ledger ledger = open_current(global);
+  const model::Definitions d = store::read_definitions(*ledger.db);
+  const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
+  for (const std::string& id : ids) {
+    find_milestone(d, id);
+    const model::CloseoutRecord* existing = find_record(records, id);
+    if (existing != nullptr && existing->closed()) {
+      const model::CloseoutEvent& e = *existing->last_close();
+      throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
+                                         "refactor-ledger reopen {} --reason TEXT",
+                                         id, e.date, e.commit.substr(0, 12), id));
+    }
+  }
+  const std::string now = current_time();
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
+
+  std::vector<model::CloseoutRecord> changed;
+  for (const std::string& id : ids) {
+    const model::Milestone& m = find_milestone(d, id);
+    model::CloseoutEvent event;
+    event.date = options.date.empty() ? now.substr(0, 10) : options.date;
+    event.at = now;
+    event.by = options.by.empty() ? os_user() : options.by;
+    event.verdict = options.verdict;
+    event.reason = options.reason;
+    if (options.adopt) {
+      event.kind = model::CloseoutEventKind::adopt;
+      event.commit = options.commit;
+    } else {
+      const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
+      const rules::GateFacts facts =
+        gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, options, assessment);
+      event.gates = rules::evaluate_gates(d, m, gates, facts);
+      event.commit = facts.commit;
+      event.base_commit = facts.base_commit;
+      const auto failed = std::count_if(event.gates.begin(), event.gates.end(), [](const auto& g) {
+        return g.outcome == model::GateOutcome::failed;
+      });
+      if (format == OutputFormat::table) {
+        fmt::print("{} gates at {}:\n", id, facts.commit.empty() ? "(no commit)" : facts.commit.substr(0, 12));
+        print_gates(event.gates, format);
+      } else if (options.dry_run || failed > 0) {
+        print_gates(event.gates, format);
+      }
+      if (options.dry_run) {
+        if (format == OutputFormat::table) {
+          fmt::print("\n{}: {} of {} gates pass{}\n", id, event.gates.size() - static_cast<std::size_t>(failed),
+                     event.gates.size(), failed > 0 ? "; close would refuse" : "; close would succeed");
+        }
+        return failed > 0 ? ExitCode::negative : ExitCode::ok;
+      }
+      if (failed > 0) {
+        fmt::print(stderr,
+                   "refactor-ledger: {} not closed: {} of {} gates failed (above); nothing was changed\n",
+                   id, failed, event.gates.size());
+        return ExitCode::negative;
+      }
+    }
+    // The entries since the last closeout travel with the first record.
+    if (changed.empty()) {
+      event.log = uncarried_entries(*ledger.db, records);
+    }
+    const model::CloseoutRecord* existing = find_record(records, id);
+    model::CloseoutRecord record = existing != nullptr ? *existing : model::CloseoutRecord{id, {}, {}};
+    record.events.push_back(closing_event(global, ledger, d, m, assessment, options, std::move(event)));
+    changed.push_back(std::move(record));
+  }
+  const Committed c = commit_records(ledger, changed);
+  const model::CloseoutEvent& e = changed.front().events.back();
+  std::string list;
+  for (const std::string& id : ids) {
+    list += (list.empty() ? "" : ", ") + id;
+  }
+  print_written(fmt::format("closed {} ({}, commit {}){}", list, e.date, e.commit.substr(0, 12),
                             options.adopt ? "; adopted without gate evaluation" : ""),
                 c, options.format,
-                {{"milestone", id}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});
+                {{"milestones", ids}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});
   return ExitCode::ok;
 }
 
@@ -625,7 +671,7 @@ run_reopen(const GlobalOptions& global,
   event.log.push_back(make_entry(global, ledger.paths.root, "reopen", id, "reopened: " + reason, by));
   model::CloseoutRecord record = *existing;
   record.events.push_back(std::move(event));
-  const Committed c = commit_record(ledger, record);
+  const Committed c = commit_records(ledger, {record});
   print_written(fmt::format("reopened {}: its definition may change; close it again with "
                             "`refactor-ledger close {}`",
                             id, id),

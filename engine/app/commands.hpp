@@ -115,7 +115,8 @@ struct CloseOptions
   std::string format = "table";
 };
 
-ExitCode run_close(const GlobalOptions& global, const std::string& milestone, const CloseOptions& options);
+// One milestone, or (with --adopt) several closed at the same commit and date.
+ExitCode run_close(const GlobalOptions& global, const std::vector<std::string>& milestones, const CloseOptions& options);
 ExitCode run_approve(const GlobalOptions& global,
                      const std::string& milestone,
                      const std::string& gate,

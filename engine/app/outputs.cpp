@@ -46,6 +46,14 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
       statuses.emplace(s.id, e.status);
       evaluations.emplace(s.id, std::move(e));
     }
+    // A record keeps only the invariants with something to say: the others
+    // were unverified.
+    for (const model::Invariant& inv : d.invariants) {
+      if (evaluations.count(inv.id) == 0) {
+        statuses.emplace(inv.id, model::InvariantStatus::unverified);
+        evaluations.emplace(inv.id, rules::Evaluation{});
+      }
+    }
     as_of = fmt::format("{}, {}", latest_record->milestone, latest->date);
   }
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, statuses);

@@ -8,7 +8,7 @@ namespace rl::cli {
 void
 register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto id = std::make_shared<std::string>();
+  auto ids = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::CloseOptions>();
   CLI::App* command = app.add_subcommand(
     "close",
@@ -20,7 +20,7 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     "Examples: refactor-ledger close M02 --dry-run\n"
     "          refactor-ledger close M02 --score architecture=8 --score tests=7 --by alice\n"
     "          refactor-ledger close M01 --adopt --commit 41daf4ea527 --date 2026-02-08");
-  command->add_option("milestone", *id, "Milestone id, e.g. M02")->required();
+  command->add_option("milestone", *ids, "Milestone id, e.g. M02 (several only with --adopt)")->required();
   command->add_flag("--dry-run", options->dry_run, "Print the gate table; exit 0 if all pass, 1 if not; write nothing");
   command->add_option("--commit", options->commit, "Closing commit (default: HEAD of the checkout)");
   command->add_option("--base", options->base,
@@ -31,13 +31,13 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
   command->add_flag("--adopt", options->adopt,
-                    "Record a milestone closed before the ledger existed, without evaluating gates "
-                    "(needs --commit and --date)");
+                    "Record milestones closed before the ledger existed, without evaluating gates "
+                    "(needs --commit and --date; takes several milestones closed at that commit)");
   command->add_option("--reason", options->reason, "With --adopt: where that closeout's evidence is");
   command->add_option("--artifact", options->artifacts, "With --adopt: an existing closeout document (repeatable)");
   add_format_option(*command, options->format);
-  command->callback([&global, &chosen, id, options] {
-    chosen = [&global, id, options] { return app::run_close(global, *id, *options); };
+  command->callback([&global, &chosen, ids, options] {
+    chosen = [&global, ids, options] { return app::run_close(global, *ids, *options); };
   });
 }
 

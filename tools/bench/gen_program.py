@@ -8,7 +8,9 @@ invariants and, in proportion, N/10 milestones, N/100 risks and N/100
 deferrals (at least one of each). The shape follows the shipped example
 (milestones/*.yaml, invariants/*.yaml): 5 phases, 5 score dimensions, a few
 repository facts, one file per milestone, the first 10% of the milestones
-closed with a closeout block and a score row, each milestone depending on the
+to be closed (listed in OUT/adopt.txt, with a score row: the benchmarks record
+them with `refactor-ledger close $(cat OUT/adopt.txt) --adopt ...`, since a
+milestone is closed only by its closeout record), each milestone depending on the
 previous one or two and protecting a few invariants, invariants spread over 10
 category files (invariants/cat-K.yaml) with every field filled, and
 recommendations that point at existing milestones.
@@ -425,7 +427,8 @@ class Program:
         o(f"  id: {m}")
         o(f"  title: {scalar(rng.choice(TITLE_VERBS) + ' ' + rng.choice(TITLE_OBJECTS) + ' for `torch.' + module + '`')}")
         o(f"  phase: {self.phase_of(j)}")
-        o(f"  status: {status}")
+        # Closed milestones are written in progress; their closeout record closes them.
+        o(f"  status: {'in_progress' if closed else status}")
         o(f"  priority: {rng.choices(PRIORITIES, PRIORITY_WEIGHTS)[0]}")
         estimate = rng.choice([2, 4, 6, 8, 12, 16, 20, 24, 40])
         o("  effort:")
@@ -506,14 +509,6 @@ class Program:
             o("    - title: Audit Pack Index")
             o("      path: docs/refactor/audit/README.md")
             day = 1 + j
-            o("  closeout:")
-            o(f"    date: {date(day)}")
-            o("    locked: true")
-            put_list(o, 4, "artifacts", [
-                f"docs/refactor/milestones/{m}/{m}_summary.md",
-                f"docs/refactor/milestones/{m}/{m}_audit.md",
-            ])
-            o("    verdict: PASS")
             o("  merge:")
             o(f"    pr: {j + 1}")
             o("    repository: bench/monorepo")
@@ -660,6 +655,7 @@ class Program:
             put(os.path.join(ms_dir, f"{self.mid(j)}.yaml"), self.milestone_yaml(j))
         put(os.path.join(ms_dir, "risks.yaml"), self.risks_yaml())
         put(os.path.join(ms_dir, "deferrals.yaml"), self.deferrals_yaml())
+        put(os.path.join(out_dir, "adopt.txt"), "".join(self.mid(j) + "\n" for j in range(self.n_closed)))
         cats = len(CATEGORIES)
         for k in range(cats):
             first = 1 + k * self.n // cats

@@ -13,6 +13,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rl-status-bench.XXXXXX")
 if [[ -z ${KEEP:-} ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 echo "command: RL=$rl $0 $runs"
 python3 "$here/gen_program.py" "$work/program" 1000 >/dev/null
+xargs "$rl" -C "$work/program" close --adopt --commit 0000000 --date 2026-02-08 --by bench <"$work/program/adopt.txt" >/dev/null
+rm -rf "$work/program/.ledger"
 # Give every invariant a rule selecting one test module of the suite (500
 # modules, two invariants each) and requiring its tests to pass.
 python3 - "$work/program" <<'PY'
