@@ -383,8 +383,23 @@ struct Committed
 // record is the commit point), then makes the database match (definitions,
 // records, audit log) in one transaction.
 Committed
-commit_records(Ledger& ledger, const std::vector<model::CloseoutRecord>& records)
+commit_records(Ledger& ledger,
+               const std::vector<model::CloseoutRecord>& records,
+               const std::vector<model::CloseoutRecord>& before)
 {
+  const WriteLock lock(write_lock_path(ledger.paths));
+  // Another close or reopen may have written since this one read the ledger.
+  for (const model::CloseoutRecord& r : records) {
+    const std::filesystem::path file = ledger.paths.root / model::record_path(r.milestone);
+    const model::CloseoutRecord* old = find_record(before, r.milestone);
+    const std::string expected = old == nullptr ? std::string() : model::format_record(*old);
+    const std::string actual = std::filesystem::exists(file) ? util::read_text(file) : std::string();
+    if (actual != expected) {
+      throw util::StoreError(fmt::format("{} changed while this command ran (another close or reopen?); "
+                                         "nothing was written: run the command again",
+                                         model::record_path(r.milestone)));
+    }
+  }
   std::vector<FileWrite> files;
   for (const model::CloseoutRecord& r : records) {
     files.push_back({model::record_path(r.milestone), model::format_record(r)});
@@ -588,7 +603,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     record.events.push_back(closing_event(global, ledger, d, m, assessment, options, std::move(event)));
     changed.push_back(std::move(record));
   }
-  const Committed c = commit_records(ledger, changed);
+  const Committed c = commit_records(ledger, changed, records);
   const model::CloseoutEvent& e = changed.front().events.back();
   std::string list;
   for (const std::string& id : ids) {
@@ -671,7 +686,7 @@ run_reopen(const GlobalOptions& global,
   event.log.push_back(make_entry(global, ledger.paths.root, "reopen", id, "reopened: " + reason, by));
   model::CloseoutRecord record = *existing;
   record.events.push_back(std::move(event));
-  const Committed c = commit_records(ledger, {record});
+  const Committed c = commit_records(ledger, {record}, records);
   print_written(fmt::format("reopened {}: its definition may change; close it again with "
                             "`refactor-ledger close {}`",
                             id, id),

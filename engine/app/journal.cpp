@@ -7,8 +7,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace rl::app {
 
@@ -34,6 +39,28 @@ rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& 
 }
 
 } // namespace
+
+WriteLock::WriteLock(const std::filesystem::path& path)
+{
+  m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m_fd < 0) {
+    throw util::StoreError(fmt::format("cannot open {} to lock it: {}", path.generic_string(), std::strerror(errno)));
+  }
+  while (::flock(m_fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      const int error = errno;
+      ::close(m_fd);
+      throw util::StoreError(fmt::format("cannot lock {}: {}", path.generic_string(), std::strerror(error)));
+    }
+  }
+}
+
+WriteLock::~WriteLock()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd); // releases the lock
+  }
+}
 
 void
 fault_point(const char* point)

@@ -23,6 +23,23 @@ struct FileWrite
   std::string text;
 };
 
+// An exclusive advisory lock (flock) on the folder `path`, held for its lifetime
+// (a folder: no lock file is left behind):
+// close/reopen hold it while they write, and recovery takes it first, so a
+// command never mistakes another one's write in progress for an interrupted
+// one. Blocks until the lock is free.
+class WriteLock
+{
+public:
+  explicit WriteLock(const std::filesystem::path& path);
+  ~WriteLock();
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+private:
+  int m_fd = -1;
+};
+
 // `files[0]` is the commit point (the closeout record).
 void commit_files(const std::filesystem::path& root,
                   const std::filesystem::path& journal,

@@ -153,13 +153,22 @@ journal_path(const ProgramPaths& paths)
   return paths.db.parent_path() / (paths.db.filename().string() + ".close-journal");
 }
 
+std::filesystem::path
+write_lock_path(const ProgramPaths& paths)
+{
+  return paths.db.parent_path();
+}
+
 Ledger
 open_current(const GlobalOptions& global, ReloadPolicy policy)
 {
   Ledger ledger;
   ledger.paths = resolve_paths(global);
-  if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
-    fmt::print(stderr, "refactor-ledger: note: {}\n", done);
+  if (std::filesystem::exists(journal_path(ledger.paths))) {
+    const WriteLock lock(write_lock_path(ledger.paths)); // waits for a write in progress
+    if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
+      fmt::print(stderr, "refactor-ledger: note: {}\n", done);
+    }
   }
   const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
 

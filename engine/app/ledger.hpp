@@ -44,8 +44,10 @@ struct Ledger
   LoadResult load_result = LoadResult::unchanged;
 };
 
-// The journal of an interrupted close/reopen (see journal.hpp), beside the database.
+// The journal of an interrupted close/reopen, beside the database, and the
+// folder its writers lock (the database's; see journal.hpp).
 std::filesystem::path journal_path(const ProgramPaths& paths);
+std::filesystem::path write_lock_path(const ProgramPaths& paths);
 
 enum class ReloadPolicy { if_changed, always };
 

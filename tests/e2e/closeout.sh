@@ -208,5 +208,23 @@ for point in after-staging after-commit-point before-database; do
   fi
 done
 
+# ---- two closes at once: exactly one lands ------------------------------------
+scenario race
+run status
+"$rl" "${close_args[@]}" >"$work/race1" 2>&1 &
+p1=$!
+"$rl" "${close_args[@]}" >"$work/race2" 2>&1 &
+p2=$!
+wait $p1; rc1=$?
+wait $p2; rc2=$?
+if [[ $rc1 == 0 && $rc2 != 0 || $rc1 != 0 && $rc2 == 0 ]]; then
+  ok "two concurrent closes: one landed (exit codes $rc1, $rc2)"
+else
+  fail "two concurrent closes: exit codes $rc1 and $rc2"; cat "$work/race1" "$work/race2"
+fi
+run render --check; expect_rc 0 "after the race, the files are consistent"
+[[ $(python3 -c 'import json; print(len(json.load(open("milestones/M02.closeout.json"))["events"]))') == 1 ]] \
+  || fail "after the race, M02's record has one close event"
+
 echo "$failures failure(s)"
 [[ $failures == 0 ]]
