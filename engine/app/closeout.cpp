@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
 
 namespace rl::app {
@@ -35,6 +36,23 @@ using nlohmann::ordered_json;
 using report::OutputFormat;
 
 constexpr std::size_t k_max_pattern_lines = 20;
+
+bool
+valid_date(const std::string& text)
+{
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+    return false;
+  }
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                        std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                        std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+  return ymd.ok();
+}
 
 OutputFormat
 format_of(const std::string& text)
@@ -527,10 +545,18 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   if (ids.size() > 1 && !options.adopt) {
     throw util::UsageError("close takes one milestone (several only with --adopt)");
   }
+  if (!options.date.empty() && !valid_date(options.date)) {
+    throw util::UsageError(fmt::format("--date '{}' is not a date: write YYYY-MM-DD, e.g. 2026-02-08", options.date));
+  }
   if (options.adopt) {
     if (options.commit.empty() || options.date.empty()) {
       throw util::UsageError("close --adopt records a milestone closed before the ledger existed: pass "
                              "--commit SHA (its closing commit) and --date YYYY-MM-DD");
+    }
+    if (options.commit.size() < 7 || options.commit.size() > 40
+        || options.commit.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      throw util::UsageError(fmt::format("--commit '{}' is not a commit SHA: 7 to 40 lower-case hex digits",
+                                         options.commit));
     }
     if (options.dry_run) {
       throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
