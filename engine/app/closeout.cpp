@@ -729,14 +729,7 @@ run_log(const GlobalOptions& global, const LogOptions& options)
     store::audit_entries(*ledger.db, {options.milestone, options.action, options.since, options.limit});
   ordered_json rows = ordered_json::array();
   for (const model::AuditEntry& e : entries) {
-    rows.push_back({{"id", e.id},
-                    {"at", e.at},
-                    {"user", e.user},
-                    {"action", e.action},
-                    {"milestone", e.milestone},
-                    {"command", e.command},
-                    {"commit", e.commit},
-                    {"summary", e.summary}});
+    rows.push_back(ordered_json::parse(model::audit_entry_json(e)));
   }
   fmt::print("{}", report::format_records(rows,
                                           format == OutputFormat::table

@@ -358,6 +358,12 @@ ids(const std::vector<Ref>& refs)
 
 } // namespace
 
+std::string
+audit_entry_json(const AuditEntry& entry)
+{
+  return entry_json(entry).dump();
+}
+
 void
 assign_audit_id(AuditEntry& e)
 {

@@ -46,6 +46,10 @@ struct AuditEntry
 // Fills `entry.id` from its other fields.
 void assign_audit_id(AuditEntry& entry);
 
+// The entry as a one-line JSON object {id, at, user, action, milestone,
+// command, commit, summary}: its form in closeout records and `log --format json`.
+std::string audit_entry_json(const AuditEntry& entry);
+
 struct Approval
 {
   std::string milestone;
