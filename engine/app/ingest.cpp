@@ -115,25 +115,28 @@ header_for(const std::string& kind,
           c.now};
 }
 
-// A parsed test case as the store keeps it (test_result.status shares
-// TestOutcome's numbering).
-store::TestResultRow
-result_row(const evidence::TestCaseRecord& tc)
+// Appends a parsed test case as the store keeps it (test_result.status
+// shares TestOutcome's numbering).
+void
+add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
 {
-  return {tc.identity(),
-          tc.file,
-          tc.suite,
-          static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
-          tc.duration,
-          tc.message};
+  block.add(tc.identity(),
+            tc.file,
+            tc.suite,
+            static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
+            tc.duration,
+            tc.message);
 }
+
+// A streamed file's cases are written in blocks of this many (bounded memory).
+constexpr std::size_t k_stream_block_cases = 16384;
 
 // A JUnit file read, hashed and (when small enough) parsed, off the database thread.
 struct Prepared
 {
   std::string hash;
   bool duplicate = false;
-  std::optional<std::vector<store::TestResultRow>> rows; // empty: stream it while storing
+  std::optional<store::TestResultBlock> cases; // empty: stream it while storing
   evidence::JunitFileInfo info;
   std::exception_ptr error;
 };
@@ -156,11 +159,9 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known)
     if (p.duplicate) {
       return p;
     }
-    std::vector<store::TestResultRow> rows;
-    p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) {
-      rows.push_back(result_row(tc));
-    });
-    p.rows = std::move(rows);
+    store::TestResultBlock cases;
+    p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) { add_case(cases, tc); });
+    p.cases = std::move(cases);
   } catch (...) {
     p.error = std::current_exception();
   }
@@ -242,19 +243,24 @@ run_ingest(const GlobalOptions& global,
       }
       if (kind == IngestKind::junit) {
         store::TestResultWriter writer(db, header_for("junit", hash, file, options, c), test_cases);
-        auto store_case = [&](const evidence::TestCaseRecord& tc) { writer.add(result_row(tc)); };
         evidence::JunitFileInfo info;
-        if (prepared.rows) {
-          for (const store::TestResultRow& prepared_row : *prepared.rows) {
-            writer.add(prepared_row);
-          }
+        if (prepared.cases) {
+          writer.add(*prepared.cases);
           info = prepared.info;
         } else {
           std::ifstream in(file, std::ios::binary);
           if (!in) {
             throw util::StoreError(fmt::format("cannot read {}", file));
           }
-          info = evidence::parse_junit(in, file, store_case);
+          store::TestResultBlock cases;
+          info = evidence::parse_junit(in, file, [&](const evidence::TestCaseRecord& tc) {
+            add_case(cases, tc);
+            if (cases.size() == k_stream_block_cases) {
+              writer.add(cases);
+              cases.clear();
+            }
+          });
+          writer.add(cases);
         }
         const auto& t = info.totals;
         writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},

@@ -7,8 +7,11 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -108,10 +111,220 @@ IngestBatch::commit()
   }
 }
 
+void
+TestResultBlock::add(std::string_view identity,
+                     std::string_view file,
+                     std::string_view suite,
+                     model::ResultStatus status,
+                     std::optional<double> duration,
+                     std::string_view message)
+{
+  Row row;
+  row.identity_hash = util::fnv1a64(identity);
+  row.identity = append(identity);
+  // Every case of a file usually shares its file and suite: stored once.
+  const Row* previous = m_rows.empty() ? nullptr : &m_rows.back();
+  row.file = previous != nullptr && text(previous->file) == file ? previous->file : append(file);
+  row.suite = previous != nullptr && text(previous->suite) == suite ? previous->suite : append(suite);
+  row.message = append(message);
+  row.status = status;
+  row.duration = duration;
+  m_rows.push_back(row);
+}
+
+void
+TestResultBlock::clear()
+{
+  m_text.clear();
+  m_rows.clear();
+}
+
+TestResultBlock::Text
+TestResultBlock::append(std::string_view text)
+{
+  const Text t{m_text.size(), text.size()};
+  m_text.append(text);
+  return t;
+}
+
+namespace {
+
+// A prepared statement for the per-row inserts, on the sqlite3 API: text is
+// bound without a copy (SQLiteCpp copies a string_view's text, and its
+// no-copy binds need a std::string or a terminating NUL).
+class RowStatement
+{
+public:
+  RowStatement(SQLite::Database& db, const char* sql)
+    : m_db(db.getHandle())
+  {
+    check(sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr));
+  }
+  ~RowStatement()
+  {
+    sqlite3_finalize(m_stmt);
+  }
+  RowStatement(const RowStatement&) = delete;
+  RowStatement& operator=(const RowStatement&) = delete;
+
+  // `text` must stay unchanged until the next step().
+  void
+  bind(int index, std::string_view text)
+  {
+    check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+  }
+  void
+  bind(int index, std::int64_t value)
+  {
+    check(sqlite3_bind_int64(m_stmt, index, value));
+  }
+  void
+  bind(int index, double value)
+  {
+    check(sqlite3_bind_double(m_stmt, index, value));
+  }
+  void
+  bind_null(int index)
+  {
+    check(sqlite3_bind_null(m_stmt, index));
+  }
+
+  // Runs the statement and resets it; true when it returned a row (then
+  // readable with column_int64 until the next bind).
+  bool
+  step()
+  {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+      m_row = sqlite3_column_int64(m_stmt, 0);
+    }
+    sqlite3_reset(m_stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      check(rc);
+    }
+    return rc == SQLITE_ROW;
+  }
+  // The first column of the row step() returned.
+  std::int64_t
+  first_column() const
+  {
+    return m_row;
+  }
+
+private:
+  void
+  check(int rc) const
+  {
+    if (rc != SQLITE_OK) {
+      throw SQLite::Exception(m_db, rc);
+    }
+  }
+
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+  std::int64_t m_row = 0;
+};
+
+// Test identity hash -> test_case id, open addressing with linear probing:
+// 16 bytes per slot and no allocation per entry, so that looking up a million
+// identities costs about a million cache misses and nothing more. Id 0 marks
+// an empty slot (test_case rowids start at 1).
+class IdentityIds
+{
+public:
+  // 0 when not cached.
+  std::int64_t
+  find(std::uint64_t hash) const
+  {
+    if (m_slots.empty()) {
+      return 0;
+    }
+    for (std::size_t i = slot_of(hash);; i = (i + 1) & (m_slots.size() - 1)) {
+      const Slot& slot = m_slots[i];
+      if (slot.id == 0 || slot.hash == hash) {
+        return slot.id;
+      }
+    }
+  }
+
+  // Keeps an existing entry of `hash`; false when the table is full.
+  bool
+  insert(std::uint64_t hash, std::int64_t id)
+  {
+    if ((m_used + 1) * 4 > m_slots.size() * 3) {
+      if (m_slots.size() >= k_max_slots) {
+        return false;
+      }
+      rehash(m_slots.empty() ? k_min_slots : m_slots.size() * 2, std::numeric_limits<std::int64_t>::max());
+    }
+    place(hash, id);
+    return true;
+  }
+
+  // Forgets the ids from `first` on (interned by a file that was rolled back).
+  void
+  erase_from(std::int64_t first)
+  {
+    rehash(m_slots.size(), first);
+  }
+
+private:
+  struct Slot
+  {
+    std::uint64_t hash = 0;
+    std::int64_t id = 0;
+  };
+  static constexpr std::size_t k_min_slots = std::size_t{1} << 16;
+  // 64 MiB: about 3 million identities; more are looked up in the database.
+  static constexpr std::size_t k_max_slots = std::size_t{1} << 22;
+
+  std::size_t
+  slot_of(std::uint64_t hash) const
+  {
+    // Fibonacci hashing spreads FNV's weaker low bits over the table.
+    return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(m_slots.size())));
+  }
+
+  void
+  place(std::uint64_t hash, std::int64_t id)
+  {
+    for (std::size_t i = slot_of(hash);; i = (i + 1) & (m_slots.size() - 1)) {
+      Slot& slot = m_slots[i];
+      if (slot.id == 0) {
+        slot = {hash, id};
+        ++m_used;
+        return;
+      }
+      if (slot.hash == hash) {
+        return;
+      }
+    }
+  }
+
+  // Rebuilds the table with `slots` slots, keeping the ids below `id_limit`.
+  void
+  rehash(std::size_t slots, std::int64_t id_limit)
+  {
+    std::vector<Slot> old(slots);
+    old.swap(m_slots);
+    m_used = 0;
+    for (const Slot& slot : old) {
+      if (slot.id != 0 && slot.id < id_limit) {
+        place(slot.hash, slot.id);
+      }
+    }
+  }
+
+  std::vector<Slot> m_slots;
+  std::size_t m_used = 0;
+};
+
+} // namespace
+
 struct TestCaseCache::Impl
 {
   bool loaded = false;
-  std::unordered_map<std::uint64_t, std::int64_t> ids;
+  IdentityIds ids;
 };
 
 TestCaseCache::TestCaseCache()
@@ -137,69 +350,67 @@ struct TestResultWriter::Impl
   {
     evidence_id = insert_evidence(db, header);
     if (!cache.loaded) {
-      // Every known identity's hash -> id (16 bytes each), once per command.
+      // Every known identity's hash -> id, once per command (until the cache is full).
       SQLite::Statement q(db, "SELECT identity, id FROM test_case");
       while (q.executeStep()) {
         const SQLite::Column identity = q.getColumn(0);
-        cache.ids.emplace(util::fnv1a64(std::string_view(identity.getText(), static_cast<std::size_t>(identity.getBytes()))),
-                          q.getColumn(1).getInt64());
+        const std::string_view text(identity.getText(), static_cast<std::size_t>(identity.getBytes()));
+        if (!cache.ids.insert(util::fnv1a64(text), q.getColumn(1).getInt64())) {
+          break;
+        }
       }
       cache.loaded = true;
-      cache.ids.reserve(cache.ids.size() + 1'000'000);
     }
   }
 
   std::int64_t
-  intern(const TestResultRow& row)
+  intern(const TestResultBlock& block, const TestResultBlock::Row& row)
   {
-    const std::uint64_t hash = util::fnv1a64(row.identity);
-    const auto it = cache.ids.find(hash);
-    if (it != cache.ids.end()) {
-      return it->second;
-    }
-    insert_case.bindNoCopy(1, row.identity); // `row` outlives exec()
-    insert_case.bindNoCopy(2, row.file);
-    insert_case.bindNoCopy(3, row.suite);
-    const int changed = insert_case.exec();
-    insert_case.reset();
+    insert_case.bind(1, block.text(row.identity));
+    insert_case.bind(2, block.text(row.file));
+    insert_case.bind(3, block.text(row.suite));
+    insert_case.step();
     std::int64_t id = 0;
-    if (changed == 1) {
+    if (db.getChanges() == 1) {
       id = db.getLastInsertRowid();
+      if (first_interned == 0) {
+        first_interned = id;
+      }
     } else { // another process interned it meanwhile
-      find_case.bind(1, row.identity);
-      find_case.executeStep();
-      id = find_case.getColumn(0).getInt64();
-      find_case.reset();
+      find_case.bind(1, block.text(row.identity));
+      find_case.step();
+      id = find_case.first_column();
     }
-    cache.ids.emplace(hash, id);
-    added.push_back(hash);
+    cache.ids.insert(row.identity_hash, id);
     return id;
   }
 
-  // Rolled back: the identities interned by this file are gone again.
+  // Rolled back: the identities interned by this file are gone again. Its ids
+  // are the highest (rowids grow, and no other process writes meanwhile).
   ~Impl()
   {
-    if (!committed) {
-      for (const std::uint64_t hash : added) {
-        cache.ids.erase(hash);
-      }
+    if (!committed && first_interned != 0) {
+      cache.ids.erase_from(first_interned);
     }
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  std::vector<std::uint64_t> added;
+  std::int64_t first_interned = 0; // the first test_case id this file added
   bool committed = false;
   // This file's result rows are contiguous rowids (one writer at a time).
   std::int64_t first_rowid = 0;
   std::int64_t last_rowid = -1;
   SQLite::Database& db;
   SQLite::Savepoint savepoint;
-  SQLite::Statement insert_case;
-  SQLite::Statement find_case;
-  SQLite::Statement insert_result;
+  RowStatement insert_case;
+  RowStatement find_case;
+  RowStatement insert_result;
   TestCaseCache::Impl& cache;
   std::int64_t evidence_id = 0;
+  // Scratch space of add(), kept across blocks.
+  std::vector<std::int64_t> test_ids;
+  std::vector<std::size_t> uncached;
 };
 
 TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header, TestCaseCache& cache)
@@ -210,28 +421,53 @@ TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& h
 TestResultWriter::~TestResultWriter() = default;
 
 void
-TestResultWriter::add(const TestResultRow& row)
+TestResultWriter::add(const TestResultBlock& block)
 {
   Impl& w = *m_impl;
-  SQLite::Statement& s = w.insert_result;
-  s.bind(1, w.evidence_id);
-  s.bind(2, w.intern(row));
-  s.bind(3, static_cast<int>(row.status));
-  if (row.duration) {
-    s.bind(4, *row.duration);
-  } else {
-    s.bind(4);
+  const std::vector<TestResultBlock::Row>& rows = block.m_rows;
+  // Look every identity up first, then intern the missing ones in identity
+  // order: the test_case(identity) index then takes adjacent keys (hot pages,
+  // fewer page splits) instead of keys scattered over the whole tree.
+  w.test_ids.assign(rows.size(), 0);
+  w.uncached.clear();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    w.test_ids[i] = w.cache.ids.find(rows[i].identity_hash);
+    if (w.test_ids[i] == 0) {
+      w.uncached.push_back(i);
+    }
   }
-  if (row.message.empty()) {
-    s.bind(5);
-  } else {
-    s.bindNoCopy(5, row.message); // `row` outlives exec()
+  // Stable: a test repeated in the file is interned with its first row's file and suite.
+  std::stable_sort(w.uncached.begin(), w.uncached.end(), [&](std::size_t a, std::size_t b) {
+    return block.text(rows[a].identity) < block.text(rows[b].identity);
+  });
+  for (std::size_t k = 0; k < w.uncached.size();) {
+    const TestResultBlock::Row& first = rows[w.uncached[k]];
+    const std::int64_t id = w.intern(block, first);
+    for (; k < w.uncached.size() && block.text(rows[w.uncached[k]].identity) == block.text(first.identity); ++k) {
+      w.test_ids[w.uncached[k]] = id;
+    }
   }
-  s.exec();
-  s.reset();
-  w.last_rowid = w.db.getLastInsertRowid();
-  if (w.first_rowid == 0) {
-    w.first_rowid = w.last_rowid;
+  RowStatement& s = w.insert_result;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const TestResultBlock::Row& row = rows[i];
+    s.bind(1, w.evidence_id);
+    s.bind(2, w.test_ids[i]);
+    s.bind(3, static_cast<std::int64_t>(row.status));
+    if (row.duration) {
+      s.bind(4, *row.duration);
+    } else {
+      s.bind_null(4);
+    }
+    if (row.message.size == 0) {
+      s.bind_null(5);
+    } else {
+      s.bind(5, block.text(row.message));
+    }
+    s.step();
+    w.last_rowid = w.db.getLastInsertRowid();
+    if (w.first_rowid == 0) {
+      w.first_rowid = w.last_rowid;
+    }
   }
 }
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -31,14 +31,53 @@ std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, const std:
 // True when evidence of `kind` with this content hash is already stored.
 bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
 
-struct TestResultRow
+// Test results in document order, their text packed into one buffer. Built
+// on the parsing thread (add() also hashes the identity there, and freeing a
+// block is a few large frees), written on the database thread by
+// TestResultWriter::add.
+class TestResultBlock
 {
-  std::string identity;
-  std::string file;
-  std::string suite;
-  model::ResultStatus status = model::ResultStatus::passed;
-  std::optional<double> duration;
-  std::string message;
+public:
+  void add(std::string_view identity,
+           std::string_view file,
+           std::string_view suite,
+           model::ResultStatus status,
+           std::optional<double> duration,
+           std::string_view message);
+  std::size_t
+  size() const
+  {
+    return m_rows.size();
+  }
+  void clear();
+
+private:
+  friend class TestResultWriter;
+  struct Text
+  {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  struct Row
+  {
+    std::uint64_t identity_hash = 0;
+    Text identity;
+    Text file;
+    Text suite;
+    Text message; // size 0: no message
+    model::ResultStatus status = model::ResultStatus::passed;
+    std::optional<double> duration;
+  };
+
+  Text append(std::string_view text);
+  std::string_view
+  text(Text t) const
+  {
+    return std::string_view(m_text).substr(t.offset, t.size);
+  }
+
+  std::string m_text;
+  std::vector<Row> m_rows;
 };
 
 struct ResultCounts
@@ -52,7 +91,9 @@ struct ResultCounts
 
 // Interned test identities (hash -> test_case id), loaded once per command and
 // shared by the files it ingests. Rows are never deleted or renumbered, so a
-// cache that misses rows added meanwhile by another process stays correct.
+// cache that misses rows added meanwhile by another process stays correct;
+// that also lets the cache stop growing at a fixed size (beyond it, lookups
+// fall back to the test_case index), which bounds memory for any input.
 class TestCaseCache
 {
 public:
@@ -93,7 +134,7 @@ private:
 
 // Stores one JUnit file as a unit inside an IngestBatch: construction opens a
 // savepoint and inserts the evidence row; add() appends narrow result rows,
-// interning test identities; commit() records the counts and releases the
+// interning test identities (a file may be added in several blocks); commit() records the counts and releases the
 // savepoint. If the writer is destroyed without commit(), nothing of the file
 // remains.
 class TestResultWriter
@@ -104,7 +145,7 @@ public:
   TestResultWriter(const TestResultWriter&) = delete;
   TestResultWriter& operator=(const TestResultWriter&) = delete;
 
-  void add(const TestResultRow& row);
+  void add(const TestResultBlock& block);
   // `taken_at` replaces the header's when the file said when it ran.
   std::int64_t commit(const ResultCounts& counts, const std::string& taken_at);
 

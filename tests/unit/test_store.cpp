@@ -121,9 +121,11 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   auto ingest = [&](const std::string& hash, const std::string& at, ResultStatus b_status) {
     rl::store::IngestBatch batch(db);
     rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
-    writer.add({"t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, ""});
-    writer.add({"t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom"});
-    writer.add({"t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip"});
+    rl::store::TestResultBlock cases;
+    cases.add("t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, "");
+    cases.add("t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom");
+    cases.add("t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip");
+    writer.add(cases);
     writer.commit({3, 1, 1, 0, 1}, "");
     batch.commit();
   };
