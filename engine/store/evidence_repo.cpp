@@ -72,7 +72,8 @@ evidence_exists(SQLite::Database& db, const std::string& kind, const std::string
 }
 
 IngestBatch::IngestBatch(SQLite::Database& db)
-  : m_db(db)
+  : m_db(db),
+    m_checkpointer(db)
 {
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
@@ -97,6 +98,7 @@ IngestBatch::checkpoint_if(std::int64_t rows)
   }
   m_db.exec("COMMIT");
   m_active = false;
+  m_checkpointer.request();
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
   return true;
@@ -108,6 +110,7 @@ IngestBatch::commit()
   if (m_active) {
     m_db.exec("COMMIT");
     m_active = false;
+    m_checkpointer.request();
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/evidence.hpp"
+#include "store/database.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -111,9 +112,10 @@ private:
 // A write transaction spanning several ingested files (BEGIN IMMEDIATE), so
 // that many small files do not each pay for a commit. Each file still lands
 // completely or not at all (TestResultWriter uses a savepoint inside it).
-// checkpoint() commits what is done and begins again, letting concurrent
+// checkpoint_if() commits what is done and begins again, letting concurrent
 // commands in; destruction without commit() rolls back the files not yet
-// committed.
+// committed. Committed pages are copied from the WAL into the database file
+// on another thread meanwhile.
 class IngestBatch
 {
 public:
@@ -129,13 +131,14 @@ public:
 
 private:
   SQLite::Database& m_db;
+  BackgroundCheckpointer m_checkpointer;
   bool m_active = false;
 };
 
 // Stores one JUnit file as a unit inside an IngestBatch: construction opens a
 // savepoint and inserts the evidence row; add() appends narrow result rows,
-// interning test identities (a file may be added in several blocks); commit() records the counts and releases the
-// savepoint. If the writer is destroyed without commit(), nothing of the file
+// interning test identities (a file may be added in several blocks);
+// commit() records the counts and releases the savepoint. If the writer is destroyed without commit(), nothing of the file
 // remains.
 class TestResultWriter
 {
