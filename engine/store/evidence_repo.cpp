@@ -322,6 +322,20 @@ private:
   std::size_t m_used = 0;
 };
 
+// Result rows are inserted this many at a time: one statement execution (a
+// cursor opened, the table's end sought) per group instead of per row.
+constexpr std::size_t k_rows_per_insert = 64;
+
+std::string
+insert_results_sql(std::size_t rows)
+{
+  std::string sql = "INSERT INTO test_result (evidence_id, test_id, status, duration, message) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+  }
+  return sql;
+}
+
 } // namespace
 
 struct TestCaseCache::Impl
@@ -346,9 +360,8 @@ struct TestResultWriter::Impl
                   "INSERT INTO test_case (identity, file, suite) VALUES (?, ?, ?) "
                   "ON CONFLICT (identity) DO NOTHING"),
       find_case(database, "SELECT id FROM test_case WHERE identity = ?"),
-      insert_result(database,
-                    "INSERT INTO test_result (evidence_id, test_id, status, duration, message) "
-                    "VALUES (?, ?, ?, ?, ?)"),
+      insert_result(database, insert_results_sql(1).c_str()),
+      insert_results(database, insert_results_sql(k_rows_per_insert).c_str()),
       cache(cache_impl)
   {
     evidence_id = insert_evidence(db, header);
@@ -409,6 +422,7 @@ struct TestResultWriter::Impl
   RowStatement insert_case;
   RowStatement find_case;
   RowStatement insert_result;
+  RowStatement insert_results; // k_rows_per_insert rows at once
   TestCaseCache::Impl& cache;
   std::int64_t evidence_id = 0;
   // Scratch space of add(), kept across blocks.
@@ -450,26 +464,30 @@ TestResultWriter::add(const TestResultBlock& block)
       w.test_ids[w.uncached[k]] = id;
     }
   }
-  RowStatement& s = w.insert_result;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const TestResultBlock::Row& row = rows[i];
-    s.bind(1, w.evidence_id);
-    s.bind(2, w.test_ids[i]);
-    s.bind(3, static_cast<std::int64_t>(row.status));
-    if (row.duration) {
-      s.bind(4, *row.duration);
-    } else {
-      s.bind_null(4);
-    }
-    if (row.message.size == 0) {
-      s.bind_null(5);
-    } else {
-      s.bind(5, block.text(row.message));
+  for (std::size_t i = 0; i < rows.size();) {
+    const std::size_t n = rows.size() - i >= k_rows_per_insert ? k_rows_per_insert : 1;
+    RowStatement& s = n == 1 ? w.insert_result : w.insert_results;
+    for (int column = 1; column <= static_cast<int>(n) * 5; i += 1) {
+      const TestResultBlock::Row& row = rows[i];
+      s.bind(column++, w.evidence_id);
+      s.bind(column++, w.test_ids[i]);
+      s.bind(column++, static_cast<std::int64_t>(row.status));
+      if (row.duration) {
+        s.bind(column++, *row.duration);
+      } else {
+        s.bind_null(column++);
+      }
+      if (row.message.size == 0) {
+        s.bind_null(column++);
+      } else {
+        s.bind(column++, block.text(row.message));
+      }
     }
     s.step();
+    // The rows of one statement take consecutive rowids.
     w.last_rowid = w.db.getLastInsertRowid();
     if (w.first_rowid == 0) {
-      w.first_rowid = w.last_rowid;
+      w.first_rowid = w.last_rowid - static_cast<std::int64_t>(n) + 1;
     }
   }
 }
