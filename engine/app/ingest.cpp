@@ -161,6 +161,7 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known)
     }
     store::TestResultBlock cases;
     p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) { add_case(cases, tc); });
+    cases.index_identities();
     p.cases = std::move(cases);
   } catch (...) {
     p.error = std::current_exception();

@@ -13,6 +13,7 @@
 #include <bit>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <tuple>
 
 namespace rl::store {
@@ -136,10 +137,31 @@ TestResultBlock::add(std::string_view identity,
 }
 
 void
+TestResultBlock::index_identities()
+{
+  std::vector<std::size_t> by_identity(m_rows.size());
+  std::iota(by_identity.begin(), by_identity.end(), std::size_t{0});
+  // Stable: a test repeated in the block is interned with its first row's file and suite.
+  std::stable_sort(by_identity.begin(), by_identity.end(), [this](std::size_t a, std::size_t b) {
+    return text(m_rows[a].identity) < text(m_rows[b].identity);
+  });
+  m_distinct.clear();
+  m_first_with_identity.resize(m_rows.size());
+  for (const std::size_t row : by_identity) {
+    if (m_distinct.empty() || text(m_rows[m_distinct.back()].identity) != text(m_rows[row].identity)) {
+      m_distinct.push_back(row);
+    }
+    m_first_with_identity[row] = m_distinct.back();
+  }
+}
+
+void
 TestResultBlock::clear()
 {
   m_text.clear();
   m_rows.clear();
+  m_distinct.clear();
+  m_first_with_identity.clear();
 }
 
 TestResultBlock::Text
@@ -326,6 +348,19 @@ private:
 // cursor opened, the table's end sought) per group instead of per row.
 constexpr std::size_t k_rows_per_insert = 64;
 
+// New identities likewise.
+constexpr std::size_t k_cases_per_insert = 32;
+
+std::string
+insert_cases_sql(std::size_t rows)
+{
+  std::string sql = "INSERT INTO test_case (identity, file, suite) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  }
+  return sql + " ON CONFLICT (identity) DO NOTHING";
+}
+
 std::string
 insert_results_sql(std::size_t rows)
 {
@@ -356,9 +391,8 @@ struct TestResultWriter::Impl
   Impl(SQLite::Database& database, const EvidenceHeader& header, TestCaseCache::Impl& cache_impl)
     : db(database),
       savepoint(database, "rl_ingest_file"),
-      insert_case(database,
-                  "INSERT INTO test_case (identity, file, suite) VALUES (?, ?, ?) "
-                  "ON CONFLICT (identity) DO NOTHING"),
+      insert_case(database, insert_cases_sql(1).c_str()),
+      insert_cases(database, insert_cases_sql(k_cases_per_insert).c_str()),
       find_case(database, "SELECT id FROM test_case WHERE identity = ?"),
       insert_result(database, insert_results_sql(1).c_str()),
       insert_results(database, insert_results_sql(k_rows_per_insert).c_str()),
@@ -379,26 +413,46 @@ struct TestResultWriter::Impl
     }
   }
 
-  std::int64_t
-  intern(const TestResultBlock& block, const TestResultBlock::Row& row)
+  // Inserts the identities of block rows [begin, end) (at most
+  // k_cases_per_insert, none in test_case when the block began) and caches
+  // their ids in `ids`, by row.
+  void
+  intern(const TestResultBlock& block, const std::size_t* begin, const std::size_t* end, std::vector<std::int64_t>& ids)
   {
-    insert_case.bind(1, block.text(row.identity));
-    insert_case.bind(2, block.text(row.file));
-    insert_case.bind(3, block.text(row.suite));
-    insert_case.step();
-    std::int64_t id = 0;
-    if (db.getChanges() == 1) {
-      id = db.getLastInsertRowid();
-      if (first_interned == 0) {
-        first_interned = id;
-      }
-    } else { // another process interned it meanwhile
-      find_case.bind(1, block.text(row.identity));
-      find_case.step();
-      id = find_case.first_column();
+    const auto n = static_cast<std::int64_t>(end - begin);
+    RowStatement& s = n == 1 ? insert_case : insert_cases;
+    int column = 1;
+    for (const std::size_t* row = begin; row != end; ++row) {
+      const TestResultBlock::Row& r = block.m_rows[*row];
+      s.bind(column++, block.text(r.identity));
+      s.bind(column++, block.text(r.file));
+      s.bind(column++, block.text(r.suite));
     }
-    cache.ids.insert(row.identity_hash, id);
-    return id;
+    s.step();
+    const int inserted = db.getChanges();
+    // Meaningful only when something was inserted: then the last (largest) new id.
+    const std::int64_t last = db.getLastInsertRowid();
+    if (inserted > 0 && first_interned == 0) {
+      first_interned = max_case_id + 1; // no other process writes meanwhile
+    }
+    if (inserted == n && last == max_case_id + n) {
+      // All inserted, in order, each taking the largest id plus one.
+      for (std::int64_t i = 0; i < n; ++i) {
+        ids[begin[i]] = max_case_id + 1 + i;
+      }
+    } else { // another process interned some meanwhile
+      for (const std::size_t* row = begin; row != end; ++row) {
+        find_case.bind(1, block.text(block.m_rows[*row].identity));
+        find_case.step();
+        ids[*row] = find_case.first_column();
+      }
+    }
+    if (inserted > 0) {
+      max_case_id = last;
+    }
+    for (const std::size_t* row = begin; row != end; ++row) {
+      cache.ids.insert(block.m_rows[*row].identity_hash, ids[*row]);
+    }
   }
 
   // Rolled back: the identities interned by this file are gone again. Its ids
@@ -420,12 +474,15 @@ struct TestResultWriter::Impl
   SQLite::Database& db;
   SQLite::Savepoint savepoint;
   RowStatement insert_case;
+  RowStatement insert_cases; // k_cases_per_insert at once
   RowStatement find_case;
   RowStatement insert_result;
   RowStatement insert_results; // k_rows_per_insert rows at once
   TestCaseCache::Impl& cache;
   std::int64_t evidence_id = 0;
-  // Scratch space of add(), kept across blocks.
+  std::int64_t max_case_id = 0; // the largest test_case id, as of intern()
+  // Scratch space of add(), kept across blocks: test ids by row, and the
+  // uncached identities' rows.
   std::vector<std::int64_t> test_ids;
   std::vector<std::size_t> uncached;
 };
@@ -438,31 +495,39 @@ TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& h
 TestResultWriter::~TestResultWriter() = default;
 
 void
-TestResultWriter::add(const TestResultBlock& block)
+TestResultWriter::add(TestResultBlock& block)
 {
   Impl& w = *m_impl;
+  if (!block.indexed()) {
+    block.index_identities();
+  }
   const std::vector<TestResultBlock::Row>& rows = block.m_rows;
-  // Look every identity up first, then intern the missing ones in identity
+  // Look every distinct identity up, then intern the missing ones in identity
   // order: the test_case(identity) index then takes adjacent keys (hot pages,
   // fewer page splits) instead of keys scattered over the whole tree.
   w.test_ids.assign(rows.size(), 0);
   w.uncached.clear();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    w.test_ids[i] = w.cache.ids.find(rows[i].identity_hash);
-    if (w.test_ids[i] == 0) {
-      w.uncached.push_back(i);
+  for (const std::size_t row : block.m_distinct) {
+    w.test_ids[row] = w.cache.ids.find(rows[row].identity_hash);
+    if (w.test_ids[row] == 0) {
+      w.uncached.push_back(row);
     }
   }
-  // Stable: a test repeated in the file is interned with its first row's file and suite.
-  std::stable_sort(w.uncached.begin(), w.uncached.end(), [&](std::size_t a, std::size_t b) {
-    return block.text(rows[a].identity) < block.text(rows[b].identity);
-  });
-  for (std::size_t k = 0; k < w.uncached.size();) {
-    const TestResultBlock::Row& first = rows[w.uncached[k]];
-    const std::int64_t id = w.intern(block, first);
-    for (; k < w.uncached.size() && block.text(rows[w.uncached[k]].identity) == block.text(first.identity); ++k) {
-      w.test_ids[w.uncached[k]] = id;
+  if (!w.uncached.empty()) {
+    w.max_case_id = w.db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64();
+  }
+  for (std::size_t k = 0; k < w.uncached.size(); k += k_cases_per_insert) {
+    const std::size_t n = std::min(k_cases_per_insert, w.uncached.size() - k);
+    if (n == k_cases_per_insert) {
+      w.intern(block, &w.uncached[k], &w.uncached[k] + n, w.test_ids);
+    } else {
+      for (std::size_t i = k; i < k + n; ++i) {
+        w.intern(block, &w.uncached[i], &w.uncached[i] + 1, w.test_ids);
+      }
     }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    w.test_ids[i] = w.test_ids[block.m_first_with_identity[i]];
   }
   for (std::size_t i = 0; i < rows.size();) {
     const std::size_t n = rows.size() - i >= k_rows_per_insert ? k_rows_per_insert : 1;

@@ -33,9 +33,9 @@ std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, const std:
 bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
 
 // Test results in document order, their text packed into one buffer. Built
-// on the parsing thread (add() also hashes the identity there, and freeing a
-// block is a few large frees), written on the database thread by
-// TestResultWriter::add.
+// on the parsing thread (add() hashes the identity, index_identities() sorts
+// them there, and freeing a block is a few large frees), written on the
+// database thread by TestResultWriter::add.
 class TestResultBlock
 {
 public:
@@ -45,6 +45,10 @@ public:
            model::ResultStatus status,
            std::optional<double> duration,
            std::string_view message);
+  // Finds the distinct identities, in identity order, for interning them;
+  // TestResultWriter::add does it when the builder has not. No add() after it
+  // (until clear()).
+  void index_identities();
   std::size_t
   size() const
   {
@@ -77,8 +81,18 @@ private:
     return std::string_view(m_text).substr(t.offset, t.size);
   }
 
+  bool
+  indexed() const
+  {
+    return m_first_with_identity.size() == m_rows.size();
+  }
+
   std::string m_text;
   std::vector<Row> m_rows;
+  // From index_identities(): the first row of each identity, by identity;
+  // and for each row, the first row with its identity.
+  std::vector<std::size_t> m_distinct;
+  std::vector<std::size_t> m_first_with_identity;
 };
 
 struct ResultCounts
@@ -148,7 +162,7 @@ public:
   TestResultWriter(const TestResultWriter&) = delete;
   TestResultWriter& operator=(const TestResultWriter&) = delete;
 
-  void add(const TestResultBlock& block);
+  void add(TestResultBlock& block);
   // `taken_at` replaces the header's when the file said when it ran.
   std::int64_t commit(const ResultCounts& counts, const std::string& taken_at);
 
