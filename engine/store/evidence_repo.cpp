@@ -286,6 +286,19 @@ public:
     return true;
   }
 
+  // Makes room for `entries` (as far as the size limit allows).
+  void
+  reserve(std::size_t entries)
+  {
+    std::size_t slots = m_slots.empty() ? k_min_slots : m_slots.size();
+    while (slots < k_max_slots && entries * 4 > slots * 3) {
+      slots *= 2;
+    }
+    if (slots != m_slots.size()) {
+      rehash(slots, std::numeric_limits<std::int64_t>::max());
+    }
+  }
+
   // Forgets the ids from `first` on (interned by a file that was rolled back).
   void
   erase_from(std::int64_t first)
@@ -371,6 +384,32 @@ insert_results_sql(std::size_t rows)
   return sql;
 }
 
+// Every known identity's hash -> id (until `ids` is full), once per command:
+// on the sqlite3 API, as SQLiteCpp's columns cost an atomic reference count each.
+void
+load_identities(SQLite::Database& db, IdentityIds& ids)
+{
+  // Ids are dense (rows are never deleted): the largest is about the count, and cheaper.
+  ids.reserve(static_cast<std::size_t>(db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64()));
+  sqlite3_stmt* raw = nullptr;
+  if (const int rc = sqlite3_prepare_v2(db.getHandle(), "SELECT identity, id FROM test_case", -1, &raw, nullptr);
+      rc != SQLITE_OK) {
+    throw SQLite::Exception(db.getHandle(), rc);
+  }
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, &sqlite3_finalize);
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    const std::string_view identity(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)),
+                                    static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 0)));
+    if (!ids.insert(util::fnv1a64(identity), sqlite3_column_int64(q.get(), 1))) {
+      return;
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    throw SQLite::Exception(db.getHandle(), rc);
+  }
+}
+
 } // namespace
 
 struct TestCaseCache::Impl
@@ -400,15 +439,7 @@ struct TestResultWriter::Impl
   {
     evidence_id = insert_evidence(db, header);
     if (!cache.loaded) {
-      // Every known identity's hash -> id, once per command (until the cache is full).
-      SQLite::Statement q(db, "SELECT identity, id FROM test_case");
-      while (q.executeStep()) {
-        const SQLite::Column identity = q.getColumn(0);
-        const std::string_view text(identity.getText(), static_cast<std::size_t>(identity.getBytes()));
-        if (!cache.ids.insert(util::fnv1a64(text), q.getColumn(1).getInt64())) {
-          break;
-        }
-      }
+      load_identities(db, cache.ids);
       cache.loaded = true;
     }
   }
