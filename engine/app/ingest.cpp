@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -197,8 +198,9 @@ run_ingest(const GlobalOptions& global,
   int rejected = 0;
   const bool progress = ::isatty(STDERR_FILENO) != 0 && files.size() > 1;
   store::TestCaseCache test_cases;
-  // Reading, hashing and parsing the next file runs on a second thread while
-  // this one writes the current file to the database.
+  // Reading, hashing and parsing the next files runs on other threads while
+  // this one writes the current file to the database: two at a time, so that
+  // both cores hash when the files are already stored (and this thread idles).
   const std::unordered_set<std::string> known =
     kind == IngestKind::junit ? store::evidence_hashes(db, "junit") : std::unordered_set<std::string>();
   auto prepare_junit = [&known](const std::string& file) { return prepare(file, known); };
@@ -207,10 +209,15 @@ run_ingest(const GlobalOptions& global,
   if (kind == IngestKind::junit) {
     batch.emplace(db);
   }
-  std::future<Prepared> next;
-  if (kind == IngestKind::junit && !files.empty()) {
-    next = std::async(std::launch::async, prepare_junit, files[0]);
-  }
+  constexpr std::size_t k_prepared_ahead = 2;
+  std::deque<std::future<Prepared>> ahead;
+  std::size_t next_to_prepare = 0;
+  auto prepare_ahead = [&] {
+    while (kind == IngestKind::junit && ahead.size() < k_prepared_ahead && next_to_prepare < files.size()) {
+      ahead.push_back(std::async(std::launch::async, prepare_junit, files[next_to_prepare++]));
+    }
+  };
+  prepare_ahead();
   std::size_t index = 0;
   for (const std::string& file : files) {
     ++index;
@@ -227,10 +234,9 @@ run_ingest(const GlobalOptions& global,
     r["kind"] = kind_name;
     Prepared prepared;
     if (kind == IngestKind::junit) {
-      prepared = next.get();
-      if (index < files.size()) {
-        next = std::async(std::launch::async, prepare_junit, files[index]);
-      }
+      prepared = ahead.front().get();
+      ahead.pop_front();
+      prepare_ahead();
     }
     try {
       if (prepared.error) {
