@@ -410,12 +410,55 @@ load_identities(SQLite::Database& db, IdentityIds& ids)
   }
 }
 
+// The statements that store JUnit files, prepared once per command (not per
+// file: the multi-row inserts take a while to compile).
+struct WriteStatements
+{
+  explicit WriteStatements(SQLite::Database& db)
+    : insert_case(db, insert_cases_sql(1).c_str()),
+      insert_cases(db, insert_cases_sql(k_cases_per_insert).c_str()),
+      find_case(db, "SELECT id FROM test_case WHERE identity = ?"),
+      insert_result(db, insert_results_sql(1).c_str()),
+      insert_results(db, insert_results_sql(k_rows_per_insert).c_str()),
+      update_evidence(db,
+                      "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
+                      "errors = :errors, skipped = :skipped, "
+                      "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
+                      "WHERE id = :id"),
+      // Later results replace earlier ones; within one file the last row of a
+      // test wins (gotestsum repeats rerun tests).
+      update_latest(db, R"sql(
+        INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
+        SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
+               r.message
+        FROM test_result AS r
+        WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
+        ORDER BY r.rowid
+        ON CONFLICT (test_id) DO UPDATE SET
+          evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
+          status = excluded.status, message = excluded.message
+        WHERE excluded.taken_at > test_latest.taken_at
+           OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
+      )sql")
+  {
+  }
+
+  RowStatement insert_case;
+  RowStatement insert_cases; // k_cases_per_insert at once
+  RowStatement find_case;
+  RowStatement insert_result;
+  RowStatement insert_results; // k_rows_per_insert at once
+  SQLite::Statement update_evidence;
+  SQLite::Statement update_latest;
+};
+
 } // namespace
 
 struct TestCaseCache::Impl
 {
   bool loaded = false;
   IdentityIds ids;
+  std::optional<WriteStatements> statements; // for the database of the first writer
 };
 
 TestCaseCache::TestCaseCache()
@@ -430,12 +473,13 @@ struct TestResultWriter::Impl
   Impl(SQLite::Database& database, const EvidenceHeader& header, TestCaseCache::Impl& cache_impl)
     : db(database),
       savepoint(database, "rl_ingest_file"),
-      insert_case(database, insert_cases_sql(1).c_str()),
-      insert_cases(database, insert_cases_sql(k_cases_per_insert).c_str()),
-      find_case(database, "SELECT id FROM test_case WHERE identity = ?"),
-      insert_result(database, insert_results_sql(1).c_str()),
-      insert_results(database, insert_results_sql(k_rows_per_insert).c_str()),
-      cache(cache_impl)
+      cache(cache_impl),
+      statements(cache.statements ? *cache.statements : cache.statements.emplace(database)),
+      insert_case(statements.insert_case),
+      insert_cases(statements.insert_cases),
+      find_case(statements.find_case),
+      insert_result(statements.insert_result),
+      insert_results(statements.insert_results)
   {
     evidence_id = insert_evidence(db, header);
     if (!cache.loaded) {
@@ -504,12 +548,13 @@ struct TestResultWriter::Impl
   std::int64_t last_rowid = -1;
   SQLite::Database& db;
   SQLite::Savepoint savepoint;
-  RowStatement insert_case;
-  RowStatement insert_cases; // k_cases_per_insert at once
-  RowStatement find_case;
-  RowStatement insert_result;
-  RowStatement insert_results; // k_rows_per_insert rows at once
   TestCaseCache::Impl& cache;
+  WriteStatements& statements;
+  RowStatement& insert_case;
+  RowStatement& insert_cases;
+  RowStatement& find_case;
+  RowStatement& insert_result;
+  RowStatement& insert_results;
   std::int64_t evidence_id = 0;
   std::int64_t max_case_id = 0; // the largest test_case id, as of intern()
   // Scratch space of add(), kept across blocks: test ids by row, and the
@@ -592,11 +637,9 @@ std::int64_t
 TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at)
 {
   Impl& w = *m_impl;
-  SQLite::Statement s(w.db,
-                      "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
-                      "errors = :errors, skipped = :skipped, "
-                      "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
-                      "WHERE id = :id");
+  // Reset first: a statement left mid-way by an error elsewhere would refuse new values.
+  SQLite::Statement& s = w.statements.update_evidence;
+  s.reset();
   s.bind(":tests", counts.tests);
   s.bind(":passed", counts.passed);
   s.bind(":failed", counts.failed);
@@ -605,21 +648,8 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":taken_at", taken_at);
   s.bind(":id", w.evidence_id);
   s.exec();
-  // Later results replace earlier ones; within one file the last row of a
-  // test wins (gotestsum repeats rerun tests).
-  SQLite::Statement latest(w.db, R"sql(
-    INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
-    SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
-           r.message
-    FROM test_result AS r
-    WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
-    ORDER BY r.rowid
-    ON CONFLICT (test_id) DO UPDATE SET
-      evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
-      status = excluded.status, message = excluded.message
-    WHERE excluded.taken_at > test_latest.taken_at
-       OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
-  )sql");
+  SQLite::Statement& latest = w.statements.update_latest;
+  latest.reset();
   latest.bind(":id", w.evidence_id);
   latest.bind(":first", w.first_rowid);
   latest.bind(":last", w.last_rowid);

@@ -109,6 +109,7 @@ struct ResultCounts
 // cache that misses rows added meanwhile by another process stays correct;
 // that also lets the cache stop growing at a fixed size (beyond it, lookups
 // fall back to the test_case index), which bounds memory for any input.
+// It also keeps the writers' prepared statements: use it with one database.
 class TestCaseCache
 {
 public:
