@@ -18,8 +18,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <future>
 #include <unordered_set>

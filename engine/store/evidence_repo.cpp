@@ -215,7 +215,7 @@ public:
   }
 
   // Runs the statement and resets it; true when it returned a row (then
-  // readable with column_int64 until the next bind).
+  // first_column() holds the row's first column).
   bool
   step()
   {
@@ -518,7 +518,10 @@ struct TestResultWriter::Impl
     } else { // another process interned some meanwhile
       for (const std::size_t* row = begin; row != end; ++row) {
         find_case.bind(1, block.text(block.m_rows[*row].identity));
-        find_case.step();
+        if (!find_case.step()) {
+          throw util::StoreError(fmt::format("test identity '{}' was neither inserted nor found",
+                                             block.text(block.m_rows[*row].identity)));
+        }
         ids[*row] = find_case.first_column();
       }
     }
