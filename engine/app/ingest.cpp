@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <future>
 #include <unordered_set>
@@ -134,25 +135,28 @@ header_for(const std::string& kind,
           c.now};
 }
 
-// A parsed test case as the store keeps it (test_result.status shares
-// TestOutcome's numbering).
-store::TestResultRow
-result_row(const evidence::TestCaseRecord& tc)
+// Appends a parsed test case as the store keeps it (test_result.status
+// shares TestOutcome's numbering).
+void
+add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
 {
-  return {tc.identity(),
-          tc.file,
-          tc.suite,
-          static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
-          tc.duration,
-          tc.message};
+  block.add(tc.identity(),
+            tc.file,
+            tc.suite,
+            static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
+            tc.duration,
+            tc.message);
 }
+
+// A streamed file's cases are written in blocks of this many (bounded memory).
+constexpr std::size_t k_stream_block_cases = 16384;
 
 // A JUnit file read, hashed and (when small enough) parsed, off the database thread.
 struct Prepared
 {
   std::string hash;
   bool duplicate = false;
-  std::optional<std::vector<store::TestResultRow>> rows; // empty: stream it while storing
+  std::optional<store::TestResultBlock> cases; // empty: stream it while storing
   evidence::JunitFileInfo info;
   std::exception_ptr error;
 };
@@ -175,11 +179,10 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known)
     if (p.duplicate) {
       return p;
     }
-    std::vector<store::TestResultRow> rows;
-    p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) {
-      rows.push_back(result_row(tc));
-    });
-    p.rows = std::move(rows);
+    store::TestResultBlock cases;
+    p.info = evidence::parse_junit_buffer(text, file, [&](const evidence::TestCaseRecord& tc) { add_case(cases, tc); });
+    cases.index_identities();
+    p.cases = std::move(cases);
   } catch (...) {
     p.error = std::current_exception();
   }
@@ -214,8 +217,9 @@ run_ingest(const GlobalOptions& global,
   int rejected = 0;
   const bool progress = ::isatty(STDERR_FILENO) != 0 && files.size() > 1;
   store::TestCaseCache test_cases;
-  // Reading, hashing and parsing the next file runs on a second thread while
-  // this one writes the current file to the database.
+  // Reading, hashing and parsing the next files runs on other threads while
+  // this one writes the current file to the database: two at a time, so that
+  // both cores hash when the files are already stored (and this thread idles).
   const std::unordered_set<std::string> known =
     kind == IngestKind::junit ? store::evidence_hashes(db, "junit") : std::unordered_set<std::string>();
   auto prepare_junit = [&known](const std::string& file) { return prepare(file, known); };
@@ -224,10 +228,15 @@ run_ingest(const GlobalOptions& global,
   if (kind == IngestKind::junit) {
     batch.emplace(db);
   }
-  std::future<Prepared> next;
-  if (kind == IngestKind::junit && !files.empty()) {
-    next = std::async(std::launch::async, prepare_junit, files[0]);
-  }
+  constexpr std::size_t k_prepared_ahead = 2;
+  std::deque<std::future<Prepared>> ahead;
+  std::size_t next_to_prepare = 0;
+  auto prepare_ahead = [&] {
+    while (kind == IngestKind::junit && ahead.size() < k_prepared_ahead && next_to_prepare < files.size()) {
+      ahead.push_back(std::async(std::launch::async, prepare_junit, files[next_to_prepare++]));
+    }
+  };
+  prepare_ahead();
   std::size_t index = 0;
   for (const std::string& file : files) {
     ++index;
@@ -241,10 +250,9 @@ run_ingest(const GlobalOptions& global,
     r["kind"] = kind_name;
     Prepared prepared;
     if (kind == IngestKind::junit) {
-      prepared = next.get();
-      if (index < files.size()) {
-        next = std::async(std::launch::async, prepare_junit, files[index]);
-      }
+      prepared = ahead.front().get();
+      ahead.pop_front();
+      prepare_ahead();
     }
     try {
       if (prepared.error) {
@@ -258,19 +266,24 @@ run_ingest(const GlobalOptions& global,
       }
       if (kind == IngestKind::junit) {
         store::TestResultWriter writer(db, header_for("junit", hash, file, options, c), test_cases);
-        auto store_case = [&](const evidence::TestCaseRecord& tc) { writer.add(result_row(tc)); };
         evidence::JunitFileInfo info;
-        if (prepared.rows) {
-          for (const store::TestResultRow& prepared_row : *prepared.rows) {
-            writer.add(prepared_row);
-          }
+        if (prepared.cases) {
+          writer.add(*prepared.cases);
           info = prepared.info;
         } else {
           std::ifstream in(file, std::ios::binary);
           if (!in) {
             throw util::StoreError(fmt::format("cannot read {}", file));
           }
-          info = evidence::parse_junit(in, file, store_case);
+          store::TestResultBlock cases;
+          info = evidence::parse_junit(in, file, [&](const evidence::TestCaseRecord& tc) {
+            add_case(cases, tc);
+            if (cases.size() == k_stream_block_cases) {
+              writer.add(cases);
+              cases.clear();
+            }
+          });
+          writer.add(cases);
         }
         const auto& t = info.totals;
         writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},

@@ -7,6 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace rl::store {
 
 namespace {
@@ -88,6 +92,91 @@ open_ledger(const std::filesystem::path& path)
   } catch (const SQLite::Exception& e) {
     throw util::StoreError(
       fmt::format("cannot open the ledger {}: {}", path.generic_string(), e.what()));
+  }
+}
+
+struct BackgroundCheckpointer::Impl
+{
+  // While the WAL is longer than this (256 MiB of 4 KiB pages), request()
+  // waits for its checkpoint: a transaction can start the WAL over only when
+  // all of it is checkpointed, and the next one begins right after a commit.
+  static constexpr int k_restart_frames = 65536;
+
+  explicit Impl(SQLite::Database& database)
+    : db(database),
+      automatic_pages(db.execAndGet("PRAGMA wal_autocheckpoint").getInt()),
+      connection(db.getFilename(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX)
+  {
+    // A connection learns that the database is in WAL mode when it first reads it.
+    connection.exec("PRAGMA schema_version");
+    sqlite3_wal_autocheckpoint(db.getHandle(), 0);
+    worker = std::thread([this] { run(); });
+  }
+
+  ~Impl()
+  {
+    {
+      const std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    changed.notify_all();
+    worker.join();
+    sqlite3_wal_autocheckpoint(db.getHandle(), automatic_pages);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void
+  run()
+  {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      changed.wait(lock, [this] { return requested || stopping; });
+      if (!requested) {
+        return;
+      }
+      requested = false;
+      busy = true;
+      lock.unlock();
+      // PASSIVE never waits for (or blocks) writers. A failure is harmless:
+      // the frames stay in the WAL for the next checkpoint.
+      int frames = 0;
+      sqlite3_wal_checkpoint_v2(connection.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, nullptr);
+      lock.lock();
+      busy = false;
+      wal_frames = frames;
+      changed.notify_all();
+    }
+  }
+
+  SQLite::Database& db;
+  int automatic_pages; // db's wal_autocheckpoint, restored at the end
+  SQLite::Database connection;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool requested = false;
+  bool busy = false;
+  bool stopping = false;
+  int wal_frames = 0; // as the last checkpoint found it
+  std::thread worker;
+};
+
+BackgroundCheckpointer::BackgroundCheckpointer(SQLite::Database& db)
+  : m_impl(std::make_unique<Impl>(db))
+{
+}
+
+BackgroundCheckpointer::~BackgroundCheckpointer() = default;
+
+void
+BackgroundCheckpointer::request()
+{
+  Impl& c = *m_impl;
+  std::unique_lock lock(c.mutex);
+  c.requested = true;
+  c.changed.notify_all();
+  if (c.wal_frames > Impl::k_restart_frames) {
+    c.changed.wait(lock, [&c] { return !c.requested && !c.busy; });
   }
 }
 

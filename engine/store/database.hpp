@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
+#include <memory>
 
 namespace rl::store {
 
@@ -23,6 +24,27 @@ SQLite::Database open_ledger_readonly(const std::filesystem::path& path);
 // Applies the migrations newer than the database's user_version, each in its
 // own transaction together with its version bump.
 void migrate(SQLite::Database& db, const std::vector<Migration>& migrations);
+
+// Copies committed WAL frames into the database file on a second connection
+// and thread, so that a long series of write transactions (a bulk ingest) does
+// not stop after each commit to do it. While it lives, `db` does not
+// checkpoint by itself; destruction waits for the checkpoint under way.
+class BackgroundCheckpointer
+{
+public:
+  explicit BackgroundCheckpointer(SQLite::Database& db);
+  ~BackgroundCheckpointer();
+  BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
+  BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
+
+  // Checkpoints what is committed now, unless a checkpoint is under way (the
+  // next one then covers both). Waits for it when the WAL has grown long.
+  void request();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 // The schema version this build writes (the last migration's number).
 int latest_schema_version();

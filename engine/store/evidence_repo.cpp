@@ -7,9 +7,13 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 #include <map>
+#include <numeric>
 #include <tuple>
 
 namespace rl::store {
@@ -69,7 +73,8 @@ evidence_exists(SQLite::Database& db, const std::string& kind, const std::string
 }
 
 IngestBatch::IngestBatch(SQLite::Database& db)
-  : m_db(db)
+  : m_db(db),
+    m_checkpointer(db)
 {
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
@@ -94,6 +99,7 @@ IngestBatch::checkpoint_if(std::int64_t rows)
   }
   m_db.exec("COMMIT");
   m_active = false;
+  m_checkpointer.request();
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
   return true;
@@ -105,13 +111,354 @@ IngestBatch::commit()
   if (m_active) {
     m_db.exec("COMMIT");
     m_active = false;
+    m_checkpointer.request();
   }
 }
+
+void
+TestResultBlock::add(std::string_view identity,
+                     std::string_view file,
+                     std::string_view suite,
+                     model::ResultStatus status,
+                     std::optional<double> duration,
+                     std::string_view message)
+{
+  Row row;
+  row.identity_hash = util::fnv1a64(identity);
+  row.identity = append(identity);
+  // Every case of a file usually shares its file and suite: stored once.
+  const Row* previous = m_rows.empty() ? nullptr : &m_rows.back();
+  row.file = previous != nullptr && text(previous->file) == file ? previous->file : append(file);
+  row.suite = previous != nullptr && text(previous->suite) == suite ? previous->suite : append(suite);
+  row.message = append(message);
+  row.status = status;
+  row.duration = duration;
+  m_rows.push_back(row);
+}
+
+void
+TestResultBlock::index_identities()
+{
+  std::vector<std::size_t> by_identity(m_rows.size());
+  std::iota(by_identity.begin(), by_identity.end(), std::size_t{0});
+  // Stable: a test repeated in the block is interned with its first row's file and suite.
+  std::stable_sort(by_identity.begin(), by_identity.end(), [this](std::size_t a, std::size_t b) {
+    return text(m_rows[a].identity) < text(m_rows[b].identity);
+  });
+  m_distinct.clear();
+  m_first_with_identity.resize(m_rows.size());
+  for (const std::size_t row : by_identity) {
+    if (m_distinct.empty() || text(m_rows[m_distinct.back()].identity) != text(m_rows[row].identity)) {
+      m_distinct.push_back(row);
+    }
+    m_first_with_identity[row] = m_distinct.back();
+  }
+}
+
+void
+TestResultBlock::clear()
+{
+  m_text.clear();
+  m_rows.clear();
+  m_distinct.clear();
+  m_first_with_identity.clear();
+}
+
+TestResultBlock::Text
+TestResultBlock::append(std::string_view text)
+{
+  const Text t{m_text.size(), text.size()};
+  m_text.append(text);
+  return t;
+}
+
+namespace {
+
+// A prepared statement for the per-row inserts, on the sqlite3 API: text is
+// bound without a copy (SQLiteCpp copies a string_view's text, and its
+// no-copy binds need a std::string or a terminating NUL).
+class RowStatement
+{
+public:
+  RowStatement(SQLite::Database& db, const char* sql)
+    : m_db(db.getHandle())
+  {
+    check(sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr));
+  }
+  ~RowStatement()
+  {
+    sqlite3_finalize(m_stmt);
+  }
+  RowStatement(const RowStatement&) = delete;
+  RowStatement& operator=(const RowStatement&) = delete;
+
+  // `text` must stay unchanged until the next step().
+  void
+  bind(int index, std::string_view text)
+  {
+    check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+  }
+  void
+  bind(int index, std::int64_t value)
+  {
+    check(sqlite3_bind_int64(m_stmt, index, value));
+  }
+  void
+  bind(int index, double value)
+  {
+    check(sqlite3_bind_double(m_stmt, index, value));
+  }
+  void
+  bind_null(int index)
+  {
+    check(sqlite3_bind_null(m_stmt, index));
+  }
+
+  // Runs the statement and resets it; true when it returned a row (then
+  // first_column() holds the row's first column).
+  bool
+  step()
+  {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+      m_row = sqlite3_column_int64(m_stmt, 0);
+    }
+    sqlite3_reset(m_stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      check(rc);
+    }
+    return rc == SQLITE_ROW;
+  }
+  // The first column of the row step() returned.
+  std::int64_t
+  first_column() const
+  {
+    return m_row;
+  }
+
+private:
+  void
+  check(int rc) const
+  {
+    if (rc != SQLITE_OK) {
+      throw SQLite::Exception(m_db, rc);
+    }
+  }
+
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+  std::int64_t m_row = 0;
+};
+
+// Test identity hash -> test_case id, open addressing with linear probing:
+// 16 bytes per slot and no allocation per entry, so that looking up a million
+// identities costs about a million cache misses and nothing more. Id 0 marks
+// an empty slot (test_case rowids start at 1).
+class IdentityIds
+{
+public:
+  // 0 when not cached.
+  std::int64_t
+  find(std::uint64_t hash) const
+  {
+    if (m_slots.empty()) {
+      return 0;
+    }
+    for (std::size_t i = slot_of(hash);; i = (i + 1) & (m_slots.size() - 1)) {
+      const Slot& slot = m_slots[i];
+      if (slot.id == 0 || slot.hash == hash) {
+        return slot.id;
+      }
+    }
+  }
+
+  // Keeps an existing entry of `hash`; false when the table is full.
+  bool
+  insert(std::uint64_t hash, std::int64_t id)
+  {
+    if ((m_used + 1) * 4 > m_slots.size() * 3) {
+      if (m_slots.size() >= k_max_slots) {
+        return false;
+      }
+      rehash(m_slots.empty() ? k_min_slots : m_slots.size() * 2, std::numeric_limits<std::int64_t>::max());
+    }
+    place(hash, id);
+    return true;
+  }
+
+  // Makes room for `entries` (as far as the size limit allows).
+  void
+  reserve(std::size_t entries)
+  {
+    std::size_t slots = m_slots.empty() ? k_min_slots : m_slots.size();
+    while (slots < k_max_slots && entries * 4 > slots * 3) {
+      slots *= 2;
+    }
+    if (slots != m_slots.size()) {
+      rehash(slots, std::numeric_limits<std::int64_t>::max());
+    }
+  }
+
+  // Forgets the ids from `first` on (interned by a file that was rolled back).
+  void
+  erase_from(std::int64_t first)
+  {
+    rehash(m_slots.size(), first);
+  }
+
+private:
+  struct Slot
+  {
+    std::uint64_t hash = 0;
+    std::int64_t id = 0;
+  };
+  static constexpr std::size_t k_min_slots = std::size_t{1} << 16;
+  // 64 MiB: about 3 million identities; more are looked up in the database.
+  static constexpr std::size_t k_max_slots = std::size_t{1} << 22;
+
+  std::size_t
+  slot_of(std::uint64_t hash) const
+  {
+    // Fibonacci hashing spreads FNV's weaker low bits over the table.
+    return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(m_slots.size())));
+  }
+
+  void
+  place(std::uint64_t hash, std::int64_t id)
+  {
+    for (std::size_t i = slot_of(hash);; i = (i + 1) & (m_slots.size() - 1)) {
+      Slot& slot = m_slots[i];
+      if (slot.id == 0) {
+        slot = {hash, id};
+        ++m_used;
+        return;
+      }
+      if (slot.hash == hash) {
+        return;
+      }
+    }
+  }
+
+  // Rebuilds the table with `slots` slots, keeping the ids below `id_limit`.
+  void
+  rehash(std::size_t slots, std::int64_t id_limit)
+  {
+    std::vector<Slot> old(slots);
+    old.swap(m_slots);
+    m_used = 0;
+    for (const Slot& slot : old) {
+      if (slot.id != 0 && slot.id < id_limit) {
+        place(slot.hash, slot.id);
+      }
+    }
+  }
+
+  std::vector<Slot> m_slots;
+  std::size_t m_used = 0;
+};
+
+// Result rows are inserted this many at a time: one statement execution (a
+// cursor opened, the table's end sought) per group instead of per row.
+constexpr std::size_t k_rows_per_insert = 64;
+
+// New identities likewise.
+constexpr std::size_t k_cases_per_insert = 32;
+
+std::string
+insert_cases_sql(std::size_t rows)
+{
+  std::string sql = "INSERT INTO test_case (identity, file, suite) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  }
+  return sql + " ON CONFLICT (identity) DO NOTHING";
+}
+
+std::string
+insert_results_sql(std::size_t rows)
+{
+  std::string sql = "INSERT INTO test_result (evidence_id, test_id, status, duration, message) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+  }
+  return sql;
+}
+
+// Every known identity's hash -> id (until `ids` is full), once per command:
+// on the sqlite3 API, as SQLiteCpp's columns cost an atomic reference count each.
+void
+load_identities(SQLite::Database& db, IdentityIds& ids)
+{
+  // Ids are dense (rows are never deleted): the largest is about the count, and cheaper.
+  ids.reserve(static_cast<std::size_t>(db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64()));
+  sqlite3_stmt* raw = nullptr;
+  if (const int rc = sqlite3_prepare_v2(db.getHandle(), "SELECT identity, id FROM test_case", -1, &raw, nullptr);
+      rc != SQLITE_OK) {
+    throw SQLite::Exception(db.getHandle(), rc);
+  }
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, &sqlite3_finalize);
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    const std::string_view identity(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)),
+                                    static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 0)));
+    if (!ids.insert(util::fnv1a64(identity), sqlite3_column_int64(q.get(), 1))) {
+      return;
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    throw SQLite::Exception(db.getHandle(), rc);
+  }
+}
+
+// The statements that store JUnit files, prepared once per command (not per
+// file: the multi-row inserts take a while to compile).
+struct WriteStatements
+{
+  explicit WriteStatements(SQLite::Database& db)
+    : insert_case(db, insert_cases_sql(1).c_str()),
+      insert_cases(db, insert_cases_sql(k_cases_per_insert).c_str()),
+      find_case(db, "SELECT id FROM test_case WHERE identity = ?"),
+      insert_result(db, insert_results_sql(1).c_str()),
+      insert_results(db, insert_results_sql(k_rows_per_insert).c_str()),
+      update_evidence(db,
+                      "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
+                      "errors = :errors, skipped = :skipped, "
+                      "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
+                      "WHERE id = :id"),
+      // Later results replace earlier ones; within one file the last row of a
+      // test wins (gotestsum repeats rerun tests).
+      update_latest(db, R"sql(
+        INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
+        SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
+               r.message
+        FROM test_result AS r
+        WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
+        ORDER BY r.rowid
+        ON CONFLICT (test_id) DO UPDATE SET
+          evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
+          status = excluded.status, message = excluded.message
+        WHERE excluded.taken_at > test_latest.taken_at
+           OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
+      )sql")
+  {
+  }
+
+  RowStatement insert_case;
+  RowStatement insert_cases; // k_cases_per_insert at once
+  RowStatement find_case;
+  RowStatement insert_result;
+  RowStatement insert_results; // k_rows_per_insert at once
+  SQLite::Statement update_evidence;
+  SQLite::Statement update_latest;
+};
+
+} // namespace
 
 struct TestCaseCache::Impl
 {
   bool loaded = false;
-  std::unordered_map<std::uint64_t, std::int64_t> ids;
+  IdentityIds ids;
+  std::optional<WriteStatements> statements; // for the database of the first writer
 };
 
 TestCaseCache::TestCaseCache()
@@ -126,80 +473,97 @@ struct TestResultWriter::Impl
   Impl(SQLite::Database& database, const EvidenceHeader& header, TestCaseCache::Impl& cache_impl)
     : db(database),
       savepoint(database, "rl_ingest_file"),
-      insert_case(database,
-                  "INSERT INTO test_case (identity, file, suite) VALUES (?, ?, ?) "
-                  "ON CONFLICT (identity) DO NOTHING"),
-      find_case(database, "SELECT id FROM test_case WHERE identity = ?"),
-      insert_result(database,
-                    "INSERT INTO test_result (evidence_id, test_id, status, duration, message) "
-                    "VALUES (?, ?, ?, ?, ?)"),
-      cache(cache_impl)
+      cache(cache_impl),
+      statements(cache.statements ? *cache.statements : cache.statements.emplace(database)),
+      insert_case(statements.insert_case),
+      insert_cases(statements.insert_cases),
+      find_case(statements.find_case),
+      insert_result(statements.insert_result),
+      insert_results(statements.insert_results)
   {
     evidence_id = insert_evidence(db, header);
     if (!cache.loaded) {
-      // Every known identity's hash -> id (16 bytes each), once per command.
-      SQLite::Statement q(db, "SELECT identity, id FROM test_case");
-      while (q.executeStep()) {
-        const SQLite::Column identity = q.getColumn(0);
-        cache.ids.emplace(util::fnv1a64(std::string_view(identity.getText(), static_cast<std::size_t>(identity.getBytes()))),
-                          q.getColumn(1).getInt64());
-      }
+      load_identities(db, cache.ids);
       cache.loaded = true;
-      cache.ids.reserve(cache.ids.size() + 1'000'000);
     }
   }
 
-  std::int64_t
-  intern(const TestResultRow& row)
+  // Inserts the identities of block rows [begin, end) (at most
+  // k_cases_per_insert, none in test_case when the block began) and caches
+  // their ids in `ids`, by row.
+  void
+  intern(const TestResultBlock& block, const std::size_t* begin, const std::size_t* end, std::vector<std::int64_t>& ids)
   {
-    const std::uint64_t hash = util::fnv1a64(row.identity);
-    const auto it = cache.ids.find(hash);
-    if (it != cache.ids.end()) {
-      return it->second;
+    const auto n = static_cast<std::int64_t>(end - begin);
+    RowStatement& s = n == 1 ? insert_case : insert_cases;
+    int column = 1;
+    for (const std::size_t* row = begin; row != end; ++row) {
+      const TestResultBlock::Row& r = block.m_rows[*row];
+      s.bind(column++, block.text(r.identity));
+      s.bind(column++, block.text(r.file));
+      s.bind(column++, block.text(r.suite));
     }
-    insert_case.bindNoCopy(1, row.identity); // `row` outlives exec()
-    insert_case.bindNoCopy(2, row.file);
-    insert_case.bindNoCopy(3, row.suite);
-    const int changed = insert_case.exec();
-    insert_case.reset();
-    std::int64_t id = 0;
-    if (changed == 1) {
-      id = db.getLastInsertRowid();
-    } else { // another process interned it meanwhile
-      find_case.bind(1, row.identity);
-      find_case.executeStep();
-      id = find_case.getColumn(0).getInt64();
-      find_case.reset();
+    s.step();
+    const int inserted = db.getChanges();
+    // Meaningful only when something was inserted: then the last (largest) new id.
+    const std::int64_t last = db.getLastInsertRowid();
+    if (inserted > 0 && first_interned == 0) {
+      first_interned = max_case_id + 1; // no other process writes meanwhile
     }
-    cache.ids.emplace(hash, id);
-    added.push_back(hash);
-    return id;
+    if (inserted == n && last == max_case_id + n) {
+      // All inserted, in order, each taking the largest id plus one.
+      for (std::int64_t i = 0; i < n; ++i) {
+        ids[begin[i]] = max_case_id + 1 + i;
+      }
+    } else { // another process interned some meanwhile
+      for (const std::size_t* row = begin; row != end; ++row) {
+        find_case.bind(1, block.text(block.m_rows[*row].identity));
+        if (!find_case.step()) {
+          throw util::StoreError(fmt::format("test identity '{}' was neither inserted nor found",
+                                             block.text(block.m_rows[*row].identity)));
+        }
+        ids[*row] = find_case.first_column();
+      }
+    }
+    if (inserted > 0) {
+      max_case_id = last;
+    }
+    for (const std::size_t* row = begin; row != end; ++row) {
+      cache.ids.insert(block.m_rows[*row].identity_hash, ids[*row]);
+    }
   }
 
-  // Rolled back: the identities interned by this file are gone again.
+  // Rolled back: the identities interned by this file are gone again. Its ids
+  // are the highest (rowids grow, and no other process writes meanwhile).
   ~Impl()
   {
-    if (!committed) {
-      for (const std::uint64_t hash : added) {
-        cache.ids.erase(hash);
-      }
+    if (!committed && first_interned != 0) {
+      cache.ids.erase_from(first_interned);
     }
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  std::vector<std::uint64_t> added;
+  std::int64_t first_interned = 0; // the first test_case id this file added
   bool committed = false;
   // This file's result rows are contiguous rowids (one writer at a time).
   std::int64_t first_rowid = 0;
   std::int64_t last_rowid = -1;
   SQLite::Database& db;
   SQLite::Savepoint savepoint;
-  SQLite::Statement insert_case;
-  SQLite::Statement find_case;
-  SQLite::Statement insert_result;
   TestCaseCache::Impl& cache;
+  WriteStatements& statements;
+  RowStatement& insert_case;
+  RowStatement& insert_cases;
+  RowStatement& find_case;
+  RowStatement& insert_result;
+  RowStatement& insert_results;
   std::int64_t evidence_id = 0;
+  std::int64_t max_case_id = 0; // the largest test_case id, as of intern()
+  // Scratch space of add(), kept across blocks: test ids by row, and the
+  // uncached identities' rows.
+  std::vector<std::int64_t> test_ids;
+  std::vector<std::size_t> uncached;
 };
 
 TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header, TestCaseCache& cache)
@@ -210,28 +574,65 @@ TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& h
 TestResultWriter::~TestResultWriter() = default;
 
 void
-TestResultWriter::add(const TestResultRow& row)
+TestResultWriter::add(TestResultBlock& block)
 {
   Impl& w = *m_impl;
-  SQLite::Statement& s = w.insert_result;
-  s.bind(1, w.evidence_id);
-  s.bind(2, w.intern(row));
-  s.bind(3, static_cast<int>(row.status));
-  if (row.duration) {
-    s.bind(4, *row.duration);
-  } else {
-    s.bind(4);
+  if (!block.indexed()) {
+    block.index_identities();
   }
-  if (row.message.empty()) {
-    s.bind(5);
-  } else {
-    s.bindNoCopy(5, row.message); // `row` outlives exec()
+  const std::vector<TestResultBlock::Row>& rows = block.m_rows;
+  // Look every distinct identity up, then intern the missing ones in identity
+  // order: the test_case(identity) index then takes adjacent keys (hot pages,
+  // fewer page splits) instead of keys scattered over the whole tree.
+  w.test_ids.assign(rows.size(), 0);
+  w.uncached.clear();
+  for (const std::size_t row : block.m_distinct) {
+    w.test_ids[row] = w.cache.ids.find(rows[row].identity_hash);
+    if (w.test_ids[row] == 0) {
+      w.uncached.push_back(row);
+    }
   }
-  s.exec();
-  s.reset();
-  w.last_rowid = w.db.getLastInsertRowid();
-  if (w.first_rowid == 0) {
-    w.first_rowid = w.last_rowid;
+  if (!w.uncached.empty()) {
+    w.max_case_id = w.db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64();
+  }
+  for (std::size_t k = 0; k < w.uncached.size(); k += k_cases_per_insert) {
+    const std::size_t n = std::min(k_cases_per_insert, w.uncached.size() - k);
+    if (n == k_cases_per_insert) {
+      w.intern(block, &w.uncached[k], &w.uncached[k] + n, w.test_ids);
+    } else {
+      for (std::size_t i = k; i < k + n; ++i) {
+        w.intern(block, &w.uncached[i], &w.uncached[i] + 1, w.test_ids);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    w.test_ids[i] = w.test_ids[block.m_first_with_identity[i]];
+  }
+  for (std::size_t i = 0; i < rows.size();) {
+    const std::size_t n = rows.size() - i >= k_rows_per_insert ? k_rows_per_insert : 1;
+    RowStatement& s = n == 1 ? w.insert_result : w.insert_results;
+    for (int column = 1; column <= static_cast<int>(n) * 5; i += 1) {
+      const TestResultBlock::Row& row = rows[i];
+      s.bind(column++, w.evidence_id);
+      s.bind(column++, w.test_ids[i]);
+      s.bind(column++, static_cast<std::int64_t>(row.status));
+      if (row.duration) {
+        s.bind(column++, *row.duration);
+      } else {
+        s.bind_null(column++);
+      }
+      if (row.message.size == 0) {
+        s.bind_null(column++);
+      } else {
+        s.bind(column++, block.text(row.message));
+      }
+    }
+    s.step();
+    // The rows of one statement take consecutive rowids.
+    w.last_rowid = w.db.getLastInsertRowid();
+    if (w.first_rowid == 0) {
+      w.first_rowid = w.last_rowid - static_cast<std::int64_t>(n) + 1;
+    }
   }
 }
 
@@ -239,11 +640,9 @@ std::int64_t
 TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at)
 {
   Impl& w = *m_impl;
-  SQLite::Statement s(w.db,
-                      "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
-                      "errors = :errors, skipped = :skipped, "
-                      "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
-                      "WHERE id = :id");
+  // Reset first: a statement left mid-way by an error elsewhere would refuse new values.
+  SQLite::Statement& s = w.statements.update_evidence;
+  s.reset();
   s.bind(":tests", counts.tests);
   s.bind(":passed", counts.passed);
   s.bind(":failed", counts.failed);
@@ -252,21 +651,8 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":taken_at", taken_at);
   s.bind(":id", w.evidence_id);
   s.exec();
-  // Later results replace earlier ones; within one file the last row of a
-  // test wins (gotestsum repeats rerun tests).
-  SQLite::Statement latest(w.db, R"sql(
-    INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
-    SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
-           r.message
-    FROM test_result AS r
-    WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
-    ORDER BY r.rowid
-    ON CONFLICT (test_id) DO UPDATE SET
-      evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
-      status = excluded.status, message = excluded.message
-    WHERE excluded.taken_at > test_latest.taken_at
-       OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
-  )sql");
+  SQLite::Statement& latest = w.statements.update_latest;
+  latest.reset();
   latest.bind(":id", w.evidence_id);
   latest.bind(":first", w.first_rowid);
   latest.bind(":last", w.last_rowid);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/evidence.hpp"
+#include "store/database.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -8,7 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -31,14 +32,67 @@ std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, const std:
 // True when evidence of `kind` with this content hash is already stored.
 bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
 
-struct TestResultRow
+// Test results in document order, their text packed into one buffer. Built
+// on the parsing thread (add() hashes the identity, index_identities() sorts
+// them there, and freeing a block is a few large frees), written on the
+// database thread by TestResultWriter::add.
+class TestResultBlock
 {
-  std::string identity;
-  std::string file;
-  std::string suite;
-  model::ResultStatus status = model::ResultStatus::passed;
-  std::optional<double> duration;
-  std::string message;
+public:
+  void add(std::string_view identity,
+           std::string_view file,
+           std::string_view suite,
+           model::ResultStatus status,
+           std::optional<double> duration,
+           std::string_view message);
+  // Finds the distinct identities, in identity order, for interning them;
+  // TestResultWriter::add does it when the builder has not. No add() after it
+  // (until clear()).
+  void index_identities();
+  std::size_t
+  size() const
+  {
+    return m_rows.size();
+  }
+  void clear();
+
+private:
+  friend class TestResultWriter;
+  struct Text
+  {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  struct Row
+  {
+    std::uint64_t identity_hash = 0;
+    Text identity;
+    Text file;
+    Text suite;
+    Text message; // size 0: no message
+    model::ResultStatus status = model::ResultStatus::passed;
+    std::optional<double> duration;
+  };
+
+  Text append(std::string_view text);
+  std::string_view
+  text(Text t) const
+  {
+    return std::string_view(m_text).substr(t.offset, t.size);
+  }
+
+  bool
+  indexed() const
+  {
+    return m_first_with_identity.size() == m_rows.size();
+  }
+
+  std::string m_text;
+  std::vector<Row> m_rows;
+  // From index_identities(): the first row of each identity, by identity;
+  // and for each row, the first row with its identity.
+  std::vector<std::size_t> m_distinct;
+  std::vector<std::size_t> m_first_with_identity;
 };
 
 struct ResultCounts
@@ -52,7 +106,10 @@ struct ResultCounts
 
 // Interned test identities (hash -> test_case id), loaded once per command and
 // shared by the files it ingests. Rows are never deleted or renumbered, so a
-// cache that misses rows added meanwhile by another process stays correct.
+// cache that misses rows added meanwhile by another process stays correct;
+// that also lets the cache stop growing at a fixed size (beyond it, lookups
+// fall back to the test_case index), which bounds memory for any input.
+// It also keeps the writers' prepared statements: use it with one database.
 class TestCaseCache
 {
 public:
@@ -70,9 +127,10 @@ private:
 // A write transaction spanning several ingested files (BEGIN IMMEDIATE), so
 // that many small files do not each pay for a commit. Each file still lands
 // completely or not at all (TestResultWriter uses a savepoint inside it).
-// checkpoint() commits what is done and begins again, letting concurrent
+// checkpoint_if() commits what is done and begins again, letting concurrent
 // commands in; destruction without commit() rolls back the files not yet
-// committed.
+// committed. Committed pages are copied from the WAL into the database file
+// on another thread meanwhile.
 class IngestBatch
 {
 public:
@@ -88,13 +146,14 @@ public:
 
 private:
   SQLite::Database& m_db;
+  BackgroundCheckpointer m_checkpointer;
   bool m_active = false;
 };
 
 // Stores one JUnit file as a unit inside an IngestBatch: construction opens a
 // savepoint and inserts the evidence row; add() appends narrow result rows,
-// interning test identities; commit() records the counts and releases the
-// savepoint. If the writer is destroyed without commit(), nothing of the file
+// interning test identities (a file may be added in several blocks);
+// commit() records the counts and releases the savepoint. If the writer is destroyed without commit(), nothing of the file
 // remains.
 class TestResultWriter
 {
@@ -104,7 +163,7 @@ public:
   TestResultWriter(const TestResultWriter&) = delete;
   TestResultWriter& operator=(const TestResultWriter&) = delete;
 
-  void add(const TestResultRow& row);
+  void add(TestResultBlock& block);
   // `taken_at` replaces the header's when the file said when it ran.
   std::int64_t commit(const ResultCounts& counts, const std::string& taken_at);
 

@@ -121,9 +121,11 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   auto ingest = [&](const std::string& hash, const std::string& at, ResultStatus b_status) {
     rl::store::IngestBatch batch(db);
     rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
-    writer.add({"t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, ""});
-    writer.add({"t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom"});
-    writer.add({"t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip"});
+    rl::store::TestResultBlock cases;
+    cases.add("t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, "");
+    cases.add("t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom");
+    cases.add("t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip");
+    writer.add(cases);
     writer.commit({3, 1, 1, 0, 1}, "");
     batch.commit();
   };
@@ -143,4 +145,51 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   CHECK(two.offenders[0].identity == "t/y.py::test_c");
   CHECK(two.per_selector == std::vector<std::pair<std::string, std::int64_t>>{
                               {"t/*", 3}, {"t/x.py::test_a", 1}, {"nothing*", 0}});
+}
+
+TEST_CASE("identities interned by a rolled-back file are interned again later", "[store][evidence]")
+{
+  using rl::model::ResultStatus;
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::TestCaseCache cache;
+  rl::store::IngestBatch batch(db);
+  auto write = [&](const std::string& hash, const std::vector<std::string>& identities, bool commit) {
+    rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", "2026-02-08T00:00:00Z"}, cache);
+    rl::store::TestResultBlock cases;
+    for (const std::string& identity : identities) {
+      cases.add(identity, "f.py", "pytest", ResultStatus::passed, std::nullopt, "");
+    }
+    writer.add(cases);
+    if (commit) {
+      writer.commit({static_cast<std::int64_t>(identities.size()), static_cast<std::int64_t>(identities.size()), 0, 0, 0}, "");
+    }
+  };
+  write("h1", {"a", "b"}, true);
+  write("h2", {"b", "c", "d"}, false); // rejected: c and d are not stored
+  write("h3", {"d", "c", "a", "d"}, true);
+  batch.commit();
+  CHECK(db.execAndGet("SELECT count(*) FROM test_case").getInt() == 4);
+  CHECK(db.execAndGet("SELECT count(*) FROM test_result WHERE test_id NOT IN (SELECT id FROM test_case)").getInt() == 0);
+  CHECK(db.execAndGet("SELECT group_concat(tc.identity, ',') FROM test_result AS r JOIN test_case AS tc "
+                      "ON tc.id = r.test_id WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3')")
+          .getString() == "d,c,a,d");
+  CHECK(db.execAndGet("SELECT count(*) FROM test_latest").getInt() == 4);
+}
+
+TEST_CASE("the background checkpointer hands automatic checkpoints back", "[store]")
+{
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  const int automatic = db.execAndGet("PRAGMA wal_autocheckpoint").getInt();
+  {
+    rl::store::BackgroundCheckpointer checkpointer(db);
+    CHECK(db.execAndGet("PRAGMA wal_autocheckpoint").getInt() == 0);
+    db.exec("CREATE TABLE t (x INTEGER)");
+    db.exec("INSERT INTO t VALUES (1)");
+    checkpointer.request();
+  }
+  CHECK(db.execAndGet("PRAGMA wal_autocheckpoint").getInt() == automatic);
+  SQLite::Database other((dir.path() / "ledger.db").string(), SQLite::OPEN_READONLY);
+  CHECK(other.execAndGet("SELECT x FROM t").getInt() == 1);
 }

@@ -3,6 +3,9 @@
 # ../shared/bench: py_ingest.py (ElementTree + sqlite3) and sqlite3 .import of
 # the same rows as CSV. Prints wall time / peak RSS of each and the ratios.
 # Usage: RL=build-release/engine/refactor-ledger tools/bench/ingest.sh [FILES CASES]
+# With SINGLE_FILE_CASES=N it also ingests one JUnit file of N test cases into
+# a fresh ledger (6800000 cases is about 1 GB: the streaming path's time and
+# peak memory).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -17,7 +20,8 @@ measure() { # label command... -> prints "label seconds peak_kib"
     echo "benchmark step $1 failed:" >&2; cat "$work/stderr.out" >&2; exit 1; }
   echo "$1 $(tail -1 "$work/time.out")"
 }
-echo "command: RL=$rl $0 $files $cases"
+single_cases=${SINGLE_FILE_CASES:-}
+echo "command: RL=$rl${single_cases:+ SINGLE_FILE_CASES=$single_cases} $0 $files $cases"
 python3 "$shared/bench/gen_junit.py" "$work/run1" "$files" "$cases" 1 | sed 's/^/generated run1: files tests failures errors skipped bytes = /'
 # The everyday case: the same suite at another commit (same identities, new results).
 python3 - "$work/run1" "$work/run2" <<'PY'
@@ -44,6 +48,13 @@ results+=("$(measure sqlite_import sqlite3 "$work/imp.db" -cmd ".mode csv" "CREA
 results+=("$(measure rl_first "$rl" -C "$work/program" ingest junit "$work/run1" --commit 1111111)")
 results+=("$(measure rl_reingest "$rl" -C "$work/program" ingest junit "$work/run1" --commit 1111111)")
 results+=("$(measure rl_next_run "$rl" -C "$work/program" ingest junit "$work/run2" --commit 2222222)")
+if [[ -n $single_cases ]]; then
+  python3 "$shared/bench/gen_junit.py" "$work/single" 1 "$single_cases" 1 | sed 's/^/generated single file: files tests failures errors skipped bytes = /'
+  mkdir -p "$work/program1"
+  cp -r "$repo/milestones" "$repo/invariants" "$work/program1/"
+  results+=("$(measure rl_single_file "$rl" -C "$work/program1" ingest junit "$work/single" --commit 3333333)")
+  rm -rf "$work/single"
+fi
 printf '%-14s %8s %10s\n' step seconds peak_MB
 for r in "${results[@]}"; do
   set -- $r
