@@ -381,11 +381,10 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
   for (auto& [date, row] : rows) {
     event.score_trend.push_back(std::move(row));
   }
-  // The registry as the audit shows it: what is still open, and what this
-  // milestone found or settled.
+  // The deferrals this milestone found or was due to settle, as they stand:
+  // the audit's cumulative registry gathers them from every closeout so far.
   for (const model::Deferral& x : d.deferrals) {
-    const bool mine = x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id);
-    if (x.status == model::DeferralStatus::open || mine) {
+    if (x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id)) {
       event.registry.push_back({x.id, x.what, x.discovered_in.id, x.deferred_to ? x.deferred_to->id : "",
                                 std::string(model::to_string(x.status)), x.blocker});
     }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace rl::report {
 
@@ -19,11 +20,15 @@ using model::GateOutcome;
 class DocWriter
 {
 public:
-  DocWriter(const model::Definitions& d, const model::Milestone& m, const model::CloseoutRecord& r)
+  DocWriter(const model::Definitions& d,
+            const model::Milestone& m,
+            const model::CloseoutRecord& r,
+            const std::vector<model::CloseoutRecord>& all)
     : m_defs(d),
       m_ms(m),
       m_record(r),
-      m_event(*r.last_close())
+      m_event(*r.last_close()),
+      m_all(all)
   {
   }
 
@@ -484,18 +489,43 @@ private:
     line();
   }
 
+  // The cumulative registry as it stood at this closeout: each record keeps
+  // the deferrals its milestone touched; the latest state of each, from the
+  // closeouts up to this one, in id order.
   void
   registry()
   {
-    if (m_event.registry.empty()) {
+    std::map<std::string, std::pair<std::string, const model::DeferralAtClose*>> latest; // id -> (at, row)
+    for (const model::CloseoutRecord& r : m_all) {
+      for (const CloseoutEvent& e : r.events) {
+        // Closeouts up to this one (in the same second: milestones up to this one).
+        const bool later = e.at > m_event.at
+                           || (e.at == m_event.at && model::natural_less(m_ms.id, r.milestone));
+        if (e.kind == CloseoutEventKind::reopen || later) {
+          continue;
+        }
+        for (const model::DeferralAtClose& d : e.registry) {
+          const auto it = latest.find(d.id);
+          if (it == latest.end() || e.at >= it->second.first) {
+            latest[d.id] = {e.at, &d};
+          }
+        }
+      }
+    }
+    if (latest.empty()) {
       prose("No deferrals recorded.");
       return;
     }
+    std::vector<const model::DeferralAtClose*> rows;
+    for (const auto& [id, entry] : latest) {
+      rows.push_back(entry.second);
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return model::natural_less(a->id, b->id); });
     m_out += table_row({"ID", "Issue", "Discovered", "Deferred To", "Status", "Blocker"});
     m_out += table_rule(6);
-    for (const model::DeferralAtClose& d : m_event.registry) {
-      m_out += table_row({d.id, d.what, d.discovered_in, d.deferred_to.empty() ? "—" : d.deferred_to, d.status,
-                          d.blocker ? "yes" : "no"});
+    for (const model::DeferralAtClose* d : rows) {
+      m_out += table_row({d->id, d->what, d->discovered_in, d->deferred_to.empty() ? "—" : d->deferred_to, d->status,
+                          d->blocker ? "yes" : "no"});
     }
     line();
   }
@@ -552,6 +582,7 @@ private:
   const model::Milestone& m_ms;
   const model::CloseoutRecord& m_record;
   const CloseoutEvent& m_event;
+  const std::vector<model::CloseoutRecord>& m_all;
   std::string m_out;
 };
 
@@ -576,8 +607,8 @@ render_closeout_documents(const model::Definitions& d, const std::vector<model::
       continue;
     }
     const std::vector<std::string> paths = closeout_document_paths(d.program, r.milestone);
-    out.push_back({paths[0], DocWriter(d, *m, r).summary()});
-    out.push_back({paths[1], DocWriter(d, *m, r).audit()});
+    out.push_back({paths[0], DocWriter(d, *m, r, records).summary()});
+    out.push_back({paths[1], DocWriter(d, *m, r, records).audit()});
   }
   return out;
 }
