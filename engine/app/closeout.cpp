@@ -351,7 +351,8 @@ uncarried_entries(SQLite::Database& db, const std::vector<model::CloseoutRecord>
 }
 
 // What the closeout documents show of the rest of the program, as it stands
-// now: they never change afterwards.
+// now: they never change afterwards. (The score trend and the cumulative
+// deferral registry are gathered from the records up to this closeout.)
 void
 freeze_context(const model::Definitions& d, const model::Milestone& m, model::CloseoutEvent& event)
 {
@@ -363,23 +364,6 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
       break;
     }
     after = after || x.id == m.id;
-  }
-  std::vector<std::pair<std::string, model::ScoreRow>> rows; // (date, row) of closed milestones
-  for (const model::Milestone& x : d.milestones) {
-    if (x.id != m.id && x.status == model::MilestoneStatus::closed && x.score) {
-      rows.emplace_back(x.score->date, *x.score);
-    }
-  }
-  if (event.score) {
-    model::ScoreRow row = *event.score;
-    if (row.label.empty()) {
-      row.label = m.id;
-    }
-    rows.emplace_back(row.date, row);
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [date, row] : rows) {
-    event.score_trend.push_back(std::move(row));
   }
   // The deferrals this milestone found or was due to settle, as they stand:
   // the audit's cumulative registry gathers them from every closeout so far.

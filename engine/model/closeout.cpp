@@ -232,11 +232,6 @@ event_json(const CloseoutEvent& e)
     j["risks"] = risks;
     j["artifacts"] = e.artifacts;
     j["next_milestone"] = e.next_milestone;
-    json trend = json::array();
-    for (const ScoreRow& row : e.score_trend) {
-      trend.push_back(score_json(row));
-    }
-    j["score_trend"] = trend;
     json registry = json::array();
     for (const DeferralAtClose& d : e.registry) {
       registry.push_back({{"id", d.id},
@@ -327,9 +322,6 @@ event_from(const json& j, const std::string& milestone)
     e.artifacts = j.at("artifacts").get<std::vector<std::string>>();
     // Fields added after the first records were written default to empty.
     e.next_milestone = j.value("next_milestone", std::string());
-    for (const json& row : j.value("score_trend", json::array())) {
-      e.score_trend.push_back(score_from(row));
-    }
     for (const json& d : j.value("registry", json::array())) {
       e.registry.push_back({d.at("id").get<std::string>(),
                             d.at("what").get<std::string>(),

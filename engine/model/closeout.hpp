@@ -131,11 +131,10 @@ struct CloseoutEvent
   std::vector<RiskAtClose> risks;     // risks whose history names this milestone
   std::vector<std::string> artifacts; // the closeout documents, relative to the program root
   // As things stood at the closeout, for its documents (which never change
-  // afterwards): the next milestone, the score trend, and the deferrals the
-  // milestone found or was due to settle (the audit's cumulative registry is
+  // afterwards): the next milestone, and the deferrals the milestone found or
+  // was due to settle (the audit's cumulative registry and score trend are
   // gathered from every closeout up to this one).
   std::string next_milestone; // "M03 — Title", or ''
-  std::vector<ScoreRow> score_trend;
   std::vector<DeferralAtClose> registry;
   std::vector<AuditEntry> log;        // audit entries up to and including this event
   bool operator==(const CloseoutEvent&) const = default;

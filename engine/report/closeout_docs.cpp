@@ -489,6 +489,15 @@ private:
     line();
   }
 
+  // True when `e` of `r` came before this closeout (or is it): by time, and
+  // within the same second by milestone order.
+  bool
+  up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) const
+  {
+    return e.kind != CloseoutEventKind::reopen
+           && (e.at < m_event.at || (e.at == m_event.at && !model::natural_less(m_ms.id, r.milestone)));
+  }
+
   // The cumulative registry as it stood at this closeout: each record keeps
   // the deferrals its milestone touched; the latest state of each, from the
   // closeouts up to this one, in id order.
@@ -498,10 +507,7 @@ private:
     std::map<std::string, std::pair<std::string, const model::DeferralAtClose*>> latest; // id -> (at, row)
     for (const model::CloseoutRecord& r : m_all) {
       for (const CloseoutEvent& e : r.events) {
-        // Closeouts up to this one (in the same second: milestones up to this one).
-        const bool later = e.at > m_event.at
-                           || (e.at == m_event.at && model::natural_less(m_ms.id, r.milestone));
-        if (e.kind == CloseoutEventKind::reopen || later) {
+        if (!up_to_this(r, e)) {
           continue;
         }
         for (const model::DeferralAtClose& d : e.registry) {
@@ -530,20 +536,38 @@ private:
     line();
   }
 
+  // The score rows of the closeouts up to this one (each milestone's latest),
+  // by date.
   void
   score_trend()
   {
-    if (m_event.score_trend.empty()) {
+    std::vector<model::ScoreRow> rows;
+    for (const model::CloseoutRecord& r : m_all) {
+      const CloseoutEvent* latest = nullptr;
+      for (const CloseoutEvent& e : r.events) {
+        if (up_to_this(r, e)) {
+          latest = &e;
+        }
+      }
+      if (latest != nullptr && latest->score) {
+        rows.push_back(*latest->score);
+        if (rows.back().label.empty()) {
+          rows.back().label = r.milestone;
+        }
+      }
+    }
+    if (rows.empty()) {
       prose("No score rows recorded.");
       return;
     }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
     std::vector<std::string> head{"Date", "Milestone"};
     for (const model::ScoreDimension& dim : m_defs.dimensions) {
       head.push_back(dim.name);
     }
     m_out += table_row(head);
     m_out += table_rule(head.size());
-    for (const model::ScoreRow& row : m_event.score_trend) {
+    for (const model::ScoreRow& row : rows) {
       std::vector<std::string> cells{row.date, row.label};
       for (const model::ScoreDimension& dim : m_defs.dimensions) {
         const auto v = std::find_if(row.values.begin(), row.values.end(), [&](const auto& x) {

@@ -150,8 +150,12 @@ public:
     invariant_status();
     progress();
     scores();
-    prose_section("Tool Logging", m_defs.program.tool_logging);
-    prose_section("Recovery Protocol", m_defs.program.recovery_protocol);
+    prose_section("Tool Logging", m_defs.program.tool_logging, tool_log_note());
+    prose_section("Recovery Protocol", m_defs.program.recovery_protocol,
+                  m_records.empty() ? std::string()
+                                    : "`refactor-ledger recover` reports the last recorded action, the next "
+                                      "planned action (the next milestone and its open gates) and completion "
+                                      "status.");
     document_version();
     const std::string& log = m_defs.program.log_path;
     const std::size_t slash = log.rfind('/');
@@ -1175,16 +1179,39 @@ private:
                      legend));
   }
 
+  // A section of the program's prose, with a computed note after it.
   void
-  prose_section(std::string_view title, const std::string& text)
+  prose_section(std::string_view title, const std::string& text, const std::string& note = {})
   {
-    if (text.empty()) {
+    if (text.empty() && note.empty()) {
       return;
     }
     line(fmt::format("## {}", title));
     line();
-    line(prose(text));
+    if (!text.empty()) {
+      line(prose(text));
+    }
+    if (!note.empty()) {
+      if (!text.empty()) {
+        line();
+      }
+      line(note);
+    }
     rule();
+  }
+
+  // Where the rendered tool-call log is, once closeouts carry audit entries.
+  std::string
+  tool_log_note() const
+  {
+    if (m_records.empty()) {
+      return {};
+    }
+    const std::string& path = m_defs.program.toolcalls_path;
+    return fmt::format("The ledger's audit log, as the closeout records carry it, is rendered to "
+                       "[`{0}`]({0}); `refactor-ledger log` lists every entry, including those since the "
+                       "last closeout.",
+                       path);
   }
 
   void
