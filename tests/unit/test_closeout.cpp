@@ -57,20 +57,13 @@ good_facts()
   return f;
 }
 
+// The minimal program's M01 with scope paths, a deliverable and every optional gate.
 std::vector<rl::loader::SourceText>
 program_with_m01_gates()
 {
-  return rl::test::with_file("milestones/M01.yaml", R"(milestone:
-  id: M01
-  title: Smoke test
-  phase: 1
-  status: planned
-  effort: {estimate: 4}
-  depends_on: [M00]
-  intent: Add a smoke test.
-  invariants:
-    protected: [INV-001]
-  scope:
+  auto sources = rl::test::minimal_program();
+  auto m01 = std::find_if(sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M01.yaml"; });
+  m01->text += R"(  scope:
     paths: [test/**]
   deliverables:
     - {text: Smoke test, path: test/test_smoke.py}
@@ -81,7 +74,8 @@ program_with_m01_gates()
     metrics:
       - {metric: unresolved_imports, op: "==", value: 0}
     approvals: [closeout]
-)");
+)";
+  return sources;
 }
 
 std::vector<rl::model::GateResult>
