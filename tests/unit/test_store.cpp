@@ -1,4 +1,5 @@
 #include "loader/loader.hpp"
+#include "store/closeout_repo.hpp"
 #include "store/database.hpp"
 #include "store/definitions_repo.hpp"
 #include "store/evidence_repo.hpp"
@@ -192,4 +193,23 @@ TEST_CASE("the background checkpointer hands automatic checkpoints back", "[stor
   CHECK(db.execAndGet("PRAGMA wal_autocheckpoint").getInt() == automatic);
   SQLite::Database other((dir.path() / "ledger.db").string(), SQLite::OPEN_READONLY);
   CHECK(other.execAndGet("SELECT x FROM t").getInt() == 1);
+}
+
+TEST_CASE("the audit log is append-only and imports carried entries once", "[store][audit]")
+{
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::model::AuditEntry e{"", "2026-03-01T00:00:00Z", "alice", "approve", "M01", "refactor-ledger approve M01 closeout",
+                          "", "closeout approved by alice"};
+  rl::model::assign_audit_id(e);
+  rl::store::append_audit_entries(db, {e});
+  rl::store::append_audit_entries(db, {e}); // a record re-imported after a rebuild
+  REQUIRE(rl::store::audit_entries(db).size() == 1);
+  CHECK(rl::store::audit_entries(db).front() == e);
+  CHECK_THROWS_WITH(db.exec("UPDATE audit_log SET user = 'mallory'"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(db.exec("DELETE FROM audit_log"), Catch::Contains("append-only"));
+  CHECK(rl::store::audit_entries(db).front() == e);
+  rl::store::AuditFilter filter;
+  filter.action = "close";
+  CHECK(rl::store::audit_entries(db, filter).empty());
 }
