@@ -17,15 +17,16 @@
 #include "store/closeout_repo.hpp"
 #include "store/definitions_repo.hpp"
 #include "store/evidence_repo.hpp"
+#include "util/date.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <set>
 
 namespace rl::app {
@@ -37,55 +38,19 @@ using report::OutputFormat;
 
 constexpr std::size_t k_max_pattern_lines = 20;
 
-bool
-valid_date(const std::string& text)
-{
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-    return false;
-  }
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(text.substr(0, 4))),
-                                        std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
-                                        std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
-  return ymd.ok();
-}
 
-OutputFormat
-format_of(const std::string& text)
-{
-  if (const auto format = report::parse_output_format(text)) {
-    return *format;
-  }
-  throw util::UsageError(fmt::format("unknown output format '{}': use table, json or csv", text));
-}
-
+// The milestone with `id`; a usage error naming the milestones when there is none.
 const model::Milestone&
 find_milestone(const model::Definitions& d, const std::string& id)
 {
-  const auto it = std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& m) {
-    return m.id == id;
-  });
-  if (it == d.milestones.end()) {
-    std::string ids;
-    for (const model::Milestone& m : d.milestones) {
-      ids += (ids.empty() ? "" : ", ") + m.id;
-    }
-    throw util::UsageError(fmt::format("unknown milestone '{}'; milestones: {}", id, ids));
+  if (const model::Milestone* m = model::find_milestone(d, id)) {
+    return *m;
   }
-  return *it;
-}
-
-const model::CloseoutRecord*
-find_record(const std::vector<model::CloseoutRecord>& records, const std::string& id)
-{
-  const auto it = std::find_if(records.begin(), records.end(), [&](const auto& r) {
-    return r.milestone == id;
-  });
-  return it == records.end() ? nullptr : &*it;
+  std::vector<std::string> ids;
+  for (const model::Milestone& m : d.milestones) {
+    ids.push_back(m.id);
+  }
+  throw util::UsageError(fmt::format("unknown milestone '{}'; milestones: {}", id, fmt::join(ids, ", ")));
 }
 
 std::vector<std::string>
@@ -160,7 +125,8 @@ gather_facts(SQLite::Database& db,
              const model::Milestone& m,
              const model::EffectiveGates& gates,
              const CloseOptions& options,
-             const Assessment& assessment)
+             const Assessment& assessment,
+             const std::vector<model::CiRunEvidence>& runs)
 {
   rules::GateFacts f;
   const GitContext git = git_context(root, d.program);
@@ -238,7 +204,7 @@ gather_facts(SQLite::Database& db,
       f.patterns.push_back(std::move(matches));
     }
   }
-  f.ci_runs = store::ci_runs(db);
+  f.ci_runs = runs;
   if (!f.commit.empty()) {
     f.metrics_at_commit = store::metrics_at_commit(db, f.commit);
   }
@@ -305,11 +271,12 @@ score_from_options(const model::Definitions& d,
       return x.id == dim;
     });
     if (eq == std::string::npos || it == d.dimensions.end()) {
-      std::string known;
+      std::vector<std::string> known;
       for (const model::ScoreDimension& x : d.dimensions) {
-        known += (known.empty() ? "" : ", ") + x.id;
+        known.push_back(x.id);
       }
-      throw util::UsageError(fmt::format("--score '{}' must be DIM=VALUE with DIM one of: {}", item, known));
+      throw util::UsageError(
+        fmt::format("--score '{}' must be DIM=VALUE with DIM one of: {}", item, fmt::join(known, ", ")));
     }
     const std::string text = item.substr(eq + 1);
     model::ScoreValue v;
@@ -392,7 +359,7 @@ commit_records(Ledger& ledger,
   // Another close or reopen may have written since this one read the ledger.
   for (const model::CloseoutRecord& r : records) {
     const std::filesystem::path file = ledger.paths.root / model::record_path(r.milestone);
-    const model::CloseoutRecord* old = find_record(before, r.milestone);
+    const model::CloseoutRecord* old = model::find_record(before, r.milestone);
     const std::string expected = old == nullptr ? std::string() : model::format_record(*old);
     const std::string actual = std::filesystem::exists(file) ? util::read_text(file) : std::string();
     if (actual != expected) {
@@ -445,7 +412,7 @@ commit_records(Ledger& ledger,
 void
 print_written(const std::string& headline, const Committed& c, const std::string& format, ordered_json j)
 {
-  if (format_of(format) == OutputFormat::table) {
+  if (output_format(format) == OutputFormat::table) {
     fmt::print("{}\n", headline);
     for (const std::string& w : c.written) {
       fmt::print("  wrote {}\n", w);
@@ -468,6 +435,7 @@ closing_event(const GlobalOptions& global,
               const model::Definitions& d,
               const model::Milestone& m,
               const Assessment& assessment,
+              const std::vector<model::CiRunEvidence>& runs,
               const CloseOptions& options,
               model::CloseoutEvent event)
 {
@@ -486,7 +454,6 @@ closing_event(const GlobalOptions& global,
       event.invariants.back().name = inv.name;
     }
   }
-  const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
   for (const model::CiRun& r : m.ci_runs) {
     const auto run = std::find_if(runs.begin(), runs.end(), [&](const auto& x) { return r.id && x.run_id == *r.id; });
     if (run != runs.end()) {
@@ -524,11 +491,11 @@ closing_event(const GlobalOptions& global,
 ExitCode
 run_close(const GlobalOptions& global, const std::vector<std::string>& ids, const CloseOptions& options)
 {
-  const OutputFormat format = format_of(options.format);
+  const OutputFormat format = output_format(options.format);
   if (ids.size() > 1 && !options.adopt) {
     throw util::UsageError("close takes one milestone (several only with --adopt)");
   }
-  if (!options.date.empty() && !valid_date(options.date)) {
+  if (!options.date.empty() && !util::parse_date(options.date)) {
     throw util::UsageError(fmt::format("--date '{}' is not a date: write YYYY-MM-DD, e.g. 2026-02-08", options.date));
   }
   if (options.adopt) {
@@ -550,7 +517,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   for (const std::string& id : ids) {
     find_milestone(d, id);
-    const model::CloseoutRecord* existing = find_record(records, id);
+    const model::CloseoutRecord* existing = model::find_record(records, id);
     if (existing != nullptr && existing->closed()) {
       const model::CloseoutEvent& e = *existing->last_close();
       throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
@@ -560,6 +527,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   }
   const std::string now = current_time();
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
+  const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
 
   std::vector<model::CloseoutRecord> changed;
   for (const std::string& id : ids) {
@@ -576,7 +544,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     } else {
       const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
       const rules::GateFacts facts =
-        gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, options, assessment);
+        gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, options, assessment, runs);
       event.gates = rules::evaluate_gates(d, m, gates, facts);
       event.commit = facts.commit;
       event.base_commit = facts.base_commit;
@@ -607,18 +575,14 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     if (changed.empty()) {
       event.log = uncarried_entries(*ledger.db, records);
     }
-    const model::CloseoutRecord* existing = find_record(records, id);
+    const model::CloseoutRecord* existing = model::find_record(records, id);
     model::CloseoutRecord record = existing != nullptr ? *existing : model::CloseoutRecord{id, {}, {}};
-    record.events.push_back(closing_event(global, ledger, d, m, assessment, options, std::move(event)));
+    record.events.push_back(closing_event(global, ledger, d, m, assessment, runs, options, std::move(event)));
     changed.push_back(std::move(record));
   }
   const Committed c = commit_records(ledger, changed, records);
   const model::CloseoutEvent& e = changed.front().events.back();
-  std::string list;
-  for (const std::string& id : ids) {
-    list += (list.empty() ? "" : ", ") + id;
-  }
-  print_written(fmt::format("closed {} ({}, commit {}){}", list, e.date, e.commit.substr(0, 12),
+  print_written(fmt::format("closed {} ({}, commit {}){}", fmt::join(ids, ", "), e.date, e.commit.substr(0, 12),
                             options.adopt ? "; adopted without gate evaluation" : ""),
                 c, options.format,
                 {{"milestones", ids}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});
@@ -633,7 +597,7 @@ run_approve(const GlobalOptions& global,
             const std::string& note,
             const std::string& format_text)
 {
-  const OutputFormat format = format_of(format_text);
+  const OutputFormat format = output_format(format_text);
   if (by.empty()) {
     throw util::UsageError("approve needs --by NAME: the person who signs off");
   }
@@ -645,14 +609,10 @@ run_approve(const GlobalOptions& global,
   }
   const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
   if (std::find(gates.approvals.begin(), gates.approvals.end(), gate) == gates.approvals.end()) {
-    std::string names;
-    for (const std::string& a : gates.approvals) {
-      names += (names.empty() ? "" : ", ") + a;
-    }
     throw util::UsageError(
       gates.approvals.empty()
         ? fmt::format("{} requires no approvals (its gates.approvals is empty)", id)
-        : fmt::format("'{}' is not an approval {} requires; it requires: {}", gate, id, names));
+        : fmt::format("'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
   }
   const model::Approval approval{id, gate, by, note, current_time(), head_commit(ledger.paths.root)};
   store::add_approval(*ledger.db, approval,
@@ -673,7 +633,7 @@ run_reopen(const GlobalOptions& global,
            const std::string& by,
            const std::string& format)
 {
-  format_of(format);
+  output_format(format);
   if (reason.find_first_not_of(" \t\n") == std::string::npos) {
     throw util::UsageError("reopen needs --reason TEXT: why the closed milestone must change (it is recorded)");
   }
@@ -681,7 +641,7 @@ run_reopen(const GlobalOptions& global,
   const model::Definitions d = store::read_definitions(*ledger.db);
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   find_milestone(d, id);
-  const model::CloseoutRecord* existing = find_record(records, id);
+  const model::CloseoutRecord* existing = model::find_record(records, id);
   if (existing == nullptr || !existing->closed()) {
     throw util::UsageError(fmt::format("{} is not closed: there is nothing to reopen", id));
   }
@@ -706,7 +666,7 @@ run_reopen(const GlobalOptions& global,
 ExitCode
 run_log(const GlobalOptions& global, const LogOptions& options)
 {
-  const OutputFormat format = format_of(options.format);
+  const OutputFormat format = output_format(options.format);
   Ledger ledger = open_current(global);
   const std::vector<model::AuditEntry> entries =
     store::audit_entries(*ledger.db, {options.milestone, options.action, options.since, options.limit});
@@ -726,7 +686,7 @@ run_log(const GlobalOptions& global, const LogOptions& options)
 ExitCode
 run_recover(const GlobalOptions& global, const std::string& format_text)
 {
-  const OutputFormat format = format_of(format_text);
+  const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
@@ -753,7 +713,8 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
     const model::Milestone& m = find_milestone(d, *next);
     const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
     const rules::GateFacts facts =
-      gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, CloseOptions{}, assessment);
+      gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, CloseOptions{}, assessment,
+                   store::ci_runs(*ledger.db));
     for (model::GateResult& g : rules::evaluate_gates(d, m, gates, facts)) {
       if (g.outcome == model::GateOutcome::failed) {
         open_gates.push_back(std::move(g));

@@ -29,14 +29,6 @@ namespace {
 using nlohmann::ordered_json;
 using report::OutputFormat;
 
-OutputFormat
-output_format(const std::string& text)
-{
-  if (const auto format = report::parse_output_format(text)) {
-    return *format;
-  }
-  throw util::UsageError(fmt::format("unknown output format '{}': use table, json or csv", text));
-}
 
 template<typename E>
 std::string
@@ -392,9 +384,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
   };
   std::string next = "none";
   if (m.next_milestone) {
-    const auto it = std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& x) {
-      return x.id == *m.next_milestone;
-    });
+    const model::Milestone* it = model::find_milestone(d, *m.next_milestone);
     next = fmt::format("{} — {}", it->id, it->title);
   }
   fmt::print("{} ({})\n", d.program.name, d.program.repository);

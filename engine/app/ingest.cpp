@@ -205,7 +205,7 @@ run_ingest(const GlobalOptions& global,
            const std::vector<std::string>& paths,
            const EvidenceOptions& options)
 {
-  const auto format = report::parse_output_format(options.format).value_or(report::OutputFormat::table);
+  const auto format = output_format(options.format);
   const char* extension = kind == IngestKind::junit      ? ".xml"
                           : kind == IngestKind::github_run ? ".json"
                           : kind == IngestKind::sarif      ? ".sarif"

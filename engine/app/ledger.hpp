@@ -1,11 +1,12 @@
 #pragma once
 
 // Internal to app/: the program root, its ledger and the reload-on-change step
-// every command starts with.
+// every command starts with, and the output format every command takes.
 
 #include "app/commands.hpp"
 #include "loader/loader.hpp"
 #include "model/entities.hpp"
+#include "report/records.hpp"
 #include "store/definitions_repo.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -15,6 +16,9 @@
 #include <vector>
 
 namespace rl::app {
+
+// --format as given (table, json or csv); throws UsageError on anything else.
+report::OutputFormat output_format(const std::string& text);
 
 struct ProgramPaths
 {

@@ -1,6 +1,7 @@
 #include "loader/closeouts.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -90,10 +91,8 @@ apply_records(model::Definitions& definitions,
               util::DiagnosticSink& sink)
 {
   for (const model::CloseoutRecord& record : records) {
-    const auto it = std::find_if(definitions.milestones.begin(),
-                                 definitions.milestones.end(),
-                                 [&](const model::Milestone& m) { return m.id == record.milestone; });
-    if (it == definitions.milestones.end()) {
+    model::Milestone* found = model::find_milestone(definitions, record.milestone);
+    if (found == nullptr) {
       if (unparsed.empty()) {
         sink.error(location_of(record.origin),
                    fmt::format("closeout record of unknown milestone {}", record.milestone),
@@ -102,7 +101,7 @@ apply_records(model::Definitions& definitions,
       }
       continue;
     }
-    model::Milestone& m = *it;
+    model::Milestone& m = *found;
     if (!record.closed()) {
       if (m.status == model::MilestoneStatus::closed) {
         sink.error(location_of(m.origin),
@@ -119,17 +118,13 @@ apply_records(model::Definitions& definitions,
     const std::vector<std::string> changed =
       model::changed_fields(close.definition, model::definition_json(m));
     if (!changed.empty()) {
-      std::string fields;
-      for (const std::string& f : changed) {
-        fields += (fields.empty() ? "" : ", ") + f;
-      }
       sink.error(location_of(m.origin),
                  fmt::format("milestone {} is closed and locked (closed {} at {}), but its "
                              "definition changed: {}",
                              m.id,
                              close.date,
                              close.commit.substr(0, 12),
-                             fields),
+                             fmt::join(changed, ", ")),
                  fmt::format("revert the edit (git diff {}), or reopen the milestone first: "
                              "refactor-ledger reopen {} --reason TEXT",
                              m.origin.path,
@@ -140,10 +135,7 @@ apply_records(model::Definitions& definitions,
     m.score = close.score;
   }
   for (model::Milestone& m : definitions.milestones) {
-    const bool has_record = std::any_of(records.begin(), records.end(), [&](const auto& r) {
-      return r.milestone == m.id;
-    });
-    if (m.status == model::MilestoneStatus::closed && !has_record) {
+    if (m.status == model::MilestoneStatus::closed && model::find_record(records, m.id) == nullptr) {
       sink.error(location_of(m.origin),
                  fmt::format("milestone {} says status: closed but has no closeout record", m.id),
                  fmt::format("a milestone is closed by `refactor-ledger close {0}`, which checks its "

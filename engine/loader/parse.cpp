@@ -781,17 +781,11 @@ parse_gates(const YAML::Node& node, const FileContext& file)
   if (!map.valid()) {
     return c;
   }
-  auto flag = [&](const char* key, std::optional<bool>& out) {
+  for (const auto& [key, member] : model::k_gate_flags) {
     if (map.has(key)) {
-      out = map.optional_bool(key, true);
+      c.*member = map.optional_bool(key, true);
     }
-  };
-  flag("deliverables", c.deliverables);
-  flag("dependencies", c.dependencies);
-  flag("invariants", c.invariants);
-  flag("allow_waived", c.allow_waived);
-  flag("scope", c.scope);
-  flag("blocker_deferrals", c.blocker_deferrals);
+  }
   if (map.has("ci")) {
     c.ci = map.string_list("ci");
   }

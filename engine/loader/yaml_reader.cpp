@@ -1,5 +1,7 @@
 #include "loader/yaml_reader.hpp"
 
+#include "util/date.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -103,17 +105,7 @@ describe_id(IdKind kind)
 bool
 is_valid_date(std::string_view text)
 {
-  static const std::regex k_date("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-  if (!matches(text, k_date)) {
-    return false;
-  }
-  const int year = std::stoi(std::string(text.substr(0, 4)));
-  const unsigned month = static_cast<unsigned>(std::stoi(std::string(text.substr(5, 2))));
-  const unsigned day = static_cast<unsigned>(std::stoi(std::string(text.substr(8, 2))));
-  return std::chrono::year_month_day(std::chrono::year(year),
-                                     std::chrono::month(month),
-                                     std::chrono::day(day))
-    .ok();
+  return util::parse_date(text).has_value();
 }
 
 const std::vector<std::string_view>&

@@ -381,6 +381,15 @@ CloseoutRecord::closed() const
   return !events.empty() && events.back().kind != CloseoutEventKind::reopen;
 }
 
+const CloseoutRecord*
+find_record(const std::vector<CloseoutRecord>& records, std::string_view milestone)
+{
+  const auto it = std::find_if(records.begin(), records.end(), [&](const CloseoutRecord& r) {
+    return r.milestone == milestone;
+  });
+  return it == records.end() ? nullptr : &*it;
+}
+
 std::string
 record_path(const std::string& milestone_id)
 {

@@ -156,6 +156,9 @@ struct CloseoutRecord
   bool closed() const;
 };
 
+// The record of `milestone` among `records`, or nullptr.
+const CloseoutRecord* find_record(const std::vector<CloseoutRecord>& records, std::string_view milestone);
+
 // "milestones/M02.closeout.json" for M02.
 std::string record_path(const std::string& milestone_id);
 

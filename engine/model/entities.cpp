@@ -1,6 +1,7 @@
 #include "model/entities.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <charconv>
 #include <tuple>
 
@@ -53,6 +54,21 @@ canonicalize(Definitions& definitions)
   std::stable_sort(definitions.invariants.begin(), definitions.invariants.end(), by_id);
   std::stable_sort(definitions.risks.begin(), definitions.risks.end(), by_id);
   std::stable_sort(definitions.deferrals.begin(), definitions.deferrals.end(), by_id);
+}
+
+const Milestone*
+find_milestone(const Definitions& definitions, std::string_view id)
+{
+  const auto it = std::find_if(definitions.milestones.begin(), definitions.milestones.end(), [&](const Milestone& m) {
+    return m.id == id;
+  });
+  return it == definitions.milestones.end() ? nullptr : &*it;
+}
+
+Milestone*
+find_milestone(Definitions& definitions, std::string_view id)
+{
+  return const_cast<Milestone*>(find_milestone(std::as_const(definitions), id));
 }
 
 } // namespace rl::model

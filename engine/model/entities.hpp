@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -390,5 +391,9 @@ bool natural_less(const std::string& a, const std::string& b);
 
 // Sorts every collection of `definitions` into the canonical order above.
 void canonicalize(Definitions& definitions);
+
+// The milestone with `id`, or nullptr.
+const Milestone* find_milestone(const Definitions& definitions, std::string_view id);
+Milestone* find_milestone(Definitions& definitions, std::string_view id);
 
 } // namespace rl::model

@@ -36,17 +36,11 @@ std::string
 gates_to_json(const GateConfig& c)
 {
   json j = json::object();
-  auto flag = [&](const char* key, const std::optional<bool>& v) {
-    if (v) {
-      j[key] = *v;
+  for (const auto& [key, member] : k_gate_flags) {
+    if (c.*member) {
+      j[key] = *(c.*member);
     }
-  };
-  flag("deliverables", c.deliverables);
-  flag("dependencies", c.dependencies);
-  flag("invariants", c.invariants);
-  flag("allow_waived", c.allow_waived);
-  flag("scope", c.scope);
-  flag("blocker_deferrals", c.blocker_deferrals);
+  }
   if (c.ci) {
     j["ci"] = *c.ci;
   }
@@ -76,17 +70,11 @@ gates_from_json(const std::string& text)
   GateConfig c;
   try {
     const json j = json::parse(text);
-    auto flag = [&](const char* key, std::optional<bool>& out) {
+    for (const auto& [key, member] : k_gate_flags) {
       if (j.contains(key)) {
-        out = j.at(key).get<bool>();
+        c.*member = j.at(key).get<bool>();
       }
-    };
-    flag("deliverables", c.deliverables);
-    flag("dependencies", c.dependencies);
-    flag("invariants", c.invariants);
-    flag("allow_waived", c.allow_waived);
-    flag("scope", c.scope);
-    flag("blocker_deferrals", c.blocker_deferrals);
+    }
     if (j.contains("ci")) {
       c.ci = j.at("ci").get<std::vector<std::string>>();
     }

@@ -4,6 +4,7 @@
 // of program.yaml and of each milestone) and its JSON form.
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,17 @@ struct GateConfig
   std::optional<std::vector<std::string>> approvals;      // default none: sign-offs required
   std::optional<bool> blocker_deferrals; // default true: no open blocker deferral targets it
   bool operator==(const GateConfig&) const = default;
+};
+
+// The on/off gates by their YAML (and JSON) key: the one list every reader
+// and writer of GateConfig walks.
+inline constexpr std::pair<const char*, std::optional<bool> GateConfig::*> k_gate_flags[] = {
+  {"deliverables", &GateConfig::deliverables},
+  {"dependencies", &GateConfig::dependencies},
+  {"invariants", &GateConfig::invariants},
+  {"allow_waived", &GateConfig::allow_waived},
+  {"scope", &GateConfig::scope},
+  {"blocker_deferrals", &GateConfig::blocker_deferrals},
 };
 
 // GateConfig with every field decided.

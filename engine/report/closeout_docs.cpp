@@ -624,10 +624,8 @@ render_closeout_documents(const model::Definitions& d, const std::vector<model::
 {
   std::vector<RenderedFile> out;
   for (const model::CloseoutRecord& r : records) {
-    const auto m = std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& x) {
-      return x.id == r.milestone;
-    });
-    if (m == d.milestones.end() || r.last_close() == nullptr) {
+    const model::Milestone* m = model::find_milestone(d, r.milestone);
+    if (m == nullptr || r.last_close() == nullptr) {
       continue;
     }
     const std::vector<std::string> paths = closeout_document_paths(d.program, r.milestone);

@@ -624,10 +624,8 @@ private:
   void
   closeout_history(const model::Milestone& ms)
   {
-    const auto record = std::find_if(m_records.begin(), m_records.end(), [&](const auto& r) {
-      return r.milestone == ms.id;
-    });
-    if (record == m_records.end()) {
+    const model::CloseoutRecord* record = model::find_record(m_records, ms.id);
+    if (record == nullptr) {
       return;
     }
     line(fmt::format("**Closeout Record:** [`{0}`]({0})", model::record_path(ms.id)));

@@ -1,5 +1,7 @@
 #include "rules/evaluate.hpp"
 
+#include "util/date.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,23 +34,11 @@ rank(InvariantStatus s)
   return 2;
 }
 
+// The day of a date or a UTC time (its first ten characters).
 std::optional<std::chrono::sys_days>
 day_of(const std::string& text)
 {
-  if (text.size() < 10) {
-    return std::nullopt;
-  }
-  try {
-    const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(text.substr(0, 4))),
-                                          std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
-                                          std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
-    if (!ymd.ok()) {
-      return std::nullopt;
-    }
-    return std::chrono::sys_days(ymd);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  return util::parse_date(std::string_view(text).substr(0, 10));
 }
 
 class Evaluator

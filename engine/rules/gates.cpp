@@ -3,6 +3,7 @@
 #include "rules/evaluate.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -87,16 +88,6 @@ glob_from(std::string_view p, std::size_t pi, std::string_view s, std::size_t si
   return si == s.size();
 }
 
-std::string
-list_text(const std::vector<std::string>& items)
-{
-  std::string out;
-  for (const std::string& item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
-}
-
 GateResult
 passed(std::string gate, std::string reason, std::vector<std::string> evidence = {})
 {
@@ -122,17 +113,15 @@ dependencies_gate(const model::Definitions& d, const model::Milestone& m)
 {
   std::vector<std::string> open;
   for (const model::Ref& dep : m.depends_on) {
-    const auto it = std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& x) {
-      return x.id == dep.id;
-    });
-    if (it != d.milestones.end() && it->status != model::MilestoneStatus::closed) {
-      open.push_back(fmt::format("{} is {}", it->id, model::to_string(it->status)));
+    const model::Milestone* dependency = model::find_milestone(d, dep.id);
+    if (dependency != nullptr && dependency->status != model::MilestoneStatus::closed) {
+      open.push_back(fmt::format("{} is {}", dependency->id, model::to_string(dependency->status)));
     }
   }
   if (!open.empty()) {
     return failed("dependencies",
                   fmt::format("{} of {} dependencies not closed: {}", open.size(), m.depends_on.size(),
-                              list_text(open)),
+                              fmt::join(open, ", ")),
                   "close them first (refactor-ledger close ID), or correct depends_on",
                   open);
   }
@@ -175,7 +164,7 @@ deliverables_gate(const model::Milestone& m, const GateFacts& f)
   if (!missing.empty()) {
     return failed("deliverables",
                   fmt::format("{} of {} deliverable paths missing at {}: {}", missing.size(),
-                              with_path.size(), commit, list_text(missing)),
+                              with_path.size(), commit, fmt::join(missing, ", ")),
                   "commit the missing deliverables, or correct their paths in the milestone's YAML",
                   missing);
   }

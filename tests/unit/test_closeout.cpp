@@ -26,7 +26,9 @@ loaded(const std::vector<rl::loader::SourceText>& sources)
 const rl::model::Milestone&
 milestone(const rl::model::Definitions& d, const std::string& id)
 {
-  return *std::find_if(d.milestones.begin(), d.milestones.end(), [&](const auto& m) { return m.id == id; });
+  const rl::model::Milestone* m = rl::model::find_milestone(d, id);
+  REQUIRE(m != nullptr);
+  return *m;
 }
 
 // Facts under which every gate of M01 (minimal program) passes.
