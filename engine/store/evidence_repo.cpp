@@ -367,7 +367,7 @@ constexpr std::size_t k_cases_per_insert = 32;
 std::string
 insert_cases_sql(std::size_t rows)
 {
-  std::string sql = "INSERT INTO test_case (identity, file, suite) VALUES ";
+  std::string sql = "INSERT INTO test_case (identity, id, source_id) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) {
     sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
   }
@@ -389,8 +389,8 @@ insert_results_sql(std::size_t rows)
 void
 load_identities(SQLite::Database& db, IdentityIds& ids)
 {
-  // Ids are dense (rows are never deleted): the largest is about the count, and cheaper.
-  ids.reserve(static_cast<std::size_t>(db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64()));
+  // Ids are nearly dense (rows are never deleted): the last one handed out is about the count, and cheaper.
+  ids.reserve(static_cast<std::size_t>(db.execAndGet("SELECT last_id FROM test_case_seq").getInt64()));
   sqlite3_stmt* raw = nullptr;
   if (const int rc = sqlite3_prepare_v2(db.getHandle(), "SELECT identity, id FROM test_case", -1, &raw, nullptr);
       rc != SQLITE_OK) {
@@ -420,27 +420,42 @@ struct WriteStatements
       find_case(db, "SELECT id FROM test_case WHERE identity = ?"),
       insert_result(db, insert_results_sql(1).c_str()),
       insert_results(db, insert_results_sql(k_rows_per_insert).c_str()),
+      last_case_id(db, "SELECT last_id FROM test_case_seq"),
+      set_last_case_id(db, "UPDATE test_case_seq SET last_id = ?"),
+      insert_source(db, "INSERT INTO test_source (file, suite) VALUES (?, ?) ON CONFLICT (file, suite) DO NOTHING"),
+      find_source(db, "SELECT id FROM test_source WHERE file = ? AND suite = ?"),
       update_evidence(db,
                       "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
                       "errors = :errors, skipped = :skipped, "
                       "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
                       "WHERE id = :id"),
+      // True when junit evidence taken after this file's is stored: then its
+      // results replace only the older latest results.
+      newer_evidence(db,
+                     "SELECT EXISTS (SELECT 1 FROM evidence WHERE kind = 'junit' AND id <> :id AND "
+                     "taken_at > (SELECT taken_at FROM evidence WHERE id = :id))"),
       // Later results replace earlier ones; within one file the last row of a
-      // test wins (gotestsum repeats rerun tests).
-      update_latest(db, R"sql(
-        INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message)
-        SELECT r.test_id, r.evidence_id, (SELECT taken_at FROM evidence WHERE id = :id), r.status,
-               r.message
+      // test wins (gotestsum repeats rerun tests). The file's evidence has the
+      // largest id, so on equal times it wins too.
+      update_latest(db, latest_sql("")),
+      update_latest_if_older(db,
+                             latest_sql("WHERE (SELECT taken_at FROM evidence WHERE id = test_latest.evidence_id) "
+                                        "<= (SELECT taken_at FROM evidence WHERE id = excluded.evidence_id)"))
+  {
+  }
+
+  static std::string
+  latest_sql(const std::string& condition)
+  {
+    return R"sql(
+        INSERT INTO test_latest (test_id, evidence_id, status, message)
+        SELECT r.test_id, r.evidence_id, r.status, r.message
         FROM test_result AS r
         WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
         ORDER BY r.rowid
         ON CONFLICT (test_id) DO UPDATE SET
-          evidence_id = excluded.evidence_id, taken_at = excluded.taken_at,
-          status = excluded.status, message = excluded.message
-        WHERE excluded.taken_at > test_latest.taken_at
-           OR (excluded.taken_at = test_latest.taken_at AND excluded.evidence_id >= test_latest.evidence_id)
-      )sql")
-  {
+          evidence_id = excluded.evidence_id, status = excluded.status, message = excluded.message
+      )sql" + condition;
   }
 
   RowStatement insert_case;
@@ -448,8 +463,14 @@ struct WriteStatements
   RowStatement find_case;
   RowStatement insert_result;
   RowStatement insert_results; // k_rows_per_insert at once
+  RowStatement last_case_id;
+  RowStatement set_last_case_id;
+  RowStatement insert_source;
+  RowStatement find_source;
   SQLite::Statement update_evidence;
+  SQLite::Statement newer_evidence;
   SQLite::Statement update_latest;
+  SQLite::Statement update_latest_if_older;
 };
 
 } // namespace
@@ -488,34 +509,64 @@ struct TestResultWriter::Impl
     }
   }
 
+  // The test_source id of a row's file and suite, interned on first use.
+  // Rows of a block with the same file share its text, so consecutive rows
+  // usually match the last one without a string comparison.
+  std::int64_t
+  source_of(const TestResultBlock& block, const TestResultBlock::Row& r)
+  {
+    if (last_source != 0 && r.file.offset == last_file.offset && r.file.size == last_file.size
+        && r.suite.offset == last_suite.offset && r.suite.size == last_suite.size) {
+      return last_source;
+    }
+    const std::string_view file = block.text(r.file);
+    const std::string_view suite = block.text(r.suite);
+    std::pair<std::string, std::string> key(file, suite);
+    auto it = sources.find(key);
+    if (it == sources.end()) {
+      statements.insert_source.bind(1, file);
+      statements.insert_source.bind(2, suite);
+      statements.insert_source.step();
+      statements.find_source.bind(1, file);
+      statements.find_source.bind(2, suite);
+      if (!statements.find_source.step()) {
+        throw util::StoreError(fmt::format("test source '{}' / '{}' was neither inserted nor found", file, suite));
+      }
+      it = sources.emplace(std::move(key), statements.find_source.first_column()).first;
+    }
+    last_file = r.file;
+    last_suite = r.suite;
+    last_source = it->second;
+    return last_source;
+  }
+
   // Inserts the identities of block rows [begin, end) (at most
-  // k_cases_per_insert, none in test_case when the block began) and caches
-  // their ids in `ids`, by row.
+  // k_cases_per_insert, none in test_case when the block began) with the
+  // next ids of test_case_seq, and caches their ids in `ids`, by row.
   void
   intern(const TestResultBlock& block, const std::size_t* begin, const std::size_t* end, std::vector<std::int64_t>& ids)
   {
     const auto n = static_cast<std::int64_t>(end - begin);
     RowStatement& s = n == 1 ? insert_case : insert_cases;
     int column = 1;
+    std::int64_t id = last_case_id;
     for (const std::size_t* row = begin; row != end; ++row) {
       const TestResultBlock::Row& r = block.m_rows[*row];
       s.bind(column++, block.text(r.identity));
-      s.bind(column++, block.text(r.file));
-      s.bind(column++, block.text(r.suite));
+      s.bind(column++, ++id);
+      s.bind(column++, source_of(block, r));
     }
     s.step();
     const int inserted = db.getChanges();
-    // Meaningful only when something was inserted: then the last (largest) new id.
-    const std::int64_t last = db.getLastInsertRowid();
     if (inserted > 0 && first_interned == 0) {
-      first_interned = max_case_id + 1; // no other process writes meanwhile
+      first_interned = last_case_id + 1; // no other process writes meanwhile
     }
-    if (inserted == n && last == max_case_id + n) {
-      // All inserted, in order, each taking the largest id plus one.
+    if (inserted == n) {
+      // All new: each took the id bound for it.
       for (std::int64_t i = 0; i < n; ++i) {
-        ids[begin[i]] = max_case_id + 1 + i;
+        ids[begin[i]] = last_case_id + 1 + i;
       }
-    } else { // another process interned some meanwhile
+    } else { // some were interned already (by another process, or beyond the cache's size)
       for (const std::size_t* row = begin; row != end; ++row) {
         find_case.bind(1, block.text(block.m_rows[*row].identity));
         if (!find_case.step()) {
@@ -525,9 +576,7 @@ struct TestResultWriter::Impl
         ids[*row] = find_case.first_column();
       }
     }
-    if (inserted > 0) {
-      max_case_id = last;
-    }
+    last_case_id += n; // the ids bound to identities already there stay unused
     for (const std::size_t* row = begin; row != end; ++row) {
       cache.ids.insert(block.m_rows[*row].identity_hash, ids[*row]);
     }
@@ -559,7 +608,12 @@ struct TestResultWriter::Impl
   RowStatement& insert_result;
   RowStatement& insert_results;
   std::int64_t evidence_id = 0;
-  std::int64_t max_case_id = 0; // the largest test_case id, as of intern()
+  std::int64_t last_case_id = -1; // test_case_seq.last_id as this file moved it; -1 until read
+  // This file's test sources, and the last one looked up (by block text).
+  std::map<std::pair<std::string, std::string>, std::int64_t> sources;
+  TestResultBlock::Text last_file;
+  TestResultBlock::Text last_suite;
+  std::int64_t last_source = 0;
   // Scratch space of add(), kept across blocks: test ids by row, and the
   // uncached identities' rows.
   std::vector<std::int64_t> test_ids;
@@ -592,8 +646,12 @@ TestResultWriter::add(TestResultBlock& block)
       w.uncached.push_back(row);
     }
   }
-  if (!w.uncached.empty()) {
-    w.max_case_id = w.db.execAndGet("SELECT coalesce(max(id), 0) FROM test_case").getInt64();
+  w.last_source = 0; // text offsets are the block's
+  if (!w.uncached.empty() && w.last_case_id < 0) {
+    if (!w.statements.last_case_id.step()) {
+      throw util::StoreError("the ledger has no test_case_seq row");
+    }
+    w.last_case_id = w.statements.last_case_id.first_column();
   }
   for (std::size_t k = 0; k < w.uncached.size(); k += k_cases_per_insert) {
     const std::size_t n = std::min(k_cases_per_insert, w.uncached.size() - k);
@@ -604,6 +662,10 @@ TestResultWriter::add(TestResultBlock& block)
         w.intern(block, &w.uncached[i], &w.uncached[i] + 1, w.test_ids);
       }
     }
+  }
+  if (!w.uncached.empty()) {
+    w.statements.set_last_case_id.bind(1, w.last_case_id);
+    w.statements.set_last_case_id.step();
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     w.test_ids[i] = w.test_ids[block.m_first_with_identity[i]];
@@ -651,7 +713,15 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":taken_at", taken_at);
   s.bind(":id", w.evidence_id);
   s.exec();
-  SQLite::Statement& latest = w.statements.update_latest;
+  SQLite::Statement& newer = w.statements.newer_evidence;
+  newer.reset();
+  newer.bind(":id", w.evidence_id);
+  newer.executeStep();
+  const bool backfill = newer.getColumn(0).getInt() != 0;
+  newer.reset();
+  // Usually this file is the latest evidence and its results replace every
+  // earlier one without comparing times row by row.
+  SQLite::Statement& latest = backfill ? w.statements.update_latest_if_older : w.statements.update_latest;
   latest.reset();
   latest.bind(":id", w.evidence_id);
   latest.bind(":first", w.first_rowid);
@@ -803,12 +873,12 @@ model::TestSelection
 select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, int max_offenders)
 {
   model::TestSelection out;
-  // One GLOB per selector keeps each on the identity index's range; a test
+  // One GLOB per selector keeps each on the range of test_case's key (identity); a test
   // matched by two selectors of one rule counts once (UNION).
   std::string matched_sql;
   for (std::size_t i = 0; i < selectors.size(); ++i) {
     matched_sql += (i == 0 ? "" : " UNION ")
-                   + fmt::format("SELECT id FROM test_case WHERE identity GLOB :s{}", i);
+                   + fmt::format("SELECT identity FROM test_case WHERE identity GLOB :s{}", i);
   }
   auto bind_all = [&](SQLite::Statement& q) {
     for (std::size_t i = 0; i < selectors.size(); ++i) {
@@ -830,13 +900,13 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
     return out;
   }
   // The statements are built from our own fixed text; selector values are
-  // bound. One selector (the usual case) joins on the identity index range;
+  // bound. One selector (the usual case) joins on a range of test_case's key;
   // several are united first so that a test matched twice counts once.
   const std::string from_matched =
     selectors.size() == 1
       ? std::string("FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id "
                     "WHERE tc.identity GLOB :s0")
-      : "FROM test_latest AS l JOIN test_case AS tc ON tc.id = l.test_id WHERE l.test_id IN ("
+      : "FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id WHERE tc.identity IN ("
           + matched_sql + ")";
   SQLite::Statement groups(db,
                            "SELECT l.evidence_id, l.status, count(*) " + from_matched

@@ -148,6 +148,100 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
                               {"t/*", 3}, {"t/x.py::test_a", 1}, {"nothing*", 0}});
 }
 
+TEST_CASE("the latest result is the one taken last, then ingested last", "[store][evidence]")
+{
+  using rl::model::ResultStatus;
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::TestCaseCache cache;
+  auto ingest = [&](const std::string& hash, const std::string& at, std::vector<std::pair<std::string, ResultStatus>> tests) {
+    rl::store::IngestBatch batch(db);
+    rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
+    rl::store::TestResultBlock cases;
+    for (const auto& [identity, status] : tests) {
+      cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
+    }
+    writer.add(cases);
+    writer.commit({static_cast<std::int64_t>(tests.size()), 0, 0, 0, 0}, "");
+    batch.commit();
+  };
+  auto latest_of = [&](const std::string& identity) {
+    const auto s = rl::store::select_tests(db, {identity});
+    REQUIRE(s.runs.size() == 1);
+    return s.runs[0].source;
+  };
+  ingest("h1", "2026-02-08T00:00:00Z", {{"t/x.py::a", ResultStatus::failed}, {"t/x.py::b", ResultStatus::failed}});
+  // Same time, ingested later: wins.
+  ingest("h2", "2026-02-08T00:00:00Z", {{"t/x.py::a", ResultStatus::passed}});
+  CHECK(latest_of("t/x.py::a") == "s-h2");
+  // Older evidence ingested last (a backfill): only tests it alone ran take its result.
+  ingest("h3", "2026-01-01T00:00:00Z",
+         {{"t/x.py::a", ResultStatus::error}, {"t/x.py::b", ResultStatus::error}, {"t/x.py::c", ResultStatus::error}});
+  CHECK(latest_of("t/x.py::a") == "s-h2");
+  CHECK(latest_of("t/x.py::b") == "s-h1");
+  CHECK(latest_of("t/x.py::c") == "s-h3");
+  // Newer again: replaces all it ran.
+  ingest("h4", "2026-03-01T00:00:00Z", {{"t/x.py::b", ResultStatus::passed}, {"t/x.py::c", ResultStatus::passed}});
+  CHECK(latest_of("t/x.py::a") == "s-h2");
+  CHECK(latest_of("t/x.py::b") == "s-h4");
+  CHECK(latest_of("t/x.py::c") == "s-h4");
+  const auto all = rl::store::select_tests(db, {"t/*"});
+  CHECK(all.matched == 3);
+  CHECK(all.passed == 3);
+}
+
+TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow layout", "[store][migrations]")
+{
+  rl::test::TempDir dir;
+  const auto path = dir.path() / "ledger.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    const auto& all = rl::store::all_migrations();
+    REQUIRE(all.size() >= 4);
+    rl::store::migrate(db, {all.begin(), all.begin() + 3});
+    REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 3);
+    db.exec(R"sql(
+      INSERT INTO evidence (id, kind, content_hash, source, path, commit_sha, taken_at, recorded_at, tests)
+        VALUES (1, 'junit', 'h1', 'old-run', 'a.xml', 'c1', '2026-02-08T00:00:00Z', '2026-02-08T00:00:00Z', 3);
+      INSERT INTO test_case (id, identity, file, suite) VALUES
+        (1, 't/x.py::b', 't/x.py', 'pytest'), (2, 't/x.py::a', 't/x.py', 'pytest'), (3, 't/y.py::c', 't/y.py', 'pytest');
+      INSERT INTO test_result (evidence_id, test_id, status, duration, message) VALUES
+        (1, 1, 1, 0.5, 'boom'), (1, 2, 0, 0.1, NULL), (1, 3, 3, NULL, 'skip');
+      INSERT INTO test_latest (test_id, evidence_id, taken_at, status, message) VALUES
+        (1, 1, '2026-02-08T00:00:00Z', 1, 'boom'), (2, 1, '2026-02-08T00:00:00Z', 0, NULL),
+        (3, 1, '2026-02-08T00:00:00Z', 3, 'skip');
+    )sql");
+  }
+  auto db = rl::store::open_ledger(path);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
+  CHECK(db.execAndGet("SELECT group_concat(v, ',') FROM (SELECT tc.identity || '=' || tc.id || '@' || s.file AS v "
+                      "FROM test_case AS tc JOIN test_source AS s ON s.id = tc.source_id ORDER BY tc.identity)")
+          .getString() == "t/x.py::a=2@t/x.py,t/x.py::b=1@t/x.py,t/y.py::c=3@t/y.py");
+  CHECK(db.execAndGet("SELECT count(*) FROM test_source").getInt() == 2);
+  CHECK(db.execAndGet("SELECT last_id FROM test_case_seq").getInt() == 3);
+  const auto s = rl::store::select_tests(db, {"t/*"});
+  CHECK(s.matched == 3);
+  CHECK(s.passed == 1);
+  CHECK(s.bad == 1);
+  CHECK(s.not_run == 1);
+  REQUIRE(s.offenders.size() == 2);
+  CHECK(s.offenders[0].identity == "t/x.py::b");
+  CHECK(s.offenders[0].message == "boom");
+  // New identities continue after the migrated ones; known ones keep their id.
+  rl::store::TestCaseCache cache;
+  rl::store::IngestBatch batch(db);
+  rl::store::TestResultWriter writer(db, {"junit", "h2", "new-run", "b.xml", "c2", "2026-02-09T00:00:00Z", ""}, cache);
+  rl::store::TestResultBlock cases;
+  cases.add("t/x.py::b", "t/x.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
+  cases.add("t/z.py::d", "t/z.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
+  writer.add(cases);
+  writer.commit({2, 2, 0, 0, 0}, "");
+  batch.commit();
+  CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/x.py::b'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/z.py::d'").getInt() == 4);
+  CHECK(rl::store::select_tests(db, {"t/x.py::b"}).passed == 1);
+}
+
 TEST_CASE("identities interned by a rolled-back file are interned again later", "[store][evidence]")
 {
   using rl::model::ResultStatus;
@@ -172,9 +266,13 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
   batch.commit();
   CHECK(db.execAndGet("SELECT count(*) FROM test_case").getInt() == 4);
   CHECK(db.execAndGet("SELECT count(*) FROM test_result WHERE test_id NOT IN (SELECT id FROM test_case)").getInt() == 0);
-  CHECK(db.execAndGet("SELECT group_concat(tc.identity, ',') FROM test_result AS r JOIN test_case AS tc "
-                      "ON tc.id = r.test_id WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3')")
+  CHECK(db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT tc.identity FROM test_result AS r "
+                      "JOIN test_case AS tc ON tc.id = r.test_id "
+                      "WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3') ORDER BY r.rowid)")
           .getString() == "d,c,a,d");
+  // Distinct ids, and the sequence past every one of them.
+  CHECK(db.execAndGet("SELECT count(DISTINCT id) FROM test_case").getInt() == 4);
+  CHECK(db.execAndGet("SELECT last_id >= (SELECT max(id) FROM test_case) FROM test_case_seq").getInt() == 1);
   CHECK(db.execAndGet("SELECT count(*) FROM test_latest").getInt() == 4);
 }
 
