@@ -76,6 +76,9 @@ IngestBatch::IngestBatch(SQLite::Database& db)
   : m_db(db),
     m_checkpointer(db)
 {
+  // Each file's savepoint keeps the pages it changes in a sub-journal; in
+  // memory rather than in a temporary file (a few pages per file).
+  m_db.exec("PRAGMA temp_store = MEMORY");
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
 }
@@ -272,6 +275,15 @@ public:
     }
   }
 
+  // Starts loading the slot where `hash` would be, for a find() or insert() soon after.
+  void
+  prefetch(std::uint64_t hash) const
+  {
+    if (!m_slots.empty()) {
+      __builtin_prefetch(&m_slots[slot_of(hash)]);
+    }
+  }
+
   // Keeps an existing entry of `hash`; false when the table is full.
   bool
   insert(std::uint64_t hash, std::int64_t id)
@@ -367,7 +379,7 @@ constexpr std::size_t k_cases_per_insert = 32;
 std::string
 insert_cases_sql(std::size_t rows)
 {
-  std::string sql = "INSERT INTO test_case (identity, id, source_id) VALUES ";
+  std::string sql = "INSERT OR FAIL INTO test_case (identity, id, source_id) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) {
     sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
   }
@@ -377,7 +389,7 @@ insert_cases_sql(std::size_t rows)
 std::string
 insert_results_sql(std::size_t rows)
 {
-  std::string sql = "INSERT INTO test_result (evidence_id, test_id, status, duration, message) VALUES ";
+  std::string sql = "INSERT OR FAIL INTO test_result (evidence_id, test_id, status, duration, message) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) {
     sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
   }
@@ -448,7 +460,7 @@ struct WriteStatements
   latest_sql(const std::string& condition)
   {
     return R"sql(
-        INSERT INTO test_latest (test_id, evidence_id, status, message)
+        INSERT OR FAIL INTO test_latest (test_id, evidence_id, status, message)
         SELECT r.test_id, r.evidence_id, r.status, r.message
         FROM test_result AS r
         WHERE r.rowid BETWEEN :first AND :last AND r.evidence_id = :id
@@ -542,31 +554,27 @@ struct TestResultWriter::Impl
 
   // Inserts the identities of block rows [begin, end) (at most
   // k_cases_per_insert, none in test_case when the block began) with the
-  // next ids of test_case_seq, and caches their ids in `ids`, by row.
+  // ids proposed for them in `ids` (by row; above last_case_id), and caches
+  // their ids; `ids` ends with the id each identity has in test_case.
   void
   intern(const TestResultBlock& block, const std::size_t* begin, const std::size_t* end, std::vector<std::int64_t>& ids)
   {
     const auto n = static_cast<std::int64_t>(end - begin);
     RowStatement& s = n == 1 ? insert_case : insert_cases;
     int column = 1;
-    std::int64_t id = last_case_id;
     for (const std::size_t* row = begin; row != end; ++row) {
       const TestResultBlock::Row& r = block.m_rows[*row];
       s.bind(column++, block.text(r.identity));
-      s.bind(column++, ++id);
+      s.bind(column++, ids[*row]);
       s.bind(column++, source_of(block, r));
+      cache.ids.prefetch(r.identity_hash); // inserted below, once SQLite is done
     }
     s.step();
     const int inserted = db.getChanges();
     if (inserted > 0 && first_interned == 0) {
       first_interned = last_case_id + 1; // no other process writes meanwhile
     }
-    if (inserted == n) {
-      // All new: each took the id bound for it.
-      for (std::int64_t i = 0; i < n; ++i) {
-        ids[begin[i]] = last_case_id + 1 + i;
-      }
-    } else { // some were interned already (by another process, or beyond the cache's size)
+    if (inserted != n) { // some were interned already (by another process, or beyond the cache's size)
       for (const std::size_t* row = begin; row != end; ++row) {
         find_case.bind(1, block.text(block.m_rows[*row].identity));
         if (!find_case.step()) {
@@ -576,7 +584,6 @@ struct TestResultWriter::Impl
         ids[*row] = find_case.first_column();
       }
     }
-    last_case_id += n; // the ids bound to identities already there stay unused
     for (const std::size_t* row = begin; row != end; ++row) {
       cache.ids.insert(block.m_rows[*row].identity_hash, ids[*row]);
     }
@@ -618,6 +625,7 @@ struct TestResultWriter::Impl
   // uncached identities' rows.
   std::vector<std::int64_t> test_ids;
   std::vector<std::size_t> uncached;
+  std::vector<char> is_new; // by row: the first row of an identity to intern
 };
 
 TestResultWriter::TestResultWriter(SQLite::Database& db, const EvidenceHeader& header, TestCaseCache& cache)
@@ -640,18 +648,43 @@ TestResultWriter::add(TestResultBlock& block)
   // fewer page splits) instead of keys scattered over the whole tree.
   w.test_ids.assign(rows.size(), 0);
   w.uncached.clear();
-  for (const std::size_t row : block.m_distinct) {
+  // The cache is large and its slots are random: ask for them a few rows ahead.
+  constexpr std::size_t k_prefetch_ahead = 16;
+  const std::vector<std::size_t>& distinct = block.m_distinct;
+  for (std::size_t k = 0; k < std::min(k_prefetch_ahead, distinct.size()); ++k) {
+    w.cache.ids.prefetch(rows[distinct[k]].identity_hash);
+  }
+  for (std::size_t k = 0; k < distinct.size(); ++k) {
+    if (k + k_prefetch_ahead < distinct.size()) {
+      w.cache.ids.prefetch(rows[distinct[k + k_prefetch_ahead]].identity_hash);
+    }
+    const std::size_t row = distinct[k];
     w.test_ids[row] = w.cache.ids.find(rows[row].identity_hash);
     if (w.test_ids[row] == 0) {
       w.uncached.push_back(row);
     }
   }
   w.last_source = 0; // text offsets are the block's
-  if (!w.uncached.empty() && w.last_case_id < 0) {
-    if (!w.statements.last_case_id.step()) {
-      throw util::StoreError("the ledger has no test_case_seq row");
+  if (!w.uncached.empty()) {
+    if (w.last_case_id < 0) {
+      if (!w.statements.last_case_id.step()) {
+        throw util::StoreError("the ledger has no test_case_seq row");
+      }
+      w.last_case_id = w.statements.last_case_id.first_column();
     }
-    w.last_case_id = w.statements.last_case_id.first_column();
+    // New ids follow document order (the first row of each new identity), so
+    // that this file's results, and its test_latest rows, come in id order:
+    // test_latest is then appended to, instead of inserted into all over.
+    w.is_new.assign(rows.size(), 0);
+    for (const std::size_t row : w.uncached) {
+      w.is_new[row] = 1;
+    }
+    std::int64_t id = w.last_case_id;
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      if (w.is_new[row] != 0) {
+        w.test_ids[row] = ++id;
+      }
+    }
   }
   for (std::size_t k = 0; k < w.uncached.size(); k += k_cases_per_insert) {
     const std::size_t n = std::min(k_cases_per_insert, w.uncached.size() - k);
@@ -664,6 +697,7 @@ TestResultWriter::add(TestResultBlock& block)
     }
   }
   if (!w.uncached.empty()) {
+    w.last_case_id += static_cast<std::int64_t>(w.uncached.size()); // ids of identities found stay unused
     w.statements.set_last_case_id.bind(1, w.last_case_id);
     w.statements.set_last_case_id.step();
   }
