@@ -140,7 +140,9 @@ header_for(const std::string& kind,
 void
 add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
 {
-  block.add(tc.identity(),
+  thread_local std::string identity; // one buffer per parsing thread
+  tc.identity_into(identity);
+  block.add(identity,
             tc.file,
             tc.suite,
             static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -35,6 +36,67 @@ struct Attributes
     const pugi::xml_attribute a = node.attribute(name);
     return a ? a.value() : nullptr;
   }
+
+  // Calls fn(name, value) for every attribute, in document order.
+  template <typename Fn>
+  void
+  each(Fn&& fn) const
+  {
+    if (expat != nullptr) {
+      for (int i = 0; expat[i] != nullptr; i += 2) {
+        fn(expat[i], expat[i + 1]);
+      }
+      return;
+    }
+    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+      fn(a.name(), a.value());
+    }
+  }
+};
+
+// The attributes of a <testcase> that matter, read in one pass (a test case
+// has a handful of attributes; looking each name up would compare them all
+// six times over). A repeated attribute keeps its first value, as get() does.
+struct CaseAttributes
+{
+  const char* name = nullptr;
+  const char* classname = nullptr;
+  const char* file = nullptr;
+  const char* time = nullptr;
+  const char* result = nullptr;
+  const char* status = nullptr;
+
+  explicit CaseAttributes(const Attributes& attrs)
+  {
+    attrs.each([this](const char* key, const char* value) {
+      const char** slot = nullptr;
+      switch (key[0]) {
+      case 'n':
+        slot = std::strcmp(key, "name") == 0 ? &name : nullptr;
+        break;
+      case 'c':
+        slot = std::strcmp(key, "classname") == 0 ? &classname : nullptr;
+        break;
+      case 'f':
+        slot = std::strcmp(key, "file") == 0 ? &file : nullptr;
+        break;
+      case 't':
+        slot = std::strcmp(key, "time") == 0 ? &time : nullptr;
+        break;
+      case 'r':
+        slot = std::strcmp(key, "result") == 0 ? &result : nullptr;
+        break;
+      case 's':
+        slot = std::strcmp(key, "status") == 0 ? &status : nullptr;
+        break;
+      default:
+        break;
+      }
+      if (slot != nullptr && *slot == nullptr) {
+        *slot = value;
+      }
+    });
+  }
 };
 
 const char*
@@ -50,15 +112,26 @@ parse_seconds(const char* text)
   if (text == nullptr || *text == '\0') {
     return std::nullopt;
   }
-  std::string value(text);
-  for (char& c : value) {
-    if (c == ',') {
-      c = '.';
+  // A decimal comma becomes a point; short values (all real ones) are
+  // copied to the stack, not the heap.
+  const std::size_t size = std::strlen(text);
+  std::array<char, 64> small{};
+  std::string large;
+  char* value = small.data();
+  if (size >= small.size()) {
+    large.assign(text, size);
+    value = large.data();
+  } else {
+    std::memcpy(value, text, size + 1);
+  }
+  for (char* c = value; *c != '\0'; ++c) {
+    if (*c == ',') {
+      *c = '.';
     }
   }
   char* end = nullptr;
-  const double seconds = std::strtod(value.c_str(), &end);
-  if (end == value.c_str() || seconds < 0) {
+  const double seconds = std::strtod(value, &end);
+  if (end == value || seconds < 0) {
     return std::nullopt;
   }
   return seconds;
@@ -202,6 +275,7 @@ public:
     if (std::strcmp(name, "testsuite") == 0) {
       const char* suite = attribute(attrs, "name");
       m_suites.emplace_back(suite != nullptr ? suite : "");
+      join_suites();
       if (!m_info.taken_at) {
         if (const char* ts = attribute(attrs, "timestamp")) {
           m_info.taken_at = normalize_time(ts);
@@ -221,24 +295,22 @@ public:
       }
       m_in_case = true;
       m_case_depth = m_depth;
-      m_case = TestCaseRecord{};
-      for (std::size_t i = 0; i < m_suites.size(); ++i) {
-        m_case.suite += (i == 0 ? "" : "/") + m_suites[i];
-      }
-      const char* case_name = attribute(attrs, "name");
-      m_case.name = case_name != nullptr ? case_name : "";
-      const char* classname = attribute(attrs, "classname");
-      m_case.classname = classname != nullptr ? classname : "";
-      const char* file = attribute(attrs, "file");
-      m_case.file = file != nullptr ? file : (m_suite_files.empty() ? "" : m_suite_files.back());
+      // Reset in place: the strings keep their capacity from case to case.
+      m_case.suite = m_suite_path;
+      m_case.outcome = TestOutcome::passed;
+      m_case.message.clear();
+      const CaseAttributes a(attrs);
+      m_case.name = a.name != nullptr ? a.name : "";
+      m_case.classname = a.classname != nullptr ? a.classname : "";
+      m_case.file = a.file != nullptr ? a.file : (m_suite_files.empty() ? "" : m_suite_files.back());
       if (m_case.file.empty() && !m_suites.empty() && m_suites.front() == "pytest") {
         m_case.file = pytest_file_from_classname(m_case.classname);
       }
-      m_case.duration = parse_seconds(attribute(attrs, "time"));
+      m_case.duration = parse_seconds(a.time);
       // Outcomes carried on attributes: GoogleTest result="skipped"/"suppressed",
       // status="notrun"; CTest status="disabled"/"notrun".
-      const char* result = attribute(attrs, "result");
-      const char* status = attribute(attrs, "status");
+      const char* result = a.result;
+      const char* status = a.status;
       if ((result != nullptr
            && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
           || (status != nullptr
@@ -291,6 +363,7 @@ public:
     } else if (std::strcmp(name, "testsuite") == 0 && !m_suites.empty()) {
       m_suites.pop_back();
       m_suite_files.pop_back();
+      join_suites();
     } else if (m_collect_text
                && (std::strcmp(name, "failure") == 0 || std::strcmp(name, "error") == 0
                    || std::strcmp(name, "skipped") == 0)) {
@@ -349,6 +422,19 @@ public:
   }
 
 private:
+  // m_suite_path: the enclosing suites' names joined with '/'.
+  void
+  join_suites()
+  {
+    m_suite_path.clear();
+    for (std::size_t i = 0; i < m_suites.size(); ++i) {
+      if (i != 0) {
+        m_suite_path += '/';
+      }
+      m_suite_path += m_suites[i];
+    }
+  }
+
   void
   raise(TestOutcome outcome)
   {
@@ -362,6 +448,7 @@ private:
   XML_Parser m_parser;
   JunitFileInfo m_info;
   std::vector<std::string> m_suites;
+  std::string m_suite_path;
   std::vector<std::string> m_suite_files;
   TestCaseRecord m_case;
   bool m_seen_root = false;

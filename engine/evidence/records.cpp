@@ -30,23 +30,39 @@ to_string(TestOutcome outcome)
 std::string
 TestCaseRecord::identity() const
 {
+  std::string out;
+  identity_into(out);
+  return out;
+}
+
+void
+TestCaseRecord::identity_into(std::string& out) const
+{
+  out.clear();
   // Python test files: pytest's node id, "test/test_x.py::TestClass::test_name".
   if (file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0) {
-    std::string module = file.substr(0, file.size() - 3);
-    std::replace(module.begin(), module.end(), '/', '.');
-    std::string tail;
-    if (classname.size() > module.size() + 1 && classname.compare(0, module.size(), module) == 0
-        && classname[module.size()] == '.') {
-      tail = classname.substr(module.size() + 1);
-      std::string::size_type pos = 0;
-      while ((pos = tail.find('.', pos)) != std::string::npos) {
-        tail.replace(pos, 1, "::");
-        pos += 2;
-      }
+    // The classname is the module ("test/test_x.py" read as "test.test_x"),
+    // a dot, then the class path; its dots become "::".
+    const std::size_t module_size = file.size() - 3;
+    bool in_module = classname.size() > module_size + 1 && classname[module_size] == '.';
+    for (std::size_t i = 0; in_module && i < module_size; ++i) {
+      in_module = classname[i] == (file[i] == '/' ? '.' : file[i]);
     }
-    return file + "::" + (tail.empty() ? "" : tail + "::") + name;
+    out.append(file).append("::");
+    if (in_module) {
+      for (std::size_t i = module_size + 1; i < classname.size(); ++i) {
+        if (classname[i] == '.') {
+          out.append("::");
+        } else {
+          out.push_back(classname[i]);
+        }
+      }
+      out.append("::");
+    }
+    out.append(name);
+    return;
   }
-  return (classname.empty() ? suite : classname) + "::" + name;
+  out.append(classname.empty() ? suite : classname).append("::").append(name);
 }
 
 std::string

@@ -39,6 +39,8 @@ struct TestCaseRecord
   // .py) pytest's node id "test/test_x.py::TestClass::test_name"; otherwise
   // "<classname>::<name>", or "<suite>::<name>" without a classname.
   std::string identity() const;
+  // The same, into `out` (replacing its content, reusing its capacity).
+  void identity_into(std::string& out) const;
 };
 
 // pytest's xunit2 files carry no file attribute: "test.sub.test_x.TestClass"

@@ -94,6 +94,64 @@ TEST_CASE("test identities follow pytest node ids and classname::name", "[eviden
   }
 }
 
+TEST_CASE("identities of Python, other and classless test cases", "[evidence][junit]")
+{
+  rl::evidence::TestCaseRecord c;
+  c.suite = "pytest";
+  c.name = "test_x";
+  c.file = "test/sub/test_m.py";
+  c.classname = "test.sub.test_m.TestA.Inner";
+  CHECK(c.identity() == "test/sub/test_m.py::TestA::Inner::test_x");
+  c.classname = "test.sub.test_m";
+  CHECK(c.identity() == "test/sub/test_m.py::test_x"); // a module-level test
+  c.classname = "test.sub.test_mX.TestA";              // not this module
+  CHECK(c.identity() == "test/sub/test_m.py::test_x");
+  c.classname = "other.TestA";
+  CHECK(c.identity() == "test/sub/test_m.py::test_x");
+  c.file = "src/x.cpp";
+  c.classname = "MathTest";
+  CHECK(c.identity() == "MathTest::test_x");
+  c.classname.clear();
+  CHECK(c.identity() == "pytest::test_x");
+  std::string reused = "previous content";
+  c.identity_into(reused);
+  CHECK(reused == "pytest::test_x");
+}
+
+TEST_CASE("the streaming and in-memory parsers read a document alike", "[evidence][junit]")
+{
+  const std::string xml = R"(<testsuites><testsuite name="outer" file="o.py"><testsuite name="inner">
+    <testcase classname="k" name="a" time="1,5" status="notrun" result="x"><failure message="boom">text</failure></testcase>
+    <testcase name="b" classname="k" time="  2"/>
+    <testcase classname="k" name="c" file="f.py" time="-1"/>
+  </testsuite><testcase name="d" classname="k"><error>details</error></testcase></testsuite></testsuites>)";
+  auto check = [](const std::vector<rl::evidence::TestCaseRecord>& cases) {
+    REQUIRE(cases.size() == 4);
+    CHECK(cases[0].name == "a");
+    CHECK(cases[0].suite == "outer/inner");
+    CHECK(cases[0].file == "o.py");
+    CHECK(*cases[0].duration == Approx(1.5));
+    CHECK(cases[0].outcome == rl::evidence::TestOutcome::failed);
+    CHECK(cases[0].message == "boom");
+    // The next case starts afresh.
+    CHECK(cases[1].outcome == rl::evidence::TestOutcome::passed);
+    CHECK(cases[1].message.empty());
+    CHECK(*cases[1].duration == Approx(2.0));
+    CHECK(cases[2].file == "f.py");
+    CHECK_FALSE(cases[2].duration);
+    CHECK(cases[3].suite == "outer");
+    CHECK(cases[3].outcome == rl::evidence::TestOutcome::error);
+    CHECK(cases[3].message == "details");
+  };
+  std::vector<rl::evidence::TestCaseRecord> streamed;
+  std::istringstream in(xml);
+  rl::evidence::parse_junit(in, "t.xml", [&](const auto& c) { streamed.push_back(c); });
+  check(streamed);
+  std::vector<rl::evidence::TestCaseRecord> buffered;
+  rl::evidence::parse_junit_buffer(xml, "t.xml", [&](const auto& c) { buffered.push_back(c); });
+  check(buffered);
+}
+
 TEST_CASE("times are parsed tolerantly", "[evidence][junit]")
 {
   std::istringstream in(R"(<testsuites><testsuite name="s" timestamp="2026-02-08T07:30:00+02:00">
