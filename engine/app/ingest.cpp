@@ -24,6 +24,7 @@
 #include <deque>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <unordered_set>
 #include <fcntl.h>
 #include <glob.h>
@@ -163,8 +164,56 @@ struct Prepared
   std::exception_ptr error;
 };
 
+// Read buffers, reused from file to file: a new one per file would be
+// faulted in page by page again (a third of a re-ingest's time).
+class BufferPool
+{
+public:
+  std::string
+  take()
+  {
+    const std::lock_guard lock(m_mutex);
+    if (m_free.empty()) {
+      return {};
+    }
+    std::string buffer = std::move(m_free.back());
+    m_free.pop_back();
+    return buffer;
+  }
+
+  void
+  give(std::string buffer)
+  {
+    const std::lock_guard lock(m_mutex);
+    m_free.push_back(std::move(buffer));
+  }
+
+private:
+  std::mutex m_mutex;
+  std::vector<std::string> m_free;
+};
+
+// Hands its buffer back to the pool however prepare() ends.
+struct PooledBuffer
+{
+  explicit PooledBuffer(BufferPool& p)
+    : pool(p),
+      text(p.take())
+  {
+  }
+  ~PooledBuffer()
+  {
+    pool.give(std::move(text));
+  }
+  PooledBuffer(const PooledBuffer&) = delete;
+  PooledBuffer& operator=(const PooledBuffer&) = delete;
+
+  BufferPool& pool;
+  std::string text;
+};
+
 Prepared
-prepare(const std::string& file, const std::unordered_set<std::string>& known)
+prepare(const std::string& file, const std::unordered_set<std::string>& known, BufferPool& buffers)
 {
   Prepared p;
   try {
@@ -175,7 +224,9 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known)
       p.duplicate = known.contains(p.hash);
       return p;
     }
-    const std::string text = util::read_text(file);
+    PooledBuffer buffer(buffers);
+    util::read_into(file, buffer.text);
+    const std::string& text = buffer.text;
     p.hash = util::sha256(text);
     p.duplicate = known.contains(p.hash);
     if (p.duplicate) {
@@ -224,7 +275,8 @@ run_ingest(const GlobalOptions& global,
   // both cores hash when the files are already stored (and this thread idles).
   const std::unordered_set<std::string> known =
     kind == IngestKind::junit ? store::evidence_hashes(db, "junit") : std::unordered_set<std::string>();
-  auto prepare_junit = [&known](const std::string& file) { return prepare(file, known); };
+  BufferPool buffers;
+  auto prepare_junit = [&known, &buffers](const std::string& file) { return prepare(file, known, buffers); };
   std::optional<store::IngestBatch> batch;
   std::int64_t batch_rows = 0;
   if (kind == IngestKind::junit) {

@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -19,14 +17,48 @@ namespace rl::util {
 std::string
 read_text(const std::filesystem::path& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw StoreError(
-      fmt::format("cannot read {}: {}", path.generic_string(), std::strerror(errno)));
+  std::string out;
+  read_into(path, out);
+  return out;
+}
+
+void
+read_into(const std::filesystem::path& path, std::string& out)
+{
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw StoreError(fmt::format("cannot read {}: {}", path.generic_string(), std::strerror(errno)));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  auto fail = [&](int error) {
+    ::close(fd);
+    throw StoreError(fmt::format("cannot read {}: {}", path.generic_string(), std::strerror(error)));
+  };
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    fail(errno);
+  }
+  // Sized once from the file's size (one read for a regular file); a file
+  // that grows meanwhile, or a pipe, is read on to its end.
+  std::size_t size = 0;
+  out.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 65536);
+  for (;;) {
+    if (size == out.size()) {
+      out.resize(out.size() * 2);
+    }
+    const ssize_t n = ::read(fd, out.data() + size, out.size() - size);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail(errno);
+    }
+    if (n == 0) {
+      break;
+    }
+    size += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(size);
 }
 
 void

@@ -8,6 +8,10 @@ namespace rl::util {
 // Reads a whole file. Throws StoreError naming the file when it cannot be read.
 std::string read_text(const std::filesystem::path& path);
 
+// The same into `out`, replacing its content and reusing its capacity (no
+// new allocation when reading many files of similar size).
+void read_into(const std::filesystem::path& path, std::string& out);
+
 // Writes `content` to `path` atomically: a temporary file in the same directory,
 // flushed and fsync'ed, then renamed over the target. Readers see the old or the
 // new content, never a mix. Creates missing parent directories. Throws StoreError.
