@@ -9,6 +9,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 namespace {
 
@@ -240,6 +241,55 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
   CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/x.py::b'").getInt() == 1);
   CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/z.py::d'").getInt() == 4);
   CHECK(rl::store::select_tests(db, {"t/x.py::b"}).passed == 1);
+}
+
+TEST_CASE("identities interned by another process meanwhile keep their ids", "[store][evidence]")
+{
+  using rl::model::ResultStatus;
+  rl::test::TempDir dir;
+  auto db_a = rl::store::open_ledger(dir.path() / "ledger.db");
+  auto db_b = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::TestCaseCache cache_a; // process A's cache, loaded before B interns
+  rl::store::TestCaseCache cache_b;
+  auto write = [](SQLite::Database& db, rl::store::TestCaseCache& cache, const std::string& hash,
+                  const std::vector<std::string>& identities) {
+    rl::store::IngestBatch batch(db);
+    rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", ""}, cache);
+    rl::store::TestResultBlock cases;
+    for (const std::string& identity : identities) {
+      cases.add(identity, "t/x.py", "pytest", ResultStatus::passed, 0.1, "");
+    }
+    writer.add(cases);
+    const auto n = static_cast<std::int64_t>(identities.size());
+    writer.commit({n, n, 0, 0, 0}, "");
+    batch.commit();
+  };
+  write(db_a, cache_a, "h1", {"t/a"});
+  write(db_b, cache_b, "h2", {"t/b", "t/c"});
+  // A has not seen t/b and t/c: interning them finds B's rows (their ids). In
+  // identity order they are among the first 32 of 34, so they conflict inside
+  // one full multi-row insert.
+  std::vector<std::string> many{"t/c", "t/b"};
+  for (int i = 0; i < 32; ++i) {
+    many.push_back(fmt::format("t/n{:02}", i));
+  }
+  write(db_a, cache_a, "h3", many);
+  CHECK(db_a.execAndGet("SELECT count(*) FROM test_case").getInt() == 35);
+  CHECK(db_a.execAndGet("SELECT count(DISTINCT id) FROM test_case").getInt() == 35);
+  CHECK(db_a.execAndGet("SELECT count(*) FROM test_result AS r WHERE NOT EXISTS "
+                        "(SELECT 1 FROM test_case AS tc WHERE tc.id = r.test_id)")
+          .getInt() == 0);
+  // Each of h3's results names the identity it was written for.
+  CHECK(db_a.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT tc.identity FROM test_result AS r "
+                        "JOIN test_case AS tc ON tc.id = r.test_id "
+                        "WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3') "
+                        "ORDER BY r.rowid LIMIT 3)")
+          .getString() == "t/c,t/b,t/n00");
+  CHECK(db_a.execAndGet("SELECT id FROM test_case WHERE identity = 't/b'").getInt() == 2);
+  const auto x = rl::store::select_tests(db_a, {"t/b"});
+  REQUIRE(x.runs.size() == 1);
+  CHECK(x.runs[0].source == "h3");
+  CHECK(rl::store::select_tests(db_a, {"t/*"}).matched == 35);
 }
 
 TEST_CASE("identities interned by a rolled-back file are interned again later", "[store][evidence]")
