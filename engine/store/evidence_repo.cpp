@@ -644,7 +644,7 @@ TestResultWriter::add(TestResultBlock& block)
   }
   const std::vector<TestResultBlock::Row>& rows = block.m_rows;
   // Look every distinct identity up, then intern the missing ones in identity
-  // order: the test_case(identity) index then takes adjacent keys (hot pages,
+  // order: test_case (keyed by identity) then takes adjacent keys (hot pages,
   // fewer page splits) instead of keys scattered over the whole tree.
   w.test_ids.assign(rows.size(), 0);
   w.uncached.clear();

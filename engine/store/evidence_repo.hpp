@@ -108,7 +108,7 @@ struct ResultCounts
 // shared by the files it ingests. Rows are never deleted or renumbered, so a
 // cache that misses rows added meanwhile by another process stays correct;
 // that also lets the cache stop growing at a fixed size (beyond it, lookups
-// fall back to the test_case index), which bounds memory for any input.
+// fall back to test_case's key), which bounds memory for any input.
 // It also keeps the writers' prepared statements: use it with one database.
 class TestCaseCache
 {
