@@ -292,6 +292,37 @@ TEST_CASE("identities interned by another process meanwhile keep their ids", "[s
   CHECK(rl::store::select_tests(db_a, {"t/*"}).matched == 35);
 }
 
+TEST_CASE("a block's identities are deduplicated whatever prefixes they share", "[store][evidence]")
+{
+  using rl::model::ResultStatus;
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::TestCaseCache cache;
+  rl::store::IngestBatch batch(db);
+  rl::store::TestResultWriter writer(db, {"junit", "h1", "s", "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", ""}, cache);
+  rl::store::TestResultBlock cases;
+  // Equal in their first 8 bytes after the common prefix, a prefix of
+  // another, and repeated (the last row of a test is its latest result).
+  const std::vector<std::pair<std::string, ResultStatus>> rows{
+    {"t/x.py::test_abcdefgh_2", ResultStatus::passed}, {"t/x.py::test_a", ResultStatus::failed},
+    {"t/x.py::test_abcdefgh_1", ResultStatus::passed}, {"t/x.py::test_ab", ResultStatus::passed},
+    {"t/x.py::test_a", ResultStatus::passed},          {"t/x.py::test_abcdefgh_2", ResultStatus::error}};
+  for (const auto& [identity, status] : rows) {
+    cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
+  }
+  writer.add(cases);
+  writer.commit({6, 4, 1, 1, 0}, "");
+  batch.commit();
+  CHECK(db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT identity FROM test_case ORDER BY id)")
+          .getString() == "t/x.py::test_abcdefgh_2,t/x.py::test_a,t/x.py::test_abcdefgh_1,t/x.py::test_ab");
+  const auto all = rl::store::select_tests(db, {"t/*"});
+  CHECK(all.matched == 4);
+  CHECK(all.passed == 3); // test_a passed on its second run
+  CHECK(all.bad == 1);    // test_abcdefgh_2 errored on its second
+  REQUIRE(all.offenders.size() == 1);
+  CHECK(all.offenders[0].identity == "t/x.py::test_abcdefgh_2");
+}
+
 TEST_CASE("identities interned by a rolled-back file are interned again later", "[store][evidence]")
 {
   using rl::model::ResultStatus;
