@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include <expat.h>
@@ -68,32 +69,22 @@ struct CaseAttributes
 
   explicit CaseAttributes(const Attributes& attrs)
   {
+    static constexpr std::pair<const char*, const char* CaseAttributes::*> k_fields[] = {
+      {"name", &CaseAttributes::name},
+      {"classname", &CaseAttributes::classname},
+      {"file", &CaseAttributes::file},
+      {"time", &CaseAttributes::time},
+      {"result", &CaseAttributes::result},
+      {"status", &CaseAttributes::status},
+    };
     attrs.each([this](const char* key, const char* value) {
-      const char** slot = nullptr;
-      switch (key[0]) {
-      case 'n':
-        slot = std::strcmp(key, "name") == 0 ? &name : nullptr;
-        break;
-      case 'c':
-        slot = std::strcmp(key, "classname") == 0 ? &classname : nullptr;
-        break;
-      case 'f':
-        slot = std::strcmp(key, "file") == 0 ? &file : nullptr;
-        break;
-      case 't':
-        slot = std::strcmp(key, "time") == 0 ? &time : nullptr;
-        break;
-      case 'r':
-        slot = std::strcmp(key, "result") == 0 ? &result : nullptr;
-        break;
-      case 's':
-        slot = std::strcmp(key, "status") == 0 ? &status : nullptr;
-        break;
-      default:
-        break;
-      }
-      if (slot != nullptr && *slot == nullptr) {
-        *slot = value;
+      for (const auto& [field, member] : k_fields) {
+        if (key[0] == field[0] && std::strcmp(key, field) == 0) {
+          if (this->*member == nullptr) {
+            this->*member = value;
+          }
+          return;
+        }
       }
     });
   }

@@ -22,6 +22,25 @@ minimal_definitions()
   return rl::store::as_stored(std::move(d));
 }
 
+using Results = std::vector<std::pair<std::string, rl::model::ResultStatus>>;
+
+// Stores one JUnit file's results (identity, status) in its own batch, as
+// `ingest` does; `hash` is also its source label.
+void
+store_file(SQLite::Database& db, rl::store::TestCaseCache& cache, const std::string& hash, const std::string& at,
+           const Results& results)
+{
+  rl::store::IngestBatch batch(db);
+  rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", at, at}, cache);
+  rl::store::TestResultBlock cases;
+  for (const auto& [identity, status] : results) {
+    cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
+  }
+  writer.add(cases);
+  writer.commit({static_cast<std::int64_t>(results.size()), 0, 0, 0, 0}, "");
+  batch.commit();
+}
+
 } // namespace
 
 TEST_CASE("migrations are numbered 1..N without gaps", "[store][migrations]")
@@ -155,16 +174,8 @@ TEST_CASE("the latest result is the one taken last, then ingested last", "[store
   rl::test::TempDir dir;
   auto db = rl::store::open_ledger(dir.path() / "ledger.db");
   rl::store::TestCaseCache cache;
-  auto ingest = [&](const std::string& hash, const std::string& at, std::vector<std::pair<std::string, ResultStatus>> tests) {
-    rl::store::IngestBatch batch(db);
-    rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
-    rl::store::TestResultBlock cases;
-    for (const auto& [identity, status] : tests) {
-      cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
-    }
-    writer.add(cases);
-    writer.commit({static_cast<std::int64_t>(tests.size()), 0, 0, 0, 0}, "");
-    batch.commit();
+  auto ingest = [&](const std::string& hash, const std::string& at, const Results& results) {
+    store_file(db, cache, "s-" + hash, at, results);
   };
   auto latest_of = [&](const std::string& identity) {
     const auto s = rl::store::select_tests(db, {identity});
@@ -251,29 +262,17 @@ TEST_CASE("identities interned by another process meanwhile keep their ids", "[s
   auto db_b = rl::store::open_ledger(dir.path() / "ledger.db");
   rl::store::TestCaseCache cache_a; // process A's cache, loaded before B interns
   rl::store::TestCaseCache cache_b;
-  auto write = [](SQLite::Database& db, rl::store::TestCaseCache& cache, const std::string& hash,
-                  const std::vector<std::string>& identities) {
-    rl::store::IngestBatch batch(db);
-    rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", ""}, cache);
-    rl::store::TestResultBlock cases;
-    for (const std::string& identity : identities) {
-      cases.add(identity, "t/x.py", "pytest", ResultStatus::passed, 0.1, "");
-    }
-    writer.add(cases);
-    const auto n = static_cast<std::int64_t>(identities.size());
-    writer.commit({n, n, 0, 0, 0}, "");
-    batch.commit();
-  };
-  write(db_a, cache_a, "h1", {"t/a"});
-  write(db_b, cache_b, "h2", {"t/b", "t/c"});
+  const std::string at = "2026-02-08T00:00:00Z";
+  store_file(db_a, cache_a, "h1", at, {{"t/a", ResultStatus::passed}});
+  store_file(db_b, cache_b, "h2", at, {{"t/b", ResultStatus::passed}, {"t/c", ResultStatus::passed}});
   // A has not seen t/b and t/c: interning them finds B's rows (their ids). In
   // identity order they are among the first 32 of 34, so they conflict inside
   // one full multi-row insert.
-  std::vector<std::string> many{"t/c", "t/b"};
+  Results many{{"t/c", ResultStatus::passed}, {"t/b", ResultStatus::passed}};
   for (int i = 0; i < 32; ++i) {
-    many.push_back(fmt::format("t/n{:02}", i));
+    many.emplace_back(fmt::format("t/n{:02}", i), ResultStatus::passed);
   }
-  write(db_a, cache_a, "h3", many);
+  store_file(db_a, cache_a, "h3", at, many);
   CHECK(db_a.execAndGet("SELECT count(*) FROM test_case").getInt() == 35);
   CHECK(db_a.execAndGet("SELECT count(DISTINCT id) FROM test_case").getInt() == 35);
   CHECK(db_a.execAndGet("SELECT count(*) FROM test_result AS r WHERE NOT EXISTS "
@@ -298,21 +297,15 @@ TEST_CASE("a block's identities are deduplicated whatever prefixes they share", 
   rl::test::TempDir dir;
   auto db = rl::store::open_ledger(dir.path() / "ledger.db");
   rl::store::TestCaseCache cache;
-  rl::store::IngestBatch batch(db);
-  rl::store::TestResultWriter writer(db, {"junit", "h1", "s", "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", ""}, cache);
-  rl::store::TestResultBlock cases;
   // Equal in their first 8 bytes after the common prefix, a prefix of
   // another, and repeated (the last row of a test is its latest result).
-  const std::vector<std::pair<std::string, ResultStatus>> rows{
-    {"t/x.py::test_abcdefgh_2", ResultStatus::passed}, {"t/x.py::test_a", ResultStatus::failed},
-    {"t/x.py::test_abcdefgh_1", ResultStatus::passed}, {"t/x.py::test_ab", ResultStatus::passed},
-    {"t/x.py::test_a", ResultStatus::passed},          {"t/x.py::test_abcdefgh_2", ResultStatus::error}};
-  for (const auto& [identity, status] : rows) {
-    cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
-  }
-  writer.add(cases);
-  writer.commit({6, 4, 1, 1, 0}, "");
-  batch.commit();
+  store_file(db, cache, "h1", "2026-02-08T00:00:00Z",
+             {{"t/x.py::test_abcdefgh_2", ResultStatus::passed},
+              {"t/x.py::test_a", ResultStatus::failed},
+              {"t/x.py::test_abcdefgh_1", ResultStatus::passed},
+              {"t/x.py::test_ab", ResultStatus::passed},
+              {"t/x.py::test_a", ResultStatus::passed},
+              {"t/x.py::test_abcdefgh_2", ResultStatus::error}});
   CHECK(db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT identity FROM test_case ORDER BY id)")
           .getString() == "t/x.py::test_abcdefgh_2,t/x.py::test_a,t/x.py::test_abcdefgh_1,t/x.py::test_ab");
   const auto all = rl::store::select_tests(db, {"t/*"});
