@@ -15,35 +15,6 @@ namespace {
 
 constexpr const char* k_format = "refactor-ledger.closeout/1";
 
-const char*
-kind_name(CloseoutEventKind kind)
-{
-  switch (kind) {
-  case CloseoutEventKind::close:
-    return "close";
-  case CloseoutEventKind::adopt:
-    return "adopt";
-  case CloseoutEventKind::reopen:
-    return "reopen";
-  }
-  return "close";
-}
-
-std::optional<CloseoutEventKind>
-kind_from(const std::string& name)
-{
-  if (name == "close") {
-    return CloseoutEventKind::close;
-  }
-  if (name == "adopt") {
-    return CloseoutEventKind::adopt;
-  }
-  if (name == "reopen") {
-    return CloseoutEventKind::reopen;
-  }
-  return std::nullopt;
-}
-
 json
 score_json(const ScoreRow& row)
 {
@@ -171,7 +142,7 @@ json
 event_json(const CloseoutEvent& e)
 {
   json j;
-  j["event"] = kind_name(e.kind);
+  j["event"] = std::string(to_string(e.kind));
   j["date"] = e.date;
   j["at"] = e.at;
   j["by"] = e.by;
@@ -262,7 +233,7 @@ event_from(const json& j, const std::string& milestone)
 {
   CloseoutEvent e;
   const std::string kind = j.at("event").get<std::string>();
-  const auto parsed = kind_from(kind);
+  const auto parsed = parse_enum<CloseoutEventKind>(kind);
   if (!parsed) {
     throw std::runtime_error("unknown event '" + kind + "' (expected close, adopt or reopen)");
   }

@@ -106,8 +106,6 @@ struct DeferralAtClose
   bool operator==(const DeferralAtClose&) const = default;
 };
 
-enum class CloseoutEventKind { close, adopt, reopen };
-
 // One event of a milestone's closeout history. `close` passed every gate;
 // `adopt` records a milestone closed before the ledger existed (its gates were
 // not evaluated: the record says so); `reopen` unlocks it again.

@@ -36,6 +36,8 @@ enum class ScoreKind { numeric, label };
 enum class InvariantRole { introduced, protected_, verified };
 // Computed by the rule engine from evidence (see DOMAIN.md "Invariant status").
 enum class InvariantStatus { verified, failing, stale, unverified, waived };
+// An event of a milestone's closeout history (see model/closeout.hpp).
+enum class CloseoutEventKind { close, adopt, reopen };
 
 // The one table per enum that maps values to their text form. The text forms
 // are what YAML files, the database CHECK constraints and JSON output use.
@@ -118,6 +120,11 @@ RL_ENUM_TRAITS(InvariantStatus,
                {InvariantStatus::stale, "stale"},
                {InvariantStatus::unverified, "unverified"},
                {InvariantStatus::waived, "waived"});
+RL_ENUM_TRAITS(CloseoutEventKind,
+               "closeout event",
+               {CloseoutEventKind::close, "close"},
+               {CloseoutEventKind::adopt, "adopt"},
+               {CloseoutEventKind::reopen, "reopen"});
 
 #undef RL_ENUM_TRAITS
 

@@ -65,14 +65,7 @@ audit_entries(SQLite::Database& db, const AuditFilter& filter)
   q.bind(":limit", filter.limit);
   std::vector<model::AuditEntry> out;
   while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getString(),
-                   q.getColumn(1).getString(),
-                   q.getColumn(2).getString(),
-                   q.getColumn(3).getString(),
-                   q.getColumn(4).getString(),
-                   q.getColumn(5).getString(),
-                   q.getColumn(6).getString(),
-                   q.getColumn(7).getString()});
+    out.push_back(q.getColumns<model::AuditEntry, 8>());
   }
   return out;
 }
@@ -106,12 +99,7 @@ approvals(SQLite::Database& db, const std::string& milestone)
   q.bind(":milestone", milestone);
   std::vector<model::Approval> out;
   while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getString(),
-                   q.getColumn(1).getString(),
-                   q.getColumn(2).getString(),
-                   q.getColumn(3).getString(),
-                   q.getColumn(4).getString(),
-                   q.getColumn(5).getString()});
+    out.push_back(q.getColumns<model::Approval, 6>());
   }
   return out;
 }
