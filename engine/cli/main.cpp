@@ -1,9 +1,13 @@
 #include "cli/register.hpp"
+#include "util/error.hpp"
+#include "util/limits.hpp"
 #include "util/version.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -41,6 +45,14 @@ parse_and_run(int argc, char** argv)
                  "Program root (the folder holding milestones/); default: found from the current "
                  "directory upwards, as git finds its repository");
   app.add_option("--db", global.db, "Ledger database; default: <root>/.ledger/ledger.db");
+  std::vector<std::string> limit_assignments;
+  app.add_option("--limit",
+                 limit_assignments,
+                 "Raise (or lower) a bound on untrusted input, NAME=VALUE, repeatable: depth "
+                 "(nesting, default 256), token-bytes (one scalar/attribute/string, 16M), "
+                 "file-bytes (one input file, 4G), yaml-aliases (alias uses per YAML file, "
+                 "1000); K/M/G suffixes")
+    ->type_name("NAME=VALUE");
 
   rl::cli::Action chosen;
   rl::cli::register_validate(app, global, chosen);
@@ -66,7 +78,7 @@ parse_and_run(int argc, char** argv)
   // required"; name the word and the commands instead.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "-C" || arg == "--root" || arg == "--db") {
+    if (arg == "-C" || arg == "--root" || arg == "--db" || arg == "--limit") {
       ++i;
       continue;
     }
@@ -97,6 +109,14 @@ parse_and_run(int argc, char** argv)
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e); // prints help, version or the parse error
     return code == 0 ? 0 : static_cast<int>(rl::app::ExitCode::usage);
+  }
+  try {
+    for (const std::string& assignment : limit_assignments) {
+      rl::util::set_limit(assignment);
+    }
+  } catch (const rl::util::UsageError& e) {
+    fmt::print(stderr, "refactor-ledger: error: {}\n", e.what());
+    return static_cast<int>(rl::app::ExitCode::usage);
   }
   return rl::app::run_guarded(chosen);
 }
