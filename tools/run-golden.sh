@@ -3,7 +3,8 @@
 #
 # A case is a folder with:
 #   cmd             bash script run in a scratch copy of input/, with $RL set to
-#                   the binary (e.g. `"$RL" render --check`)
+#                   the binary (e.g. `"$RL" render --check`) and $FIXTURES
+#                   to tests/fixtures (e.g. the attack files in hostile/)
 #   input/          a mini program tree (milestones/, invariants/, ...)
 #   expected.rc     exit code of cmd
 #   expected.stdout, expected.stderr
@@ -18,7 +19,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rl-golden.XXXXXX")
 trap 'rm -rf "$work" "$work".out' EXIT
 mkdir -p "$work.out"
 if [[ -d $case_dir/input ]]; then cp -R "$case_dir/input/." "$work/"; fi
-(cd "$work" && RL="$binary" bash "$case_dir/cmd") >"$work.out/stdout" 2>"$work.out/stderr"
+(cd "$work" && RL="$binary" FIXTURES="$(cd "$case_dir/../../fixtures" && pwd)" bash "$case_dir/cmd") >"$work.out/stdout" 2>"$work.out/stderr"
 echo $? >"$work.out/rc"
 sed -i -e "s#$work#{WORK}#g" "$work.out/stdout" "$work.out/stderr"
 status=0

@@ -388,7 +388,7 @@ commit_records(Ledger& ledger,
   next.definitions = store::as_stored(std::move(next.definitions));
 
   for (report::RenderedFile& f : render_outputs(next.definitions, next.records)) {
-    const std::filesystem::path target = ledger.paths.root / f.path;
+    const std::filesystem::path target = output_target(ledger.paths.root, next.definitions.program, f.path);
     if (!std::filesystem::exists(target) || util::read_text(target) != f.text) {
       files.push_back({f.path, std::move(f.text)});
     }

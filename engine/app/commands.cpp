@@ -286,6 +286,26 @@ run_load(const GlobalOptions& global, const std::string& format_text)
   return ExitCode::ok;
 }
 
+// render -o PATH: like outputs.log, a path inside the program root (given
+// relative to the current directory, or absolute), never through a symlink.
+static std::filesystem::path
+option_output_target(const std::filesystem::path& root, const std::string& output)
+{
+  const std::filesystem::path wanted = std::filesystem::absolute(output).lexically_normal();
+  std::error_code ec;
+  for (const std::filesystem::path& base :
+       {std::filesystem::absolute(root).lexically_normal(), std::filesystem::weakly_canonical(root, ec)}) {
+    const std::string relative = wanted.lexically_relative(base).generic_string();
+    if (!relative.empty() && util::relative_path_problem(relative).empty()) {
+      return util::contained_output(base, relative, "--output");
+    }
+  }
+  throw util::InputError(
+    fmt::format("--output '{}' is not a file inside the program root {}", output, root.generic_string()),
+    "write inside the program root (not in .git/ or .ledger/), or use `--output -` to print the "
+    "log on standard output");
+}
+
 ExitCode
 run_render(const GlobalOptions& global, const RenderOptions& options)
 {
@@ -298,9 +318,14 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
   bool stale = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const report::RenderedFile& file = files[i];
-    const std::filesystem::path target = i == 0 && !options.output.empty()
-                                           ? std::filesystem::absolute(options.output)
-                                           : ledger.paths.root / file.path;
+    if (i == 0 && options.output == "-") {
+      fmt::print("{}", file.text);
+      continue;
+    }
+    const std::filesystem::path target =
+      i == 0 && !options.output.empty()
+        ? option_output_target(ledger.paths.root, options.output)
+        : output_target(ledger.paths.root, d.program, file.path);
     const std::string shown = util::display_path(target, ledger.paths.root);
     const bool exists = std::filesystem::exists(target);
     const std::string existing = exists ? util::read_text(target) : std::string();

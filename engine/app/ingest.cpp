@@ -79,6 +79,15 @@ expand_paths(const std::vector<std::string>& args, const char* extension)
         std::vector<std::string> found;
         for (const auto& e : std::filesystem::recursive_directory_iterator(m)) {
           if (e.is_regular_file() && e.path().extension() == extension) {
+            // A symlink inside an evidence folder (committed in a pull
+            // request, say) is followed only when it stays inside the folder.
+            if (e.is_symlink() && !util::resolves_inside(m, e.path())) {
+              throw util::InputError(
+                fmt::format("{}: a symlink that leads outside the folder {}; refusing to read it",
+                            m,
+                            e.path().generic_string()),
+                "name the file itself on the command line if it is meant to be read");
+            }
             found.push_back(e.path().string());
           }
         }

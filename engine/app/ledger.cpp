@@ -124,16 +124,35 @@ scan_sources(const std::filesystem::path& root)
     }
     stamps.push_back({util::display_path(path, root), static_cast<std::int64_t>(size), mtime_ns(path)});
   };
+  // A symlink among the sources (or a source folder that is one) may point
+  // anywhere: it is read only when it resolves inside the program root.
+  auto contained = [&](const std::filesystem::directory_entry& entry) {
+    if (entry.is_symlink() && !util::resolves_inside(root, entry.path())) {
+      throw util::InputError(
+        fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
+                    util::display_path(entry.path(), root)),
+        "replace the symlink with the file itself, or remove it");
+    }
+    return true;
+  };
   const std::filesystem::path milestones = root / "milestones";
+  const std::filesystem::path invariants = root / "invariants";
+  for (const std::filesystem::path& folder : {milestones, invariants}) {
+    if (std::filesystem::is_symlink(folder) && !util::resolves_inside(root, folder)) {
+      throw util::InputError(
+        fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
+                    util::display_path(folder, root)),
+        "replace the symlink with the folder itself");
+    }
+  }
   for (const auto& entry : std::filesystem::directory_iterator(milestones)) {
-    if (entry.is_regular_file() && (is_yaml(entry.path()) || is_record(entry.path()))) {
+    if (entry.is_regular_file() && (is_yaml(entry.path()) || is_record(entry.path())) && contained(entry)) {
       add(entry.path());
     }
   }
-  const std::filesystem::path invariants = root / "invariants";
   if (std::filesystem::is_directory(invariants)) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(invariants)) {
-      if (entry.is_regular_file() && is_yaml(entry.path())) {
+      if (entry.is_regular_file() && is_yaml(entry.path()) && contained(entry)) {
         add(entry.path());
       }
     }

@@ -1,8 +1,11 @@
 #include "app/outputs.hpp"
 
+#include "loader/loader.hpp"
 #include "report/living_log.hpp"
 #include "rules/evaluate.hpp"
 #include "rules/program_metrics.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 #include <fmt/format.h>
 
@@ -67,6 +70,37 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
     }
   }
   return out;
+}
+
+std::filesystem::path
+output_target(const std::filesystem::path& root,
+              const model::Program& program,
+              const std::string& relative)
+{
+  std::string key = "milestone_docs";
+  if (relative == program.log_path) {
+    key = "log";
+  } else if (relative == program.toolcalls_path) {
+    key = "toolcalls";
+  }
+  try {
+    return util::contained_output(root, relative, "outputs." + key);
+  } catch (const util::InputError& e) {
+    util::SourceLocation where{program.origin.path, program.origin.line, 1};
+    if (!program.origin.path.empty()) {
+      try {
+        where = loader::locate_key({program.origin.path, util::read_text(root / program.origin.path)},
+                                   {"program", "outputs", key});
+      } catch (const util::StoreError&) {
+      }
+    }
+    std::vector<util::Diagnostic> out;
+    for (util::Diagnostic d : e.diagnostics()) {
+      d.location = where;
+      out.push_back(std::move(d));
+    }
+    throw util::InputError(std::move(out));
+  }
 }
 
 } // namespace rl::app

@@ -56,7 +56,7 @@ register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     "--check",
     [options] { options->mode = app::WriteMode::check_only; },
     "Do not write; exit 1 with a diff if the file is stale");
-  command->add_option("-o,--output", options->output, "Write here instead of outputs.log");
+  command->add_option("-o,--output", options->output, "Write the living log here instead of outputs.log: a path inside the program root (never through a symlink), or - for standard output");
   command->callback([&global, &chosen, options] {
     chosen = [&global, options] { return app::run_render(global, *options); };
   });

@@ -38,4 +38,10 @@ LoadedProgram load_program(const std::vector<SourceText>& sources, util::Diagnos
 model::Definitions load_definitions(const std::vector<SourceText>& sources,
                                     util::DiagnosticSink& sink);
 
+// Where the value of `keys` (a path of mapping keys from the document's root,
+// e.g. {"program", "outputs", "log"}) is written in the YAML `source`, for a
+// diagnostic found after loading (e.g. a symlinked output file); the file's
+// first line when the key is absent or the text does not parse.
+util::SourceLocation locate_key(const SourceText& source, const std::vector<std::string>& keys);
+
 } // namespace rl::loader

@@ -2,6 +2,7 @@
 
 #include "loader/yaml_reader.hpp"
 #include "model/closeout.hpp"
+#include "util/fs.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -97,12 +98,20 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
     program.log_path = out.optional_string("log", program.log_path);
     program.toolcalls_path = out.optional_string("toolcalls", program.toolcalls_path);
     program.milestone_docs_path = out.optional_string("milestone_docs", program.milestone_docs_path);
-    if (program.log_path.empty() || program.log_path.front() == '/'
-        || program.log_path.find("..") != std::string::npos) {
-      file.sink.error(file.location(out.get("log")),
-                      fmt::format("output path '{}' must be relative to the program root",
-                                  program.log_path),
-                      "write a path such as REFACTOR.md or docs/REFACTOR.md");
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"log", &program.log_path},
+                                      {"toolcalls", &program.toolcalls_path},
+                                      {"milestone_docs", &program.milestone_docs_path}}) {
+      const std::string problem = util::relative_path_problem(*value);
+      if (!problem.empty()) {
+        const YAML::Node value_node = out.get(key);
+        file.sink.error(value_node ? file.location(value_node) : file.location(outputs),
+                        fmt::format("outputs.{} '{}' must name a path inside the program root: {}",
+                                    key,
+                                    *value,
+                                    problem),
+                        "write a path relative to the program root, such as REFACTOR.md or "
+                        "docs/refactor/toolcalls.md");
+      }
     }
   }
   program.context = map.required_string("context");
@@ -920,6 +929,29 @@ parse_source(const SourceText& source,
     break;
   }
   return true;
+}
+
+util::SourceLocation
+locate_key(const SourceText& source, const std::vector<std::string>& keys)
+{
+  util::DiagnosticSink ignored;
+  const FileContext file{source.path, ignored};
+  try {
+    YAML::Node node = YAML::Load(source.text);
+    for (const std::string& key : keys) {
+      if (!node.IsMap()) {
+        return {source.path, 1, 1};
+      }
+      const YAML::Node next = static_cast<const YAML::Node&>(node)[key];
+      if (!next) {
+        return {source.path, 1, 1};
+      }
+      node.reset(next);
+    }
+    return file.location(node);
+  } catch (const YAML::Exception&) {
+    return {source.path, 1, 1};
+  }
 }
 
 } // namespace rl::loader
