@@ -16,6 +16,32 @@ namespace rl::loader {
 
 namespace {
 
+// A path (or glob) in the governed repository, as deliverables and scope name
+// them: relative to the repository, never leaving it.
+void
+check_repository_path(const FileContext& file, const YAML::Node& node, std::string_view what, const std::string& path)
+{
+  if (path.empty()) {
+    return;
+  }
+  // A folder may be written with its trailing '/'; naming .git/ or .ledger/
+  // is allowed here (nothing is written), leaving the repository is not.
+  std::string_view checked = path;
+  if (checked.size() > 1 && checked.back() == '/') {
+    checked.remove_suffix(1);
+  }
+  std::string problem = util::relative_path_problem(checked);
+  if (problem.find("inside .") != std::string::npos || problem.find("'.' component") != std::string::npos) {
+    problem.clear();
+  }
+  if (!problem.empty()) {
+    file.sink.error(file.location(node),
+                    fmt::format("{} '{}' must name a path inside the repository: {}", what, path, problem),
+                    "write the path relative to the repository root, such as torch/_C/module.cpp or "
+                    "torch/**");
+  }
+}
+
 using model::Ref;
 
 std::optional<model::RuleNode> parse_rule(const YAML::Node& node,
@@ -361,6 +387,13 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
     m.scope_in = s.string_list("in");
     m.scope_out = s.string_list("out");
     m.scope_paths = s.string_list("paths");
+    std::size_t index = 0;
+    s.for_each("paths", [&](const YAML::Node& item) {
+      if (index < m.scope_paths.size()) {
+        check_repository_path(file, item, "scope.paths", m.scope_paths[index]);
+      }
+      ++index;
+    });
   }
   m.non_goals = map.string_list("non_goals");
   map.for_each("deliverables", [&](const YAML::Node& item) {
@@ -368,6 +401,9 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
     if (d.valid()) {
       m.deliverables.push_back(
         {d.required_string("text"), d.optional_string("path"), d.optional_bool("done", false)});
+      if (!m.deliverables.back().path.empty()) {
+        check_repository_path(file, d.get("path"), "deliverable path", m.deliverables.back().path);
+      }
     }
   });
   parse_invariant_links(map, m);
