@@ -50,8 +50,8 @@ parse_and_run(int argc, char** argv)
                  limit_assignments,
                  "Raise (or lower) a bound on untrusted input, NAME=VALUE, repeatable: depth "
                  "(nesting, default 256), token-bytes (one scalar/attribute/string, 16M), "
-                 "file-bytes (one input file, 4G), yaml-aliases (alias uses per YAML file, "
-                 "1000); K/M/G suffixes")
+                 "file-bytes (one input file, 4G), yaml-aliases (nodes reached through "
+                 "aliases per YAML file, 10000); K/M/G suffixes")
     ->type_name("NAME=VALUE");
 
   rl::cli::Action chosen;

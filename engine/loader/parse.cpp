@@ -1,10 +1,13 @@
 #include "loader/parse.hpp"
 
+#include "loader/yaml_guard.hpp"
 #include "loader/yaml_reader.hpp"
 #include "model/closeout.hpp"
 #include "util/fs.hpp"
+#include "util/limits.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -896,9 +899,17 @@ parse_source(const SourceText& source,
              util::DiagnosticSink& sink)
 {
   const FileContext file{source.path, sink};
+  if (!check_yaml_bounds(source, sink)) {
+    return false;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    sink.error({source.path, e.mark.line + 1, e.mark.column + 1},
+               fmt::format("nesting deeper than {} levels", util::limits().depth),
+               util::limit_help("depth"));
+    return false;
   } catch (const YAML::ParserException& e) {
     sink.error({source.path, e.mark.line + 1, e.mark.column + 1},
                fmt::format("YAML syntax error: {}", e.msg),
@@ -906,6 +917,9 @@ parse_source(const SourceText& source,
     return false;
   } catch (const YAML::Exception& e) {
     sink.error({source.path, 0, 0}, fmt::format("cannot read YAML: {}", e.what()));
+    return false;
+  }
+  if (!check_yaml_depth(source.path, root, sink)) {
     return false;
   }
   const std::string k_kinds_help =

@@ -21,8 +21,9 @@ struct Limits
   std::uint64_t token_bytes = 16ull << 20;
   // One input file (YAML, closeout record, evidence file).
   std::uint64_t file_bytes = 4ull << 30;
-  // YAML alias (*name) uses in one file.
-  std::uint64_t yaml_aliases = 1000;
+  // Nodes reached through YAML aliases (*name) in one file, counted as if
+  // every alias were expanded (an alias to a 10-node list counts 10).
+  std::uint64_t yaml_aliases = 10000;
 };
 
 // The limits in force (defaults until set_limit is called).

@@ -1,0 +1,154 @@
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+namespace rl::util {
+
+namespace {
+
+// Decodes one UTF-8 sequence at text[i]; returns its length and sets `cp`, or
+// returns 0 when the sequence is ill-formed (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF).
+std::size_t
+decode(std::string_view text, std::size_t i, char32_t& cp)
+{
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  std::size_t length = 0;
+  char32_t min = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+    cp = b0 & 0x1F;
+    min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    cp = b0 & 0x0F;
+    min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+bool
+yaml_forbidden(char32_t cp)
+{
+  if (cp < 0x20) {
+    return cp != 0x09 && cp != 0x0A && cp != 0x0D;
+  }
+  if (cp == 0x7F) {
+    return true;
+  }
+  if (cp >= 0x80 && cp <= 0x9F) {
+    return cp != 0x85;
+  }
+  return cp == 0xFFFE || cp == 0xFFFF;
+}
+
+bool
+terminal_control(char32_t cp)
+{
+  return (cp < 0x20 && cp != 0x0A && cp != 0x09) || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}
+
+} // namespace
+
+std::optional<TextProblem>
+check_text(std::string_view text, bool yaml_printable)
+{
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t n = decode(text, i, cp);
+    if (n == 0) {
+      return TextProblem{i,
+                         line,
+                         column,
+                         fmt::format("invalid UTF-8 (byte 0x{:02x} at byte offset {})",
+                                     static_cast<unsigned char>(text[i]),
+                                     i)};
+    }
+    if (yaml_printable && yaml_forbidden(cp)) {
+      return TextProblem{
+        i, line, column, fmt::format("control character U+{:04X} at byte offset {}", static_cast<std::uint32_t>(cp), i)};
+    }
+    if (cp == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
+bool
+needs_terminal_escape(std::string_view text)
+{
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t n = decode(text, i, cp);
+    if (n == 0 || terminal_control(cp)) {
+      return true;
+    }
+    i += n;
+  }
+  return false;
+}
+
+std::string
+terminal_safe(std::string_view text)
+{
+  if (!needs_terminal_escape(text)) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t n = decode(text, i, cp);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if (terminal_control(cp)) {
+      out += cp < 0x80 ? fmt::format("\\x{:02x}", static_cast<std::uint32_t>(cp))
+                       : fmt::format("\\u{{{:x}}}", static_cast<std::uint32_t>(cp));
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+} // namespace rl::util

@@ -1,0 +1,37 @@
+#pragma once
+
+// Text at the boundary: UTF-8 checked where it enters, control characters
+// escaped where they leave for a terminal.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rl::util {
+
+// The first problem with `text` as UTF-8: an ill-formed sequence (a stray
+// continuation byte, a truncated or overlong sequence, an encoded surrogate, a
+// code point past U+10FFFF), or, when `yaml_printable`, a character YAML 1.2
+// (§5.1, c-printable) does not allow in a stream: C0 controls other than
+// tab, LF and CR, DEL, C1 controls other than NEL, U+FFFE and U+FFFF.
+struct TextProblem
+{
+  std::size_t offset = 0; // byte offset of the offending sequence
+  std::size_t line = 1;   // 1-based
+  std::size_t column = 1; // 1-based, in characters
+  std::string what;       // "invalid UTF-8 (byte 0xff)", "control character U+001B"
+};
+std::optional<TextProblem> check_text(std::string_view text, bool yaml_printable);
+
+// `text` made safe to print on a terminal: C0 controls other than LF and tab,
+// DEL and C1 controls become \xNN / \u{NN} escapes, and bytes that are not
+// valid UTF-8 become \xNN; everything else is kept. Idempotent on its output
+// only where no backslash escapes were in the input (it does not escape '\').
+std::string terminal_safe(std::string_view text);
+
+// True when terminal_safe would change `text` (a fast scan, no allocation).
+bool needs_terminal_escape(std::string_view text);
+
+} // namespace rl::util
