@@ -13,6 +13,8 @@
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/terminal.hpp"
+#include "util/text.hpp"
 #include "util/hash.hpp"
 
 #include <fmt/format.h>
@@ -304,7 +306,7 @@ run_ingest(const GlobalOptions& global,
   for (const std::string& file : files) {
     ++index;
     if (progress) {
-      fmt::print(stderr, "\r[{}/{}] {}\x1b[K", index, files.size(), file);
+      fmt::print(util::raw_stderr(), "\r[{}/{}] {}\x1b[K", index, files.size(), util::terminal_safe(file));
       std::fflush(stderr);
     }
     ordered_json r;
@@ -422,7 +424,7 @@ run_ingest(const GlobalOptions& global,
     batch->commit();
   }
   if (progress) {
-    fmt::print(stderr, "\r\x1b[K");
+    fmt::print(util::raw_stderr(), "\r\x1b[K");
   }
   if (format == report::OutputFormat::json) {
     ordered_json out;

@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
@@ -25,19 +26,19 @@ run_guarded(const std::function<ExitCode()>& action)
     }
     return static_cast<int>(ExitCode::input_error);
   } catch (const util::UsageError& e) {
-    fmt::print(stderr, "refactor-ledger: error: {}\n", e.what());
+    fmt::print(stderr, "refactor-ledger: error: {}\n", util::terminal_safe(e.what()));
     return static_cast<int>(ExitCode::usage);
   } catch (const util::StoreError& e) {
-    fmt::print(stderr, "refactor-ledger: error: {}\n", e.what());
+    fmt::print(stderr, "refactor-ledger: error: {}\n", util::terminal_safe(e.what()));
     return static_cast<int>(ExitCode::store_error);
   } catch (const SQLite::Exception& e) {
-    fmt::print(stderr, "refactor-ledger: database error: {}\n", e.what());
+    fmt::print(stderr, "refactor-ledger: database error: {}\n", util::terminal_safe(e.what()));
     return static_cast<int>(ExitCode::store_error);
   } catch (const std::filesystem::filesystem_error& e) {
-    fmt::print(stderr, "refactor-ledger: error: {}\n", e.what());
+    fmt::print(stderr, "refactor-ledger: error: {}\n", util::terminal_safe(e.what()));
     return static_cast<int>(ExitCode::store_error);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "refactor-ledger: internal error: {} (please report this)\n", e.what());
+    fmt::print(stderr, "refactor-ledger: internal error: {} (please report this)\n", util::terminal_safe(e.what()));
     return static_cast<int>(ExitCode::internal);
   }
 }

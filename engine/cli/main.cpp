@@ -1,6 +1,7 @@
 #include "cli/register.hpp"
 #include "util/error.hpp"
 #include "util/limits.hpp"
+#include "util/terminal.hpp"
 #include "util/version.hpp"
 
 #include <fmt/format.h>
@@ -126,6 +127,7 @@ parse_and_run(int argc, char** argv)
 int
 main(int argc, char** argv)
 {
+  rl::util::guard_terminal_output();
   try {
     return parse_and_run(argc, argv);
   } catch (const std::exception& e) { // CLI11 construction errors, bad_alloc

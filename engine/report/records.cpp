@@ -1,6 +1,7 @@
 #include "report/records.hpp"
 
 #include "report/markdown.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 
@@ -110,6 +111,13 @@ format_records(const nlohmann::ordered_json& records,
       out += "\r\n";
     }
     return out;
+  }
+  // A table is for people, on terminals and CI logs alike: evidence text
+  // (test names, messages) cannot carry escape sequences into it.
+  for (auto& row : rows) {
+    for (std::string& cell : row) {
+      cell = util::terminal_safe(cell);
+    }
   }
   std::vector<std::size_t> widths;
   for (const std::string& column : columns) {

@@ -1,5 +1,7 @@
 #include "util/diagnostic.hpp"
 
+#include "util/text.hpp"
+
 #include "util/error.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +17,7 @@ format_diagnostic(const Diagnostic& diagnostic)
   std::string out;
   const SourceLocation& loc = diagnostic.location;
   if (!loc.path.empty()) {
-    out += loc.path;
+    out += terminal_safe(loc.path);
     if (loc.line > 0) {
       out += fmt::format(":{}", loc.line);
       if (loc.column > 0) {
@@ -25,10 +27,11 @@ format_diagnostic(const Diagnostic& diagnostic)
     out += ": ";
   }
   out += diagnostic.severity == Severity::error ? "error: " : "warning: ";
-  out += diagnostic.message;
+  // Messages quote input (names, paths, values): never raw control bytes.
+  out += terminal_safe(diagnostic.message);
   if (!diagnostic.help.empty()) {
     out += "\n  help: ";
-    out += diagnostic.help;
+    out += terminal_safe(diagnostic.help);
   }
   return out;
 }

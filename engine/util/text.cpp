@@ -72,6 +72,14 @@ terminal_control(char32_t cp)
   return (cp < 0x20 && cp != 0x0A && cp != 0x09) || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+// A CR that ends a line (CSV's CRLF) is kept; a lone CR, which can
+// overwrite what a line showed, is not.
+bool
+crlf(std::string_view text, std::size_t i)
+{
+  return text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
+}
+
 } // namespace
 
 std::optional<TextProblem>
@@ -116,7 +124,7 @@ needs_terminal_escape(std::string_view text)
     }
     char32_t cp = 0;
     const std::size_t n = decode(text, i, cp);
-    if (n == 0 || terminal_control(cp)) {
+    if (n == 0 || (terminal_control(cp) && !crlf(text, i))) {
       return true;
     }
     i += n;
@@ -140,9 +148,9 @@ terminal_safe(std::string_view text)
       ++i;
       continue;
     }
-    if (terminal_control(cp)) {
+    if (terminal_control(cp) && !crlf(text, i)) {
       out += cp < 0x80 ? fmt::format("\\x{:02x}", static_cast<std::uint32_t>(cp))
-                       : fmt::format("\\u{{{:x}}}", static_cast<std::uint32_t>(cp));
+                       : fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
     } else {
       out.append(text.substr(i, n));
     }

@@ -26,7 +26,7 @@ struct TextProblem
 std::optional<TextProblem> check_text(std::string_view text, bool yaml_printable);
 
 // `text` made safe to print on a terminal: C0 controls other than LF and tab,
-// DEL and C1 controls become \xNN / \u{NN} escapes, and bytes that are not
+// DEL and C1 controls become \xNN / \u00NN escapes, and bytes that are not
 // valid UTF-8 become \xNN; everything else is kept. Idempotent on its output
 // only where no backslash escapes were in the input (it does not escape '\').
 std::string terminal_safe(std::string_view text);

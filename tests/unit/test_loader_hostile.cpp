@@ -198,6 +198,7 @@ TEST_CASE("check_text and terminal_safe", "[util][hostile]")
   CHECK(check_text("ab\xe2\x82", false)->offset == 2);                                                // truncated
   CHECK(check_text("x\ny\x7f", true)->column == 2);
   CHECK_FALSE(check_text("tab\there\r\n", true));
-  CHECK(rl::util::terminal_safe("red \x1b[31m\xc2\x9b\xff ok\n") == "red \\x1b[31m\\u{9b}\\xff ok\n");
+  CHECK(rl::util::terminal_safe("red \x1b[31m\xc2\x9b\xff ok\n") == "red \\x1b[31m\\u009b\\xff ok\n");
   CHECK(rl::util::terminal_safe("ümlaut") == "ümlaut");
+  CHECK(rl::util::terminal_safe("a,b\r\nc\rd") == "a,b\r\nc\\x0dd"); // CRLF kept, a lone CR not
 }
