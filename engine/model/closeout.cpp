@@ -1,7 +1,9 @@
 #include "model/closeout.hpp"
 
 #include "util/hash.hpp"
+#include "util/limits.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -385,13 +387,39 @@ std::optional<CloseoutRecord>
 parse_record(const std::string& text, RecordParseError& error)
 {
   json j;
+  // Bounded like every input (util/limits.hpp): nesting (a record's frozen
+  // definition is dumped recursively later) and string length are refused
+  // while parsing, before anything deep or huge is built.
+  struct Refused
+  {
+    std::string message;
+  };
+  const json::parser_callback_t bounds = [](int depth, json::parse_event_t event, json& parsed) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
+        && static_cast<std::uint64_t>(depth) >= util::limits().depth) {
+      throw Refused{fmt::format("nesting deeper than {} levels; {}", util::limits().depth,
+                                util::limit_help("depth"))};
+    }
+    if (event == json::parse_event_t::value && parsed.is_string()
+        && parsed.get_ref<const std::string&>().size() > util::limits().token_bytes) {
+      throw Refused{fmt::format("a string longer than {} bytes; {}", util::limits().token_bytes,
+                                util::limit_help("token-bytes"))};
+    }
+    return true;
+  };
   try {
-    j = json::parse(text);
+    j = json::parse(text, bounds);
+  } catch (const Refused& r) {
+    error.message = r.message;
+    return std::nullopt;
   } catch (const json::parse_error& e) {
     error.offset = e.byte > 0 ? e.byte - 1 : 0;
     const std::string what = e.what();
     const auto pos = what.find("; ");
     error.message = "not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2));
+    return std::nullopt;
+  } catch (const json::exception& e) { // a number out of range (out_of_range.406), ...
+    error.message = std::string("not a valid closeout record: ") + e.what();
     return std::nullopt;
   }
   try {
