@@ -18,7 +18,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 #include <map>
 #include <unordered_map>
 
@@ -604,35 +610,221 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
   return ExitCode::ok;
 }
 
-ExitCode
-run_query(const GlobalOptions& global, const std::string& sql, const std::string& format_text)
+namespace {
+
+// The length of the valid UTF-8 sequence at text[i] (1-4), or 0 when the byte
+// there does not start one (stray continuation byte, overlong form, surrogate,
+// beyond U+10FFFF, cut short); `code_point` receives its value.
+std::size_t
+utf8_sequence(std::string_view text, std::size_t i, char32_t& code_point)
 {
-  const OutputFormat format = output_format(format_text);
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  char32_t min = 0;
+  if (lead < 0x80) {
+    code_point = lead;
+    return 1;
+  }
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2, min = 0x80, code_point = lead & 0x1Fu;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, min = 0x800, code_point = lead & 0x0Fu;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, min = 0x10000, code_point = lead & 0x07u;
+  } else {
+    return 0;
+  }
+  if (text.size() - i < length) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return 0;
+    }
+    code_point = (code_point << 6) | (byte(i + k) & 0x3Fu);
+  }
+  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+  return code_point < min || surrogate || code_point > 0x10FFFF ? 0 : length;
+}
+
+// Query cell text bound for a terminal (table and CSV views): C0 controls and
+// DEL become \xNN, C1 controls (U+0080-U+009F) \u00NN, bytes that are not valid
+// UTF-8 \xNN; the characters in `keep` (e.g. "\t\n\r" for CSV, whose quoting
+// carries them) stay. Local to `query`; a shared helper may replace it.
+std::string
+escape_query_text_for_terminal(std::string_view text, std::string_view keep)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = 0;
+    const std::size_t length = utf8_sequence(text, i, c);
+    if (length == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if ((c < 0x20 || c == 0x7F) && keep.find(static_cast<char>(c)) == std::string_view::npos) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+    } else if (c >= 0x80 && c <= 0x9F) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.append(text, i, length);
+    }
+    i += length;
+  }
+  return out;
+}
+
+// Text for a JSON string: invalid UTF-8 bytes become U+FFFD (the JSON writer
+// escapes control characters itself).
+std::string
+valid_utf8(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = 0;
+    const std::size_t length = utf8_sequence(text, i, c);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
+// Ends the process (exit 3, with the timeout error) when a query runs more
+// than a second past its time limit. The progress handler stops a statement
+// between two steps of SQLite's virtual machine; this catches a single step
+// that runs for minutes (instr() or LIKE over long strings).
+class QueryWatchdog
+{
+public:
+  QueryWatchdog(double seconds, const util::InputError& error)
+  {
+    std::string message;
+    for (const util::Diagnostic& d : error.diagnostics()) {
+      message += util::format_diagnostic(d) + "\n";
+    }
+    const auto deadline = std::chrono::steady_clock::now()
+                          + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(seconds + 1));
+    m_thread = std::thread([this, deadline, message = std::move(message)] {
+      std::unique_lock lock(m_mutex);
+      if (!m_done.wait_until(lock, deadline, [this] { return m_finished; })) {
+        std::fflush(stdout);
+        std::fputs(message.c_str(), stderr);
+        std::fflush(stderr);
+        std::_Exit(static_cast<int>(ExitCode::input_error));
+      }
+    });
+  }
+  ~QueryWatchdog()
+  {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_finished = true;
+    }
+    m_done.notify_one();
+    m_thread.join();
+  }
+  QueryWatchdog(const QueryWatchdog&) = delete;
+  QueryWatchdog& operator=(const QueryWatchdog&) = delete;
+
+private:
+  std::mutex m_mutex;
+  std::condition_variable m_done;
+  bool m_finished = false;
+  std::thread m_thread;
+};
+
+store::QueryLimits
+query_limits(const QueryOptions& options)
+{
+  if (!(options.timeout_seconds > 0) || !(options.timeout_seconds <= k_max_query_timeout_seconds)) {
+    throw util::UsageError(fmt::format("invalid value '{}' for --timeout: give seconds, more than 0 and at most {:g}",
+                                       options.timeout_seconds,
+                                       k_max_query_timeout_seconds));
+  }
+  if (options.max_memory_mb < 1 || options.max_memory_mb > k_max_query_memory_mb) {
+    throw util::UsageError(fmt::format("invalid value '{}' for --max-memory: give MiB, from 1 to {}",
+                                       options.max_memory_mb,
+                                       k_max_query_memory_mb));
+  }
+  return {options.timeout_seconds, options.max_memory_mb << 20};
+}
+
+} // namespace
+
+ExitCode
+run_query(const GlobalOptions& global, const QueryOptions& options)
+{
+  const OutputFormat format = output_format(options.format);
+  const store::QueryLimits limits = query_limits(options);
+  // Before any connection opens: the memory limit needs SQLite's statistics.
+  if (!store::keep_sqlite_memory_statistics()) {
+    throw std::logic_error("SQLite was initialised before `query` could keep its memory statistics");
+  }
   std::filesystem::path db_path;
   {
     Ledger ledger = open_current(global); // brings the ledger up to date first
     db_path = ledger.paths.db;
   }
   SQLite::Database db = store::open_ledger_readonly(db_path);
-  const store::QueryResult result = store::run_readonly_query(db, sql);
+  store::QueryResult result;
+  {
+    const QueryWatchdog watchdog(limits.timeout_seconds, store::timeout_error(limits));
+    result = store::run_readonly_query(db, options.sql, limits);
+  }
+
+  const auto shown = [format](std::string_view text) {
+    switch (format) {
+    case OutputFormat::json:
+      return valid_utf8(text);
+    case OutputFormat::csv:
+      return escape_query_text_for_terminal(text, "\t\n\r");
+    case OutputFormat::table:
+      break;
+    }
+    return escape_query_text_for_terminal(text, "");
+  };
+  std::vector<std::string> columns;
+  for (const std::string& name : result.columns) {
+    columns.push_back(shown(name));
+  }
+  columns = store::distinct_column_names(columns); // escaping may have made two alike
   ordered_json rows = ordered_json::array();
-  for (const auto& row : result.rows) {
+  for (auto& row : result.rows) {
     ordered_json object = ordered_json::object();
     for (std::size_t i = 0; i < row.size(); ++i) {
       std::visit(
-        [&](const auto& value) {
+        [&](auto& value) {
           using T = std::decay_t<decltype(value)>;
           if constexpr (std::is_same_v<T, std::monostate>) {
-            object[result.columns[i]] = nullptr;
+            object[columns[i]] = nullptr;
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            object[columns[i]] = shown(value);
+          } else if constexpr (std::is_same_v<T, store::Blob>) {
+            std::string hex = "X'";
+            for (const char byte : value.bytes) {
+              hex += fmt::format("{:02X}", static_cast<unsigned char>(byte));
+            }
+            object[columns[i]] = hex + "'";
           } else {
-            object[result.columns[i]] = value;
+            object[columns[i]] = value;
           }
         },
         row[i]);
     }
+    row = {}; // frees the collected row as its JSON grows
     rows.push_back(std::move(object));
   }
-  fmt::print("{}", report::format_records(rows, result.columns, format));
+  fmt::print("{}", report::format_records(rows, columns, format));
   return ExitCode::ok;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -98,7 +99,21 @@ ExitCode run_milestones(const GlobalOptions& global,
                         const std::string& format);
 ExitCode run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::string& format);
 ExitCode run_show(const GlobalOptions& global, const std::string& id, const std::string& format);
-ExitCode run_query(const GlobalOptions& global, const std::string& sql, const std::string& format);
+
+struct QueryOptions
+{
+  std::string sql;
+  std::string format = "table";
+  double timeout_seconds = 5;      // --timeout; > 0, at most k_max_query_timeout_seconds
+  std::uint64_t max_memory_mb = 256; // --max-memory, MiB; 1 .. k_max_query_memory_mb
+};
+inline constexpr double k_max_query_timeout_seconds = 86400;
+inline constexpr std::uint64_t k_max_query_memory_mb = 1u << 20;
+// Runs one read-only statement (store::run_readonly_query) under the options'
+// limits and prints its rows. Table and CSV output show control characters
+// escaped (\x1b); JSON shows text as JSON strings (invalid UTF-8 replaced by
+// U+FFFD). BLOBs print as X'HEX'.
+ExitCode run_query(const GlobalOptions& global, const QueryOptions& options);
 
 struct CloseOptions
 {

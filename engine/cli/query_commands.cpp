@@ -98,17 +98,35 @@ register_show(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 void
 register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
-  auto sql = std::make_shared<std::string>();
+  auto options = std::make_shared<app::QueryOptions>();
   CLI::App* command = app.add_subcommand(
     "query",
     "Run one read-only SQL statement against the ledger (tables: see README).\n"
-    "Writes, ATTACH, transactions and PRAGMAs that set values are refused (exit 3).\n"
-    "Example: refactor-ledger query \"SELECT id, priority FROM invariant WHERE coverage = 'missing'\"");
-  command->add_option("sql", *sql, "The SQL statement")->required();
-  add_format_option(*command, *format);
-  command->callback([&global, &chosen, format, sql] {
-    chosen = [&global, format, sql] { return app::run_query(global, *sql, *format); };
+    "Allowed: SELECT (CTEs, json_each, ...), sqlite_schema, and PRAGMAs that only read:\n"
+    "table_info, table_xinfo, index_list, index_info, index_xinfo, foreign_key_list,\n"
+    "foreign_key_check, table_list (also as pragma_table_info('x')), and value PRAGMAs\n"
+    "such as user_version or page_size without a value.\n"
+    "Refused (exit 3): writes, ATTACH, transactions, several statements, PRAGMAs that set\n"
+    "a value, functions that load code or reach files (load_extension, fts3_tokenizer, ...).\n"
+    "Limits (exit 3 when reached): --timeout (default 5 s) and --max-memory (default\n"
+    "256 MiB, for SQLite and the rows held; one value may be a quarter of it).\n"
+    "Table and CSV output show control characters escaped (\\x1b); BLOBs print as X'HEX'.\n"
+    "Example: refactor-ledger query \"SELECT id, priority FROM invariant WHERE coverage = 'missing'\"\n"
+    "         refactor-ledger query \"SELECT name, type FROM pragma_table_info('milestone')\"");
+  command->add_option("sql", options->sql, "The SQL statement")->required();
+  command
+    ->add_option("--timeout",
+                 options->timeout_seconds,
+                 "Stop the statement after this many seconds (decimals allowed; > 0; default 5)")
+    ->type_name("SECONDS");
+  command
+    ->add_option("--max-memory",
+                 options->max_memory_mb,
+                 "Stop the statement when it needs more than this many MiB (>= 1; default 256)")
+    ->type_name("MB");
+  add_format_option(*command, options->format);
+  command->callback([&global, &chosen, options] {
+    chosen = [&global, options] { return app::run_query(global, *options); };
   });
 }
 

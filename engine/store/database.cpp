@@ -60,12 +60,24 @@ migrate(SQLite::Database& db, const std::vector<Migration>& migrations)
   }
 }
 
+namespace {
+bool g_keep_memory_statistics = false;
+} // namespace
+
+bool
+keep_sqlite_memory_statistics()
+{
+  // sqlite3_config fails (SQLITE_MISUSE) once SQLite is initialised.
+  g_keep_memory_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) == SQLITE_OK;
+  return g_keep_memory_statistics;
+}
+
 SQLite::Database
 open_ledger(const std::filesystem::path& path)
 {
   // No global memory statistics: they take a mutex on every allocation. Must
   // run before SQLite initialises (the first connection); later calls are no-ops.
-  static const int k_configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  static const int k_configured = g_keep_memory_statistics ? SQLITE_OK : sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)k_configured;
   std::error_code ec;
   if (path.has_parent_path()) {

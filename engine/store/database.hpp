@@ -17,6 +17,12 @@ inline constexpr int k_busy_timeout_ms = 30000;
 // written by a newer refactor-ledger is refused with StoreError and left as is.
 SQLite::Database open_ledger(const std::filesystem::path& path);
 
+// Keeps SQLite's process-wide memory statistics on. open_ledger turns them off
+// (they take a mutex on every allocation), but `query`'s memory limit
+// (sqlite3_hard_heap_limit64) works only with them. Call before the process's
+// first connection opens; returns false when it is too late.
+bool keep_sqlite_memory_statistics();
+
 // Opens an existing ledger read-only (for `query`). Throws StoreError when the
 // file does not exist or its schema is newer than this build knows.
 SQLite::Database open_ledger_readonly(const std::filesystem::path& path);
