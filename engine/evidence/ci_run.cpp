@@ -38,6 +38,13 @@ time_field(const JsonNode& object, std::initializer_list<std::string_view> names
     if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
       return {};
     }
+    // A time is ~30 bytes; a longer string is refused before normalize_time's
+    // std::regex (which recurses per character) sees it.
+    constexpr std::size_t k_max_time_bytes = 64;
+    if (text->size() > k_max_time_bytes) {
+      object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
+                                "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+    }
     if (const auto normalized = normalize_time(*text)) {
       return *normalized;
     }
