@@ -27,31 +27,43 @@ const std::vector<std::string> k_conclusions{"",
                                              "stale",
                                              "startup_failure"};
 
+// One time field in UTC; "" when absent, null or gh's zero time.
+std::string
+time_value(const JsonNode& object, std::string_view name)
+{
+  const std::optional<std::string> text = object.string_member(name);
+  if (!text) {
+    return {};
+  }
+  if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
+    return {};
+  }
+  // A time is ~30 bytes; a longer string is refused before normalize_time's
+  // std::regex (which recurses per character) sees it.
+  constexpr std::size_t k_max_time_bytes = 64;
+  if (text->size() > k_max_time_bytes) {
+    object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
+                              "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+  }
+  if (const auto normalized = normalize_time(*text)) {
+    return *normalized;
+  }
+  object.member(name)->fail(fmt::format("'{}' is not a time", printable(*text)),
+                            "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+}
+
+// The first of `names` present, in UTC; every one present must be a time.
 std::string
 time_field(const JsonNode& object, std::initializer_list<std::string_view> names)
 {
+  std::optional<std::string> first;
   for (const std::string_view name : names) {
-    const std::optional<std::string> text = object.string_member(name);
-    if (!text) {
-      continue;
+    std::string time = time_value(object, name);
+    if (!first && object.member(name)) {
+      first = std::move(time);
     }
-    if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
-      return {};
-    }
-    // A time is ~30 bytes; a longer string is refused before normalize_time's
-    // std::regex (which recurses per character) sees it.
-    constexpr std::size_t k_max_time_bytes = 64;
-    if (text->size() > k_max_time_bytes) {
-      object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
-                                "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
-    }
-    if (const auto normalized = normalize_time(*text)) {
-      return *normalized;
-    }
-    object.member(name)->fail(fmt::format("'{}' is not a time", printable(*text)),
-                              "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
   }
-  return {};
+  return first.value_or("");
 }
 
 // "https://github.com/o/r/actions/runs/123[/job/456]" or

@@ -430,23 +430,27 @@ JsonNode::array_member(std::string_view key) const
 std::optional<std::string>
 JsonNode::string_member(std::initializer_list<std::string_view> keys) const
 {
+  std::optional<std::string> first;
   for (const std::string_view key : keys) {
-    if (auto v = string_member(key)) {
-      return v;
+    auto v = string_member(key); // every one is type-checked
+    if (v && !first) {
+      first = std::move(v);
     }
   }
-  return std::nullopt;
+  return first;
 }
 
 std::optional<std::int64_t>
 JsonNode::integer_member(std::initializer_list<std::string_view> keys, std::int64_t minimum) const
 {
+  std::optional<std::int64_t> first;
   for (const std::string_view key : keys) {
-    if (auto v = integer_member(key, minimum)) {
-      return v;
+    const auto v = integer_member(key, minimum); // every one is checked
+    if (v && !first) {
+      first = v;
     }
   }
-  return std::nullopt;
+  return first;
 }
 
 std::string

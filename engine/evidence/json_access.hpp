@@ -51,7 +51,8 @@ public:
   std::optional<JsonNode> object_member(std::string_view key) const;
   std::optional<std::vector<JsonNode>> array_member(std::string_view key) const;
 
-  // The first of `keys` that is present (not null), read as above.
+  // The first of `keys` that is present (not null), read as above; the
+  // others are checked the same way.
   std::optional<std::string> string_member(std::initializer_list<std::string_view> keys) const;
   std::optional<std::int64_t> integer_member(std::initializer_list<std::string_view> keys,
                                              std::int64_t minimum) const;

@@ -386,13 +386,20 @@ rule_levels(const JsonNode& run)
 std::string
 result_level(const JsonNode& r, const RuleLevels& rules)
 {
+  // Every field that can decide the level is read (and type-checked) first.
   const std::string kind = r.string_member("kind").value_or("fail");
+  const std::optional<std::string> level = r.string_member("level");
+  const auto rule = r.object_member("rule");
+  const std::optional<std::int64_t> rule_index = r.integer_member("ruleIndex", -1);
+  const std::optional<std::int64_t> rule_object_index = rule ? rule->integer_member("index", -1) : std::nullopt;
+  const std::optional<std::string> rule_id = r.string_member("ruleId");
+  const std::optional<std::string> rule_object_id = rule ? rule->string_member("id") : std::nullopt;
   if (kind != "fail" && kind != "pass" && kind != "open" && kind != "informational" && kind != "notApplicable"
       && kind != "review") {
     r.member("kind")->fail(fmt::format("unknown SARIF result kind '{}'", printable(kind)),
                            "kinds: fail, pass, open, informational, notApplicable, review");
   }
-  if (const auto level = r.string_member("level")) {
+  if (level) {
     if (!is_level(*level)) {
       r.member("level")->fail(fmt::format("unknown SARIF level '{}'", printable(*level)),
                               "levels: error, warning, note, none");
@@ -402,11 +409,7 @@ result_level(const JsonNode& r, const RuleLevels& rules)
   if (kind != "fail") {
     return "none";
   }
-  const auto rule = r.object_member("rule");
-  std::optional<std::int64_t> index = r.integer_member("ruleIndex", -1);
-  if (!index && rule) {
-    index = rule->integer_member("index", -1);
-  }
+  const std::optional<std::int64_t> index = rule_index ? rule_index : rule_object_index;
   if (index && *index >= 0) {
     if (static_cast<std::uint64_t>(*index) >= rules.by_index.size()) {
       r.fail(fmt::format("the result refers to rule {}, but tool.driver.rules has {}", *index, rules.by_index.size()),
@@ -414,11 +417,7 @@ result_level(const JsonNode& r, const RuleLevels& rules)
     }
     return rules.by_index[static_cast<std::size_t>(*index)];
   }
-  std::optional<std::string> id = r.string_member("ruleId");
-  if (!id && rule) {
-    id = rule->string_member("id");
-  }
-  if (id) {
+  if (const std::optional<std::string> id = rule_id ? rule_id : rule_object_id) {
     if (const auto it = rules.by_id.find(*id); it != rules.by_id.end()) {
       return it->second;
     }

@@ -89,7 +89,7 @@ TEST_CASE("a REST workflow run is read field by field", "[evidence][ci_run]")
   CHECK_FALSE(run.has_jobs);
 }
 
-TEST_CASE("a run list holds every run, ids up to INT64_MAX, times in UTC", "[evidence][ci_run]")
+TEST_CASE("a run list holds every run with ids up to INT64_MAX and times in UTC", "[evidence][ci_run]")
 {
   const auto doc = parse_fixture("github/runs_list.json");
   REQUIRE(doc.runs.size() == 2);
@@ -240,7 +240,7 @@ TEST_CASE("a very long URL or time is handled without recursion", "[evidence][ci
         == "long_time.json: error: at /created_at: a time of 1048597 bytes ('2020-01-22T19:33:08.77777777777777777777...')");
 }
 
-TEST_CASE("every field of a run, given a value of any other type, is an InputError or accepted", "[evidence][ci_run][hostile]")
+TEST_CASE("every field of a run given a value of any other type is an InputError or accepted", "[evidence][ci_run][hostile]")
 {
   const nlohmann::json base = nlohmann::json::parse(slurp(k_fixtures / "github/gh_run_view.json"));
   const std::vector<nlohmann::json> values{nlohmann::json("text"), nlohmann::json(-1),
@@ -249,8 +249,11 @@ TEST_CASE("every field of a run, given a value of any other type, is an InputErr
                                            nlohmann::json(true), nlohmann::json(nullptr),
                                            nlohmann::json::array({nlohmann::json::object()})};
   // Every value inside the document, replaced by each value in turn.
+  // Every value inside the document, replaced by each value in turn: a field
+  // the reader reads must refuse any other kind of value (null is "absent";
+  // another string may be fine); the one it does not read (a job's url) may
+  // hold anything.
   const nlohmann::json flat = base.flatten();
-  int accepted = 0;
   int refused = 0;
   for (auto it = flat.begin(); it != flat.end(); ++it) {
     for (const auto& value : values) {
@@ -258,11 +261,16 @@ TEST_CASE("every field of a run, given a value of any other type, is an InputErr
       doc[nlohmann::json::json_pointer(it.key())] = value;
       CAPTURE(it.key(), value.dump());
       const std::string error = input_error([&] { rl::evidence::parse_github_document(doc.dump(), "x.json", ""); });
-      (error == "(accepted)" ? accepted : refused) += 1;
+      const bool may_accept = value.is_null() || (value.is_string() && it.value().is_string())
+                              || it.key() == "/jobs/0/url";
+      if (!may_accept) {
+        CHECK(error != "(accepted)");
+        CHECK(error.find("x.json: error: at " + it.key() + ": ") == 0);
+      }
+      refused += error != "(accepted)";
     }
   }
-  CHECK(accepted > 0);
-  CHECK(refused > 0);
+  CHECK(refused > 100);
   // The same, one level up: whole arrays and objects replaced.
   for (const char* pointer : {"", "/jobs", "/jobs/0", "/jobs/0/steps", "/jobs/0/steps/0"}) {
     for (const auto& value : values) {
