@@ -244,16 +244,23 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known, B
   return p;
 }
 
-// An evidence file read whole, after its size is checked against the limit
-// 'file-bytes' (nothing is read from a file over it: exit 3, not 4).
-std::string
-read_evidence_file(const std::string& file)
+// Refuses a file over the limit 'file-bytes' before anything reads it
+// (exit 3, not 4). A size that cannot be found is left to the read (exit 4).
+void
+check_evidence_size(const std::string& file)
 {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   if (!ec) {
     evidence::require_file_size(size, file);
   }
+}
+
+// An evidence file read whole, its size checked first.
+std::string
+read_evidence_file(const std::string& file)
+{
+  check_evidence_size(file);
   return util::read_text(file); // StoreError (exit 4) when it cannot be read
 }
 
@@ -326,6 +333,9 @@ run_ingest(const GlobalOptions& global,
     try {
       if (prepared.error) {
         std::rethrow_exception(prepared.error);
+      }
+      if (kind != IngestKind::junit) {
+        check_evidence_size(file); // before hashing reads it
       }
       const std::string hash = kind == IngestKind::junit ? prepared.hash : util::sha256_file(file);
       if (prepared.duplicate || store::evidence_exists(db, kind_name, hash)) {

@@ -257,7 +257,7 @@ parse_json_bounded(std::string_view text, const std::string& display_path, const
     fail_at(text,
             offset,
             display_path,
-            fmt::format("JSON nested deeper than the limit 'depth' ({} levels of arrays and objects), at byte {}",
+            fmt::format("JSON arrays and objects nested deeper than the limit 'depth' ({}), at byte {}",
                         util::limits().depth,
                         offset),
             util::limit_help("depth"));

@@ -289,7 +289,7 @@ parse_cobertura(std::string_view text, const std::string& path, const std::strin
   if (walker.too_deep) {
     const auto offset = static_cast<std::size_t>(walker.too_deep.offset_debug());
     fail(location_at(text, offset, path),
-         fmt::format("elements nested deeper than the limit 'depth' ({} levels), at byte {}", util::limits().depth,
+         fmt::format("elements nested deeper than the limit 'depth' ({}), at byte {}", util::limits().depth,
                      offset),
          util::limit_help("depth"));
   }

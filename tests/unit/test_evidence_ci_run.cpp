@@ -183,8 +183,8 @@ TEST_CASE("hostile GitHub documents are invalid input naming the file and where"
      "run_lone_surrogate.json:1:33: error: invalid JSON at byte 32: syntax error while parsing value - invalid "
      "string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\ud800\"'"},
     {"run_deep_300.json",
-     "run_deep_300.json:1:437: error: JSON nested deeper than the limit 'depth' (256 levels of arrays and "
-     "objects), at byte 436"},
+     "run_deep_300.json:1:437: error: JSON arrays and objects nested deeper than the limit 'depth' "
+     "(256), at byte 436"},
   };
   for (const auto& [name, expected] : cases) {
     CAPTURE(name);
@@ -206,7 +206,7 @@ TEST_CASE("JSON limits: depth and token-bytes are refused with the limit's name"
     const std::string error =
       input_error([&] { rl::evidence::parse_github_document(run + R"(, "x": [[[1]]]})", "deep.json", ""); });
     CHECK(error
-          == "deep.json:1:92: error: JSON nested deeper than the limit 'depth' (3 levels of arrays and objects), "
+          == "deep.json:1:92: error: JSON arrays and objects nested deeper than the limit 'depth' (3), "
              "at byte 91\n  help: the limit 'depth' is 3; if this input is trusted, raise it with `refactor-ledger "
              "--limit depth=N ...` (README, 'Input limits')");
   }

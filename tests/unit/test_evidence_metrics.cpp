@@ -128,7 +128,7 @@ TEST_CASE("hostile coverage reports are invalid input naming the file and line:c
      "cobertura_external_entity.xml:3:3: error: the document declares an entity (byte 107): DTD entity "
      "declarations are refused"},
     {"cobertura_deep_300.xml",
-     "cobertura_deep_300.xml:2:793: error: elements nested deeper than the limit 'depth' (256 levels), at byte 814"},
+     "cobertura_deep_300.xml:2:793: error: elements nested deeper than the limit 'depth' (256), at byte 814"},
     {"lcov_lf_negative.info", "lcov_lf_negative.info:2:4: error: invalid lcov count 'LF:-10': a count cannot be negative"},
     {"lcov_lh_negative.info", "lcov_lh_negative.info:3:4: error: invalid lcov count 'LH:-1': a count cannot be negative"},
     {"lcov_lh_above_lf.info", "lcov_lh_above_lf.info:3:1: error: LH:11 is more than LF:10 (line 2) of the same record"},
@@ -171,8 +171,8 @@ TEST_CASE("hostile SARIF logs are invalid input naming the file and JSON Pointer
      "sarif_rule_index_huge.sarif: error: at /runs/0/results/0/ruleIndex: the number 18446744073709551615 is too "
      "large (more than 9223372036854775807)"},
     {"sarif_deep_300.sarif",
-     "sarif_deep_300.sarif:1:1574: error: JSON nested deeper than the limit 'depth' (256 levels of arrays and "
-     "objects), at byte 1573"},
+     "sarif_deep_300.sarif:1:1574: error: JSON arrays and objects nested deeper than the limit 'depth' "
+     "(256), at byte 1573"},
   };
   for (const auto& [name, expected] : cases) {
     CAPTURE(name);
