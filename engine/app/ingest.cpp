@@ -6,6 +6,7 @@
 #include "app/git.hpp"
 #include "app/ledger.hpp"
 #include "evidence/ci_run.hpp"
+#include "evidence/input_text.hpp"
 #include "evidence/junit.hpp"
 #include "evidence/metrics.hpp"
 #include "report/records.hpp"
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -253,6 +255,26 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known, B
   return p;
 }
 
+// Refuses a file over the limit 'file-bytes' before anything reads it
+// (exit 3, not 4). A size that cannot be found is left to the read (exit 4).
+void
+check_evidence_size(const std::string& file)
+{
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (!ec) {
+    evidence::require_file_size(size, file);
+  }
+}
+
+// An evidence file read whole, its size checked first.
+std::string
+read_evidence_file(const std::string& file)
+{
+  check_evidence_size(file);
+  return util::read_text(file); // StoreError (exit 4) when it cannot be read
+}
+
 void
 print_diagnostics(const util::InputError& e)
 {
@@ -323,6 +345,9 @@ run_ingest(const GlobalOptions& global,
       if (prepared.error) {
         std::rethrow_exception(prepared.error);
       }
+      if (kind != IngestKind::junit) {
+        check_evidence_size(file); // before hashing reads it
+      }
       const std::string hash = kind == IngestKind::junit ? prepared.hash : util::sha256_file(file);
       if (prepared.duplicate || store::evidence_exists(db, kind_name, hash)) {
         r["result"] = "already_ingested";
@@ -364,7 +389,7 @@ run_ingest(const GlobalOptions& global,
         r["errors"] = t.errors;
         r["skipped"] = t.skipped;
       } else if (kind == IngestKind::coverage || kind == IngestKind::sarif) {
-        const std::string text = util::read_text(file);
+        const std::string text = read_evidence_file(file);
         const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
         const std::vector<evidence::MetricRecord> metrics =
           kind == IngestKind::coverage ? evidence::parse_coverage(text, file, prefix)
@@ -380,7 +405,7 @@ run_ingest(const GlobalOptions& global,
         r["metrics"] = values;
       } else {
         const evidence::CiDocument doc =
-          evidence::parse_github_document(util::read_text(file), file, options.repository);
+          evidence::parse_github_document(read_evidence_file(file), file, options.repository);
         ordered_json runs = ordered_json::array();
         for (const evidence::CiRunRecord& run : doc.runs) {
           store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
@@ -438,7 +463,8 @@ run_ingest(const GlobalOptions& global,
       }
     }
     out["total"] = total;
-    fmt::print("{}\n", out.dump(2));
+    // File names (and what a message quotes of them) need not be UTF-8.
+    fmt::print("{}\n", out.dump(2, ' ', false, ordered_json::error_handler_t::replace));
   } else {
     std::int64_t tests = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
     for (const auto& r : results) {
@@ -503,11 +529,24 @@ run_record_metric(const GlobalOptions& global,
 {
   double value = 0;
   const auto [ptr, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
-  if (ec != std::errc() || ptr != value_text.data() + value_text.size()) {
-    throw util::UsageError(fmt::format("metric value '{}' is not a number", value_text));
+  if (ec == std::errc::result_out_of_range) {
+    throw util::UsageError(fmt::format("metric value '{}' is out of range: a metric is a finite number "
+                                       "(at most about 1.8e308 in magnitude)",
+                                       evidence::printable(value_text)));
   }
-  if (name.empty() || name.find_first_of(" \t\n") != std::string::npos) {
-    throw util::UsageError(fmt::format("metric name '{}' must be one word, e.g. unresolved_imports", name));
+  if (ec != std::errc() || ptr != value_text.data() + value_text.size()) {
+    throw util::UsageError(fmt::format("metric value '{}' is not a number", evidence::printable(value_text)));
+  }
+  if (!std::isfinite(value)) {
+    throw util::UsageError(fmt::format("metric value '{}' is not a finite number: write a decimal number, "
+                                       "e.g. 0, -3 or 87.5",
+                                       evidence::printable(value_text)));
+  }
+  value = value == 0 ? 0.0 : value; // -0 is 0
+  if (name.empty() || evidence::printable(name, name.size()) != name
+      || name.find_first_of(" \t\n") != std::string::npos) {
+    throw util::UsageError(fmt::format("metric name '{}' must be one word of UTF-8 text, e.g. unresolved_imports",
+                                       evidence::printable(name)));
   }
   Context c = open_for_evidence(global, options);
   const std::string at = taken_at(options, c.now);

@@ -1,5 +1,7 @@
 #include "evidence/ci_run.hpp"
 
+#include "evidence/input_text.hpp"
+#include "evidence/json_access.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
@@ -7,7 +9,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 namespace rl::evidence {
 
@@ -26,51 +27,85 @@ const std::vector<std::string> k_conclusions{"",
                                              "stale",
                                              "startup_failure"};
 
+// One time field in UTC; "" when absent, null or gh's zero time.
 std::string
-string_field(const json& object, std::initializer_list<const char*> names)
+time_value(const JsonNode& object, std::string_view name)
 {
-  for (const char* name : names) {
-    const auto it = object.find(name);
-    if (it != object.end() && it->is_string()) {
-      return it->get<std::string>();
-    }
-  }
-  return {};
-}
-
-std::optional<std::int64_t>
-integer_field(const json& object, std::initializer_list<const char*> names)
-{
-  for (const char* name : names) {
-    const auto it = object.find(name);
-    if (it != object.end() && it->is_number_integer()) {
-      return it->get<std::int64_t>();
-    }
-  }
-  return std::nullopt;
-}
-
-std::string
-time_field(const json& object, std::initializer_list<const char*> names)
-{
-  const std::string text = string_field(object, names);
-  if (text.empty() || text.rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
+  const std::optional<std::string> text = object.string_member(name);
+  if (!text) {
     return {};
   }
-  return normalize_time(text).value_or(std::string());
+  if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
+    return {};
+  }
+  // A time is ~30 bytes; a longer string is refused before normalize_time's
+  // std::regex (which recurses per character) sees it.
+  constexpr std::size_t k_max_time_bytes = 64;
+  if (text->size() > k_max_time_bytes) {
+    object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
+                              "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+  }
+  if (const auto normalized = normalize_time(*text)) {
+    return *normalized;
+  }
+  object.member(name)->fail(fmt::format("'{}' is not a time", printable(*text)),
+                            "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
 }
 
-// "https://github.com/o/r/actions/runs/123[/job/456]" -> "o/r"
+// The first of `names` present, in UTC; every one present must be a time.
 std::string
-repository_from_url(const std::string& url)
+time_field(const JsonNode& object, std::initializer_list<std::string_view> names)
 {
-  static const std::regex k_url(R"(https?://[^/]+/([^/]+/[^/]+)/actions/runs/\d+.*)");
-  std::smatch m;
-  if (std::regex_match(url, m, k_url)) {
-    return m[1].str();
+  std::optional<std::string> first;
+  for (const std::string_view name : names) {
+    std::string time = time_value(object, name);
+    if (!first && object.member(name)) {
+      first = std::move(time);
+    }
+  }
+  return first.value_or("");
+}
+
+// "https://github.com/o/r/actions/runs/123[/job/456]" or
+// "https://api.github.com/repos/o/r/actions/runs/123" -> "o/r"; "" otherwise.
+// (Parsed by hand: std::regex recurses per character and overflows the stack
+// on a long URL.)
+std::string
+repository_from_url(std::string_view url)
+{
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (url.substr(0, scheme.size()) == scheme) {
+      url.remove_prefix(scheme.size());
+      const std::size_t host_end = url.find('/');
+      if (host_end == 0 || host_end == std::string_view::npos) {
+        return {};
+      }
+      url.remove_prefix(host_end + 1);
+      const std::size_t runs = url.find("/actions/runs/");
+      if (runs == std::string_view::npos) {
+        return {};
+      }
+      std::string_view repository = url.substr(0, runs);
+      const std::string_view rest = url.substr(runs + 14);
+      if (rest.empty() || rest.front() < '0' || rest.front() > '9') {
+        return {};
+      }
+      if (repository.substr(0, 6) == "repos/" && std::count(repository.begin(), repository.end(), '/') == 2) {
+        repository.remove_prefix(6);
+      }
+      const std::size_t slash = repository.find('/');
+      if (slash == 0 || slash == std::string_view::npos || slash + 1 == repository.size()
+          || repository.find('/', slash + 1) != std::string_view::npos) {
+        return {};
+      }
+      return std::string(repository);
+    }
   }
   return {};
 }
+
+const char* const k_document_help =
+  "pass a workflow run (REST or gh --json), a run list or a jobs document";
 
 class DocumentReader
 {
@@ -81,45 +116,41 @@ public:
   {
   }
 
-  [[noreturn]] void
-  fail(const std::string& message, const std::string& help) const
-  {
-    throw util::InputError(
-      std::vector<util::Diagnostic>{{util::Severity::error, {m_path, 0, 0}, message, help}});
-  }
-
   std::string
-  conclusion(const json& object) const
+  conclusion(const JsonNode& object) const
   {
-    std::string value = string_field(object, {"conclusion"});
+    std::string value = object.string_member("conclusion").value_or("");
     std::transform(value.begin(), value.end(), value.begin(), [](char c) {
       return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
     if (std::find(k_conclusions.begin(), k_conclusions.end(), value) == k_conclusions.end()) {
-      fail(fmt::format("unknown CI conclusion '{}'", value),
-           "GitHub conclusions: success, failure, cancelled, skipped, timed_out, neutral, "
-           "action_required, stale, startup_failure");
+      object.member("conclusion")
+        ->fail(fmt::format("unknown CI conclusion '{}'", printable(value)),
+               "GitHub conclusions: success, failure, cancelled, skipped, timed_out, neutral, "
+               "action_required, stale, startup_failure");
     }
     return value;
   }
 
   CiJobRecord
-  job(const json& j) const
+  job(const JsonNode& j) const
   {
+    j.require_object("a job");
     CiJobRecord out;
-    out.id = integer_field(j, {"id", "databaseId"}).value_or(0);
-    out.name = string_field(j, {"name"});
-    out.status = string_field(j, {"status"});
+    out.id = j.integer_member({"id", "databaseId"}, 0).value_or(0);
+    out.name = j.string_member("name").value_or("");
+    out.status = j.string_member("status").value_or("");
     out.conclusion = conclusion(j);
     out.started_at = time_field(j, {"started_at", "startedAt"});
     out.completed_at = time_field(j, {"completed_at", "completedAt"});
     json steps = json::array();
-    if (const auto it = j.find("steps"); it != j.end() && it->is_array()) {
-      for (const json& s : *it) {
-        steps.push_back({{"name", string_field(s, {"name"})},
-                         {"number", integer_field(s, {"number"}).value_or(0)},
-                         {"status", string_field(s, {"status"})},
-                         {"conclusion", string_field(s, {"conclusion"})}});
+    if (const auto list = j.array_member("steps")) {
+      for (const JsonNode& s : *list) {
+        s.require_object("a step");
+        steps.push_back({{"name", s.string_member("name").value_or("")},
+                         {"number", s.integer_member("number", 0).value_or(0)},
+                         {"status", s.string_member("status").value_or("")},
+                         {"conclusion", s.string_member("conclusion").value_or("")}});
       }
     }
     out.steps_json = steps.dump();
@@ -127,31 +158,32 @@ public:
   }
 
   CiRunRecord
-  run(const json& j) const
+  run(const JsonNode& j) const
   {
+    j.require_object("a workflow run");
     CiRunRecord out;
-    const auto id = integer_field(j, {"id", "databaseId"});
+    const auto id = j.integer_member({"id", "databaseId"}, 0);
     if (!id) {
-      fail("a workflow run without an id",
-           "pass the REST run object or `gh run view --json databaseId,...` output");
+      j.fail("a workflow run without an id",
+             "pass the REST run object or `gh run view --json databaseId,...` output");
     }
     out.run_id = *id;
-    out.attempt = integer_field(j, {"run_attempt", "attempt"}).value_or(1);
-    out.workflow_name = string_field(j, {"name", "workflowName"});
-    out.workflow_path = string_field(j, {"path"});
+    out.attempt = j.integer_member({"run_attempt", "attempt"}, 1).value_or(1);
+    out.workflow_name = j.string_member({"name", "workflowName"}).value_or("");
+    out.workflow_path = j.string_member("path").value_or("");
     if (const auto at = out.workflow_path.find('@'); at != std::string::npos) {
       out.workflow_path.resize(at);
     }
-    out.head_sha = string_field(j, {"head_sha", "headSha"});
-    out.head_branch = string_field(j, {"head_branch", "headBranch"});
-    out.event = string_field(j, {"event"});
-    out.status = string_field(j, {"status"});
+    out.head_sha = j.string_member({"head_sha", "headSha"}).value_or("");
+    out.head_branch = j.string_member({"head_branch", "headBranch"}).value_or("");
+    out.event = j.string_member("event").value_or("");
+    out.status = j.string_member("status").value_or("");
     out.conclusion = conclusion(j);
     out.created_at = time_field(j, {"created_at", "createdAt", "run_started_at", "startedAt"});
     out.updated_at = time_field(j, {"updated_at", "updatedAt"});
-    out.url = string_field(j, {"html_url", "url"});
-    if (const auto repo = j.find("repository"); repo != j.end() && repo->is_object()) {
-      out.repository = string_field(*repo, {"full_name", "nameWithOwner"});
+    out.url = j.string_member({"html_url", "url"}).value_or("");
+    if (const auto repo = j.object_member("repository")) {
+      out.repository = repo->string_member({"full_name", "nameWithOwner"}).value_or("");
     }
     if (out.repository.empty()) {
       out.repository = repository_from_url(out.url);
@@ -160,16 +192,16 @@ public:
       out.repository = m_repository;
     }
     if (out.repository.empty()) {
-      fail(fmt::format("run {} does not say its repository", out.run_id),
-           "pass --repo OWNER/NAME, or include the url field (gh run view --json url,...)");
+      j.fail(fmt::format("run {} does not say its repository", out.run_id),
+             "pass --repo OWNER/NAME, or include the url field (gh run view --json url,...)");
     }
     if (out.created_at.empty() && out.updated_at.empty()) {
-      fail(fmt::format("run {} has no created_at/updatedAt time", out.run_id),
-           "include createdAt and updatedAt (gh) or pass the REST run object");
+      j.fail(fmt::format("run {} has no created_at/updatedAt time", out.run_id),
+             "include createdAt and updatedAt (gh) or pass the REST run object");
     }
-    if (const auto jobs = j.find("jobs"); jobs != j.end() && jobs->is_array()) {
+    if (const auto jobs = j.array_member("jobs")) {
       out.has_jobs = true;
-      for (const json& job_json : *jobs) {
+      for (const JsonNode& job_json : *jobs) {
         out.jobs.push_back(job(job_json));
       }
     }
@@ -177,33 +209,34 @@ public:
   }
 
   CiDocument
-  read(const json& doc) const
+  read(const JsonNode& doc) const
   {
     CiDocument out;
-    if (doc.is_array()) { // gh run list --json
-      for (const json& item : doc) {
+    if (doc.value().is_array()) { // gh run list --json
+      for (const JsonNode& item : doc.elements("workflow runs")) {
         out.runs.push_back(run(item));
       }
-    } else if (!doc.is_object()) {
-      fail("not a GitHub Actions document: expected a JSON object or array",
-           "pass a workflow run (REST or gh --json), a run list or a jobs document");
-    } else if (const auto runs = doc.find("workflow_runs"); runs != doc.end()) {
-      for (const json& item : *runs) {
+    } else if (!doc.value().is_object()) {
+      doc.fail(fmt::format("not a GitHub Actions document: expected a JSON object or array, found {}",
+                           json_type_name(doc.value())),
+               k_document_help);
+    } else if (const auto runs = doc.member("workflow_runs")) {
+      for (const JsonNode& item : runs->elements("workflow runs")) {
         out.runs.push_back(run(item));
       }
-    } else if (const auto jobs = doc.find("jobs"); jobs != doc.end() && !doc.contains("id")
-                                                   && !doc.contains("databaseId")) {
+    } else if (const auto jobs = doc.member("jobs"); jobs && !doc.member("id") && !doc.member("databaseId")) {
       std::map<std::pair<std::int64_t, std::int64_t>, CiDocument::Jobs> by_run;
-      for (const json& item : *jobs) {
-        const auto run_id = integer_field(item, {"run_id"});
+      for (const JsonNode& item : jobs->elements("jobs")) {
+        item.require_object("a job");
+        const auto run_id = item.integer_member("run_id", 0);
         if (!run_id) {
-          fail("a job without run_id", "pass the REST jobs document (.../runs/{id}/jobs)");
+          item.fail("a job without run_id", "pass the REST jobs document (.../runs/{id}/jobs)");
         }
-        const std::int64_t attempt = integer_field(item, {"run_attempt"}).value_or(1);
+        const std::int64_t attempt = item.integer_member("run_attempt", 1).value_or(1);
         auto& entry = by_run[{*run_id, attempt}];
         entry.run_id = *run_id;
         entry.attempt = attempt;
-        entry.repository = repository_from_url(string_field(item, {"html_url", "run_url"}));
+        entry.repository = repository_from_url(item.string_member({"html_url", "run_url"}).value_or(""));
         if (entry.repository.empty()) {
           entry.repository = m_repository;
         }
@@ -212,11 +245,10 @@ public:
       for (auto& [key, entry] : by_run) {
         out.job_lists.push_back(std::move(entry));
       }
-    } else if (doc.contains("id") || doc.contains("databaseId")) {
+    } else if (doc.member("id") || doc.member("databaseId")) {
       out.runs.push_back(run(doc));
     } else {
-      fail("not a GitHub Actions document: no run id, workflow_runs or jobs",
-           "pass a workflow run (REST or gh --json), a run list or a jobs document");
+      doc.fail("not a GitHub Actions document: no run id, workflow_runs or jobs", k_document_help);
     }
     return out;
   }
@@ -233,29 +265,8 @@ parse_github_document(const std::string& text,
                       const std::string& display_path,
                       const std::string& repository)
 {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the error; turn it into line:col.
-    int line = 1;
-    int column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string message = e.what();
-    if (const auto pos = message.find("syntax error"); pos != std::string::npos) {
-      message = message.substr(pos);
-    }
-    throw util::InputError(std::vector<util::Diagnostic>{
-      {util::Severity::error, {display_path, line, column}, "invalid JSON: " + message, "fix the JSON"}});
-  }
-  return DocumentReader(display_path, repository).read(doc);
+  const json doc = parse_json_bounded(text, display_path, k_document_help);
+  return DocumentReader(display_path, repository).read(JsonNode(doc, "", display_path));
 }
 
 } // namespace rl::evidence

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <stdexcept>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -819,6 +821,10 @@ run_exists(SQLite::Database& db,
 StoreResult
 store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::CiRunRecord& run)
 {
+  // The reader refuses these (exit 3); here they would be a bug.
+  if (run.run_id < 0 || run.attempt < 1) {
+    throw std::invalid_argument(fmt::format("CI run {} attempt {} is out of range", run.run_id, run.attempt));
+  }
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   if (run_exists(db, run.provider, run.repository, run.run_id, run.attempt)) {
     if (!run.jobs.empty()) {
@@ -876,6 +882,14 @@ store_metrics(SQLite::Database& db,
               const EvidenceHeader& header,
               const std::vector<std::pair<std::string, double>>& metrics)
 {
+  // The readers refuse non-finite numbers; SQLite would store NaN as NULL
+  // (and fail NOT NULL) and infinities as they are, so a value that got this
+  // far is a bug, never input to store.
+  for (const auto& [name, value] : metrics) {
+    if (!std::isfinite(value)) {
+      throw std::invalid_argument(fmt::format("metric {} is not a finite number", name));
+    }
+  }
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
   const std::int64_t id = insert_evidence(db, header);
   SQLite::Statement s(db, "INSERT OR REPLACE INTO metric (evidence_id, name, value) VALUES (?, ?, ?)");
