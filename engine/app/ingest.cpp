@@ -17,6 +17,7 @@
 #include "util/terminal.hpp"
 #include "util/text.hpp"
 #include "util/hash.hpp"
+#include "util/limits.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -231,7 +232,22 @@ prepare(const std::string& file, const std::unordered_set<std::string>& known, B
   Prepared p;
   try {
     std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (!ec && !std::filesystem::is_regular_file(status)) {
+      // A device or FIFO (e.g. a symbolic link to /dev/zero) would be read
+      // forever.
+      throw util::InputError(std::vector<util::Diagnostic>{
+        {util::Severity::error, {file, 0, 0}, "not a regular file", "pass a JUnit XML file"}});
+    }
     const auto size = std::filesystem::file_size(file, ec);
+    if (!ec && size > util::limits().file_bytes) {
+      throw util::InputError(std::vector<util::Diagnostic>{
+        {util::Severity::error,
+         {file, 0, 0},
+         fmt::format("the file is {} bytes, longer than {} bytes", size, util::limits().file_bytes),
+         util::limit_help("file-bytes")}});
+    }
+    // Unreadable (ec): hashing it says so (exit 4).
     if (ec || size > evidence::k_in_memory_limit) {
       p.hash = util::sha256_file(file);
       p.duplicate = known.contains(p.hash);

@@ -1,9 +1,11 @@
 #include "evidence/junit.hpp"
 
 #include "util/error.hpp"
+#include "util/limits.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -11,31 +13,27 @@
 #include <vector>
 
 #include <expat.h>
-#include <pugixml.hpp>
 
 namespace rl::evidence {
 
 namespace {
 
-// An element's attributes, from either parser: get(name) is nullptr when absent.
+// An element's attributes as expat gives them: name, value, name, value, ...,
+// nullptr. get(name) is nullptr when absent; a repeated attribute cannot
+// occur (expat refuses it).
 struct Attributes
 {
   const XML_Char** expat = nullptr;
-  pugi::xml_node node;
 
   const char*
   get(const char* name) const
   {
-    if (expat != nullptr) {
-      for (int i = 0; expat[i] != nullptr; i += 2) {
-        if (std::strcmp(expat[i], name) == 0) {
-          return expat[i + 1];
-        }
+    for (int i = 0; expat[i] != nullptr; i += 2) {
+      if (std::strcmp(expat[i], name) == 0) {
+        return expat[i + 1];
       }
-      return nullptr;
     }
-    const pugi::xml_attribute a = node.attribute(name);
-    return a ? a.value() : nullptr;
+    return nullptr;
   }
 
   // Calls fn(name, value) for every attribute, in document order.
@@ -43,21 +41,15 @@ struct Attributes
   void
   each(Fn&& fn) const
   {
-    if (expat != nullptr) {
-      for (int i = 0; expat[i] != nullptr; i += 2) {
-        fn(expat[i], expat[i + 1]);
-      }
-      return;
-    }
-    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
-      fn(a.name(), a.value());
+    for (int i = 0; expat[i] != nullptr; i += 2) {
+      fn(expat[i], expat[i + 1]);
     }
   }
 };
 
 // The attributes of a <testcase> that matter, read in one pass (a test case
 // has a handful of attributes; looking each name up would compare them all
-// six times over). A repeated attribute keeps its first value, as get() does.
+// six times over).
 struct CaseAttributes
 {
   const char* name = nullptr;
@@ -80,9 +72,7 @@ struct CaseAttributes
     attrs.each([this](const char* key, const char* value) {
       for (const auto& [field, member] : k_fields) {
         if (key[0] == field[0] && std::strcmp(key, field) == 0) {
-          if (this->*member == nullptr) {
-            this->*member = value;
-          }
+          this->*member = value;
           return;
         }
       }
@@ -148,13 +138,82 @@ severity(TestOutcome outcome)
   return 0;
 }
 
+// Blocks fed to expat: this size while events fire; doubled while none does
+// (one token spans the blocks, and expat 2.5 tokenizes an incomplete token
+// again from its start on every call, so fixed blocks make a long token
+// quadratic); never more than the token limit needs.
+constexpr std::size_t k_min_block = 64 * 1024;
+constexpr std::size_t k_max_block = std::size_t{1} << 30;
+
+// expat holds an incomplete token in one buffer of at most INT_MAX bytes.
+constexpr std::uint64_t k_max_token_bytes = std::uint64_t{1} << 30;
+
+// A name from the document, short enough for a message (cut on a UTF-8
+// boundary; expat hands out valid UTF-8).
+std::string
+quoted(std::string_view name)
+{
+  constexpr std::size_t k_max = 64;
+  if (name.size() <= k_max) {
+    return std::string(name);
+  }
+  std::size_t cut = k_max;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return std::string(name.substr(0, cut)) + "…";
+}
+
+// True when the bytes at `s` (n available) do not start a valid UTF-8
+// sequence: a stray continuation byte, an overlong form, a surrogate, a code
+// point above U+10FFFF, or a sequence cut short.
+bool
+invalid_utf8_at(const unsigned char* s, std::size_t n)
+{
+  if (n == 0 || s[0] < 0x80) {
+    return false;
+  }
+  const unsigned char c = s[0];
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    low = c == 0xE0 ? 0xA0 : 0x80;  // overlong
+    high = c == 0xED ? 0x9F : 0xBF; // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    low = c == 0xF0 ? 0x90 : 0x80;  // overlong
+    high = c == 0xF4 ? 0x8F : 0xBF; // above U+10FFFF
+  } else {
+    return true;
+  }
+  if (n < length || s[1] < low || s[1] > high) {
+    return true;
+  }
+  for (std::size_t i = 2; i < length; ++i) {
+    if ((s[i] & 0xC0) != 0x80) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class JunitParser
 {
 public:
-  JunitParser(const std::string& path, const std::function<void(const TestCaseRecord&)>& on_case)
+  JunitParser(const std::string& path,
+              const std::function<void(const TestCaseRecord&)>& on_case,
+              JunitParseStats* stats)
     : m_path(path),
       m_on_case(on_case),
-      m_parser(XML_ParserCreate(nullptr))
+      m_stats(stats),
+      m_parser(XML_ParserCreate(nullptr)),
+      m_max_depth(util::limits().depth),
+      m_max_token(std::min(util::limits().token_bytes, k_max_token_bytes)),
+      m_max_file(util::limits().file_bytes)
   {
     if (m_parser == nullptr) {
       throw std::bad_alloc();
@@ -162,6 +221,11 @@ public:
     XML_SetUserData(m_parser, this);
     XML_SetElementHandler(m_parser, &JunitParser::start_thunk, &JunitParser::end_thunk);
     XML_SetCharacterDataHandler(m_parser, &JunitParser::text_thunk);
+    // Every other token (comments, processing instructions, declarations,
+    // white space outside the root) reaches this handler, so that every
+    // token is an event whose length is checked. "Expand": it does not turn
+    // off the expansion of the predefined entities (&amp; ...).
+    XML_SetDefaultHandlerExpand(m_parser, &JunitParser::other_thunk);
     XML_SetEntityDeclHandler(m_parser, &JunitParser::entity_thunk);
     XML_SetParamEntityParsing(m_parser, XML_PARAM_ENTITY_PARSING_NEVER);
   }
@@ -172,55 +236,158 @@ public:
   JunitParser(const JunitParser&) = delete;
   JunitParser& operator=(const JunitParser&) = delete;
 
+  // Feeds the document to expat block by block; read(dst, n) fills dst with
+  // up to n bytes and returns how many (fewer only at the end). Both parse
+  // functions use this one loop, so they see the same events.
+  template <typename Read>
   JunitFileInfo
-  run(std::istream& in)
+  run(Read&& read)
   {
-    std::vector<char> buffer(1 << 16);
-    bool done = false;
-    while (!done) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      const auto n = static_cast<int>(in.gcount());
-      done = n == 0 || in.eof();
-      if (XML_Parse(m_parser, buffer.data(), n, done ? 1 : 0) == XML_STATUS_ERROR) {
-        fail_here(m_error.empty() ? fmt::format("malformed XML: {}",
-                                                XML_ErrorString(XML_GetErrorCode(m_parser)))
-                                  : m_error,
-                  m_help.empty() ? "the file is not well-formed XML; was it cut short?" : m_help);
+    std::size_t block = k_min_block;
+    std::uint64_t fed = 0;
+    std::uint64_t pending = 0; // bytes of the token left incomplete by the last block
+    for (;;) {
+      void* buffer = XML_GetBuffer(m_parser, static_cast<int>(block));
+      if (buffer == nullptr) {
+        throw std::bad_alloc();
       }
-      if (in.bad()) {
-        throw util::StoreError(fmt::format("cannot read {}", m_path));
+      const std::size_t n = read(static_cast<char*>(buffer), block);
+      const bool final = n < block;
+      if (fed + n > m_max_file) {
+        throw util::InputError(std::vector<util::Diagnostic>{
+          {util::Severity::error,
+           {m_path, 0, 0},
+           fmt::format("the file is longer than {} bytes", m_max_file),
+           util::limit_help("file-bytes")}});
       }
-    }
-    if (!m_seen_root) {
-      fail_here("empty file: no JUnit XML", "pass a JUnit XML file");
+      if (m_stats != nullptr) {
+        m_stats->bytes_fed += n;
+        m_stats->bytes_scanned += pending + n;
+        ++m_stats->feeds;
+      }
+      fed += n;
+      const std::uint64_t events_before = m_events;
+      if (XML_ParseBuffer(m_parser, static_cast<int>(n), final ? 1 : 0) == XML_STATUS_ERROR) {
+        fail_parse();
+      }
+      if (final) {
+        break;
+      }
+      const XML_Index at = XML_GetCurrentByteIndex(m_parser);
+      pending = at >= 0 ? fed - static_cast<std::uint64_t>(at) : fed;
+      if (pending > m_max_token) {
+        // The same refusal as token_fits() would make once the token ends;
+        // expat would otherwise buffer it whole.
+        fail_here(token_message(), util::limit_help("token-bytes"));
+      }
+      if (m_events == events_before) {
+        const std::uint64_t room = m_max_token + 1 - pending;
+        block = static_cast<std::size_t>(
+          std::max<std::uint64_t>(k_min_block, std::min<std::uint64_t>({2 * block, room, k_max_block})));
+      } else {
+        block = k_min_block;
+      }
     }
     return m_info;
   }
 
 private:
-  [[noreturn]] void
-  fail_here(const std::string& message, const std::string& help)
+  std::string
+  token_message() const
   {
-    const int line = static_cast<int>(XML_GetCurrentLineNumber(m_parser));
-    const int column = static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1;
-    throw util::InputError(
-      std::vector<util::Diagnostic>{{util::Severity::error, {m_path, line, column}, message, help}});
+    return fmt::format(
+      "an XML token (a tag with its attributes, a comment, a declaration) longer than {} bytes",
+      m_max_token);
   }
 
+  [[noreturn]] void
+  fail_at(int line, int column, std::string message, std::string help)
+  {
+    throw util::InputError(std::vector<util::Diagnostic>{
+      {util::Severity::error, {m_path, line, column}, std::move(message), std::move(help)}});
+  }
+
+  // At expat's current position: the current event's start, or where
+  // parsing stopped.
+  [[noreturn]] void
+  fail_here(std::string message, std::string help)
+  {
+    fail_at(static_cast<int>(XML_GetCurrentLineNumber(m_parser)),
+            static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1,
+            std::move(message),
+            std::move(help));
+  }
+
+  // XML_ParseBuffer failed: a handler stopped it, or the XML is malformed.
+  [[noreturn]] void
+  fail_parse()
+  {
+    if (!m_error.empty()) {
+      fail_at(m_error_line, m_error_column, m_error, m_help);
+    }
+    const XML_Error code = XML_GetErrorCode(m_parser);
+    if (code == XML_ERROR_INVALID_TOKEN || code == XML_ERROR_PARTIAL_CHAR) {
+      int offset = 0;
+      int size = 0;
+      const char* context = XML_GetInputContext(m_parser, &offset, &size);
+      if (context != nullptr && offset >= 0 && offset < size) {
+        const auto* at = reinterpret_cast<const unsigned char*>(context) + offset;
+        if (invalid_utf8_at(at, static_cast<std::size_t>(size - offset))) {
+          fail_here(fmt::format("malformed XML: invalid UTF-8 at byte offset {} (byte 0x{:02X})",
+                                XML_GetCurrentByteIndex(m_parser),
+                                static_cast<unsigned>(*at)),
+                    "JUnit XML is UTF-8 unless it declares another encoding; the file is corrupt "
+                    "or not text");
+        }
+      }
+    }
+    fail_here(fmt::format("malformed XML: {}", XML_ErrorString(code)),
+              "the file is not well-formed XML; was it cut short?");
+  }
+
+  // Stops parsing with a refusal at the current event (or at line:column).
   void
-  stop(std::string message, std::string help)
+  stop(std::string message, std::string help, int line = 0, int column = 0)
   {
     m_error = std::move(message);
     m_help = std::move(help);
+    m_error_line = line != 0 ? line : static_cast<int>(XML_GetCurrentLineNumber(m_parser));
+    m_error_column = line != 0 ? column : static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1;
     XML_StopParser(m_parser, XML_FALSE);
+  }
+
+  // Every event but text: counts it and checks its token's length.
+  bool
+  token_fits()
+  {
+    if (!m_error.empty()) {
+      return false; // stopped: expat may still report the rest of a token
+    }
+    ++m_events;
+    if (static_cast<std::uint64_t>(XML_GetCurrentByteCount(m_parser)) > m_max_token) {
+      stop(token_message(), util::limit_help("token-bytes"));
+      return false;
+    }
+    return true;
+  }
+
+  // A suite path or file attribute, copied into every case below it.
+  bool
+  inherited_fits(const char* what, std::size_t size)
+  {
+    if (size > k_max_inherited_bytes) {
+      stop(fmt::format("{} of {} bytes: at most {} are accepted", what, size, k_max_inherited_bytes),
+           "no real suite path or file name is that long; this file may be an attempt to make the "
+           "ledger copy it into every test case");
+      return false;
+    }
+    return true;
   }
 
   static void
   start_thunk(void* self, const XML_Char* name, const XML_Char** attrs)
   {
-    Attributes a;
-    a.expat = attrs;
-    static_cast<JunitParser*>(self)->start(name, a);
+    static_cast<JunitParser*>(self)->start(name, Attributes{attrs});
   }
   static void
   end_thunk(void* self, const XML_Char* name)
@@ -233,6 +400,11 @@ private:
     static_cast<JunitParser*>(self)->text(text, length);
   }
   static void
+  other_thunk(void* self, const XML_Char*, int)
+  {
+    static_cast<JunitParser*>(self)->token_fits();
+  }
+  static void
   entity_thunk(void* self,
                const XML_Char* name,
                int,
@@ -243,71 +415,41 @@ private:
                const XML_Char*,
                const XML_Char*)
   {
-    static_cast<JunitParser*>(self)->stop(
-      fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
-                  name),
-      "JUnit files never need entities; this file may be an XML external entity or "
-      "entity-expansion attack");
+    auto* parser = static_cast<JunitParser*>(self);
+    if (parser->token_fits()) {
+      parser->stop(
+        fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
+                    quoted(name)),
+        "JUnit files never need entities; this file may be an XML external entity or "
+        "entity-expansion attack");
+    }
   }
 
-public:
   void
   start(const char* name, const Attributes& attrs)
   {
-    ++m_depth;
+    if (!token_fits()) {
+      return;
+    }
+    m_text_bytes = 0;
+    if (++m_depth > m_max_depth) {
+      stop(fmt::format("elements nested deeper than {} levels", m_max_depth), util::limit_help("depth"));
+      return;
+    }
     if (!m_seen_root) {
       m_seen_root = true;
       if (std::strcmp(name, "testsuites") != 0 && std::strcmp(name, "testsuite") != 0) {
-        stop(fmt::format("not a JUnit XML file: the root element is <{}>", name),
+        stop(fmt::format("not a JUnit XML file: the root element is <{}>", quoted(name)),
              "JUnit XML starts with <testsuites> or <testsuite>");
         return;
       }
     }
     if (std::strcmp(name, "testsuite") == 0) {
-      const char* suite = attribute(attrs, "name");
-      m_suites.emplace_back(suite != nullptr ? suite : "");
-      join_suites();
-      if (!m_info.taken_at) {
-        if (const char* ts = attribute(attrs, "timestamp")) {
-          m_info.taken_at = normalize_time(ts);
-        }
-      }
-      if (const char* file = attribute(attrs, "file")) {
-        m_suite_files.emplace_back(file);
-      } else {
-        m_suite_files.emplace_back(m_suite_files.empty() ? "" : m_suite_files.back());
-      }
+      start_suite(attrs);
       return;
     }
     if (std::strcmp(name, "testcase") == 0) {
-      if (m_in_case) {
-        stop("a <testcase> inside another <testcase>", "JUnit test cases do not nest");
-        return;
-      }
-      m_in_case = true;
-      m_case_depth = m_depth;
-      // Reset in place: the strings keep their capacity from case to case.
-      m_case.suite = m_suite_path;
-      m_case.outcome = TestOutcome::passed;
-      m_case.message.clear();
-      const CaseAttributes a(attrs);
-      m_case.name = a.name != nullptr ? a.name : "";
-      m_case.classname = a.classname != nullptr ? a.classname : "";
-      m_case.file = a.file != nullptr ? a.file : (m_suite_files.empty() ? "" : m_suite_files.back());
-      if (m_case.file.empty() && !m_suites.empty() && m_suites.front() == "pytest") {
-        m_case.file = pytest_file_from_classname(m_case.classname);
-      }
-      m_case.duration = parse_seconds(a.time);
-      // Outcomes carried on attributes: GoogleTest result="skipped"/"suppressed",
-      // status="notrun"; CTest status="disabled"/"notrun".
-      const char* result = a.result;
-      const char* status = a.status;
-      if ((result != nullptr
-           && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
-          || (status != nullptr
-              && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
-        raise(TestOutcome::skipped);
-      }
+      start_case(attrs);
       return;
     }
     if (!m_in_case) {
@@ -342,9 +484,97 @@ public:
     }
   }
 
+  // The suite path is one buffer: a suite appends "/name" and its end cuts
+  // it back, so nesting costs the names' length, not depth x path length.
+  void
+  start_suite(const Attributes& attrs)
+  {
+    const char* suite = attribute(attrs, "name");
+    const char* file = attribute(attrs, "file");
+    SuiteFrame frame{m_suite_path.size(), file != nullptr};
+    if (m_suites.empty()) {
+      m_outer_is_pytest = suite != nullptr && std::strcmp(suite, "pytest") == 0;
+    } else {
+      m_suite_path += '/';
+    }
+    if (suite != nullptr) {
+      m_suite_path += suite;
+    }
+    m_suites.push_back(frame);
+    if (!inherited_fits("a suite path (the enclosing suites' names joined with '/')", m_suite_path.size())) {
+      return;
+    }
+    if (file != nullptr) {
+      if (!inherited_fits("a file attribute", std::strlen(file))) {
+        return;
+      }
+      m_suite_files.emplace_back(file);
+    }
+    if (!m_info.taken_at) {
+      if (const char* ts = attribute(attrs, "timestamp")) {
+        m_info.taken_at = normalize_time(ts);
+      }
+    }
+  }
+
+  void
+  end_suite()
+  {
+    const SuiteFrame frame = m_suites.back();
+    m_suites.pop_back();
+    m_suite_path.resize(frame.path_size);
+    if (frame.has_file) {
+      m_suite_files.pop_back();
+    }
+  }
+
+  void
+  start_case(const Attributes& attrs)
+  {
+    if (m_in_case) {
+      stop("a <testcase> inside another <testcase>", "JUnit test cases do not nest");
+      return;
+    }
+    m_in_case = true;
+    m_case_depth = m_depth;
+    // Reset in place: the strings keep their capacity from case to case.
+    m_case.suite = m_suite_path;
+    m_case.outcome = TestOutcome::passed;
+    m_case.message.clear();
+    const CaseAttributes a(attrs);
+    m_case.name = a.name != nullptr ? a.name : "";
+    m_case.classname = a.classname != nullptr ? a.classname : "";
+    if (a.file != nullptr) {
+      if (!inherited_fits("a file attribute", std::strlen(a.file))) {
+        return;
+      }
+      m_case.file = a.file;
+    } else {
+      m_case.file = m_suite_files.empty() ? "" : m_suite_files.back();
+    }
+    if (m_case.file.empty() && m_outer_is_pytest) {
+      m_case.file = pytest_file_from_classname(m_case.classname);
+    }
+    m_case.duration = parse_seconds(a.time);
+    // Outcomes carried on attributes: GoogleTest result="skipped"/"suppressed",
+    // status="notrun"; CTest status="disabled"/"notrun".
+    const char* result = a.result;
+    const char* status = a.status;
+    if ((result != nullptr
+         && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
+        || (status != nullptr
+            && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
+      raise(TestOutcome::skipped);
+    }
+  }
+
   void
   end(const char* name)
   {
+    if (!token_fits()) {
+      return;
+    }
+    m_text_bytes = 0;
     if (m_in_case && m_depth == m_case_depth && std::strcmp(name, "testcase") == 0) {
       m_in_case = false;
       m_collect_text = false;
@@ -352,9 +582,7 @@ public:
       m_info.totals.add(m_case.outcome);
       m_on_case(m_case);
     } else if (std::strcmp(name, "testsuite") == 0 && !m_suites.empty()) {
-      m_suites.pop_back();
-      m_suite_files.pop_back();
-      join_suites();
+      end_suite();
     } else if (m_collect_text
                && (std::strcmp(name, "failure") == 0 || std::strcmp(name, "error") == 0
                    || std::strcmp(name, "skipped") == 0)) {
@@ -363,66 +591,32 @@ public:
     --m_depth;
   }
 
+  // Text arrives in pieces (at line ends, references and block ends, which
+  // differ with the blocks): its length is counted over the pieces between
+  // two tags, and refused where it starts.
   void
   text(const char* data, int length)
   {
+    if (!m_error.empty()) {
+      return;
+    }
+    ++m_events;
+    if (m_text_bytes == 0) {
+      m_text_line = static_cast<int>(XML_GetCurrentLineNumber(m_parser));
+      m_text_column = static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1;
+    }
+    const auto size = static_cast<std::size_t>(length);
+    m_text_bytes += size;
+    if (m_text_bytes > m_max_token) {
+      stop(fmt::format("the text of an element is longer than {} bytes", m_max_token),
+           util::limit_help("token-bytes"),
+           m_text_line,
+           m_text_column);
+      return;
+    }
+    // One byte past the cap tells cap_message to cut (on a UTF-8 boundary).
     if (m_collect_text && m_case.message.size() <= k_max_message_bytes) {
-      m_case.message.append(data, static_cast<std::size_t>(length));
-    }
-  }
-
-  // In-memory documents (parsed by pugixml) feed the same handlers.
-  void
-  walk(const pugi::xml_node& node)
-  {
-    for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
-      if (!m_error.empty()) {
-        return;
-      }
-      if (child.type() == pugi::node_element) {
-        Attributes a;
-        a.node = child;
-        start(child.name(), a);
-        walk(child);
-        end(child.name());
-      } else if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-        text(child.value(), static_cast<int>(std::strlen(child.value())));
-      }
-    }
-  }
-
-  const JunitFileInfo&
-  info() const
-  {
-    return m_info;
-  }
-  bool
-  seen_root() const
-  {
-    return m_seen_root;
-  }
-  const std::string&
-  error() const
-  {
-    return m_error;
-  }
-  const std::string&
-  help() const
-  {
-    return m_help;
-  }
-
-private:
-  // m_suite_path: the enclosing suites' names joined with '/'.
-  void
-  join_suites()
-  {
-    m_suite_path.clear();
-    for (std::size_t i = 0; i < m_suites.size(); ++i) {
-      if (i != 0) {
-        m_suite_path += '/';
-      }
-      m_suite_path += m_suites[i];
+      m_case.message.append(data, std::min(size, k_max_message_bytes + 1 - m_case.message.size()));
     }
   }
 
@@ -434,103 +628,72 @@ private:
     }
   }
 
+  struct SuiteFrame
+  {
+    std::size_t path_size = 0; // m_suite_path's size before this suite
+    bool has_file = false;     // pushed a file onto m_suite_files
+  };
+
   std::string m_path;
   const std::function<void(const TestCaseRecord&)>& m_on_case;
+  JunitParseStats* m_stats;
   XML_Parser m_parser;
+  std::uint64_t m_max_depth;
+  std::uint64_t m_max_token;
+  std::uint64_t m_max_file;
   JunitFileInfo m_info;
-  std::vector<std::string> m_suites;
-  std::string m_suite_path;
-  std::vector<std::string> m_suite_files;
+  std::vector<SuiteFrame> m_suites;
+  std::string m_suite_path; // the enclosing suites' names joined with '/'
+  std::vector<std::string> m_suite_files; // the `file` attributes of enclosing suites
+  bool m_outer_is_pytest = false;
   TestCaseRecord m_case;
   bool m_seen_root = false;
   bool m_in_case = false;
   bool m_collect_text = false;
-  int m_depth = 0;
-  int m_case_depth = 0;
+  std::uint64_t m_depth = 0;
+  std::uint64_t m_case_depth = 0;
+  std::uint64_t m_events = 0;
+  std::uint64_t m_text_bytes = 0; // since the last tag
+  int m_text_line = 0;
+  int m_text_column = 0;
   std::string m_error;
   std::string m_help;
+  int m_error_line = 0;
+  int m_error_column = 0;
 };
-
-std::pair<int, int>
-line_column(std::string_view text, std::size_t offset)
-{
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
-[[noreturn]] void
-fail_at(const std::string& path, std::string_view text, std::size_t offset, std::string message, std::string help)
-{
-  const auto [line, column] = line_column(text, offset);
-  throw util::InputError(std::vector<util::Diagnostic>{
-    {util::Severity::error, {path, line, column}, std::move(message), std::move(help)}});
-}
 
 } // namespace
 
 JunitFileInfo
 parse_junit_buffer(std::string_view text,
                    const std::string& display_path,
-                   const std::function<void(const TestCaseRecord&)>& on_case)
+                   const std::function<void(const TestCaseRecord&)>& on_case,
+                   JunitParseStats* stats)
 {
-  // Refuse DTD entity declarations before anything parses the document.
-  if (const std::size_t entity = text.find("<!ENTITY"); entity != std::string_view::npos) {
-    std::size_t name_start = entity + 8;
-    while (name_start < text.size() && (text[name_start] == ' ' || text[name_start] == '%')) {
-      ++name_start;
-    }
-    std::size_t name_end = name_start;
-    while (name_end < text.size() && text[name_end] != ' ' && text[name_end] != '\t'
-           && text[name_end] != '\n' && text[name_end] != '>') {
-      ++name_end;
-    }
-    fail_at(display_path,
-            text,
-            entity,
-            fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
-                        text.substr(name_start, name_end - name_start)),
-            "JUnit files never need entities; this file may be an XML external entity or "
-            "entity-expansion attack");
-  }
-  pugi::xml_document doc;
-  const pugi::xml_parse_result result =
-    doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!result) {
-    fail_at(display_path,
-            text,
-            static_cast<std::size_t>(result.offset),
-            fmt::format("malformed XML: {}", result.description()),
-            "the file is not well-formed XML; was it cut short?");
-  }
-  JunitParser parser(display_path, on_case);
-  parser.walk(doc);
-  if (!parser.error().empty()) {
-    const pugi::xml_node root = doc.document_element();
-    const std::ptrdiff_t offset = root ? root.offset_debug() : 0;
-    fail_at(display_path, text, offset < 0 ? 0 : static_cast<std::size_t>(offset), parser.error(), parser.help());
-  }
-  if (!parser.seen_root()) {
-    fail_at(display_path, text, 0, "empty file: no JUnit XML", "pass a JUnit XML file");
-  }
-  return parser.info();
+  JunitParser parser(display_path, on_case, stats);
+  std::size_t offset = 0;
+  return parser.run([&](char* out, std::size_t n) {
+    const std::size_t count = std::min(n, text.size() - offset);
+    std::memcpy(out, text.data() + offset, count);
+    offset += count;
+    return count;
+  });
 }
 
 JunitFileInfo
 parse_junit(std::istream& in,
             const std::string& display_path,
-            const std::function<void(const TestCaseRecord&)>& on_case)
+            const std::function<void(const TestCaseRecord&)>& on_case,
+            JunitParseStats* stats)
 {
-  JunitParser parser(display_path, on_case);
-  return parser.run(in);
+  JunitParser parser(display_path, on_case, stats);
+  return parser.run([&](char* out, std::size_t n) {
+    in.read(out, static_cast<std::streamsize>(n));
+    if (in.bad()) {
+      throw util::StoreError(fmt::format("cannot read {}", display_path));
+    }
+    return static_cast<std::size_t>(in.gcount());
+  });
 }
 
 } // namespace rl::evidence
