@@ -173,9 +173,9 @@ public:
   JunitParser& operator=(const JunitParser&) = delete;
 
   JunitFileInfo
-  run(std::istream& in)
+  run(std::istream& in, std::size_t block_bytes = std::size_t{1} << 16)
   {
-    std::vector<char> buffer(1 << 16);
+    std::vector<char> buffer(block_bytes == 0 ? 1 : block_bytes);
     bool done = false;
     while (!done) {
       in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -531,6 +531,16 @@ parse_junit(std::istream& in,
 {
   JunitParser parser(display_path, on_case);
   return parser.run(in);
+}
+
+JunitFileInfo
+parse_junit_blocks(std::istream& in,
+                   const std::string& display_path,
+                   const std::function<void(const TestCaseRecord&)>& on_case,
+                   std::size_t block_bytes)
+{
+  JunitParser parser(display_path, on_case);
+  return parser.run(in, block_bytes);
 }
 
 } // namespace rl::evidence

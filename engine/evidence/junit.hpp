@@ -26,6 +26,14 @@ JunitFileInfo parse_junit(std::istream& in,
                           const std::string& display_path,
                           const std::function<void(const TestCaseRecord&)>& on_case);
 
+// parse_junit reading the stream `block_bytes` at a time (default 64 KiB).
+// For tests and fuzzing: small blocks put block boundaries anywhere in a
+// document.
+JunitFileInfo parse_junit_blocks(std::istream& in,
+                                 const std::string& display_path,
+                                 const std::function<void(const TestCaseRecord&)>& on_case,
+                                 std::size_t block_bytes);
+
 // The same for a document already in memory (files up to k_in_memory_limit):
 // parsed with pugixml, several times faster than streaming. Entity
 // declarations are refused before parsing; no entity is ever expanded.
