@@ -119,11 +119,13 @@ assemble_seeds() { # TARGET
     ;;
   junit_stream | junit_dom)
     while IFS= read -r f; do
-      grep -qE '<(testsuites|testsuite|testcase)[ >/]' "$f" && add_seed "$t" "$f"
+      if grep -qE '<(testsuites|testsuite|testcase)[ >/]' "$f"; then add_seed "$t" "$f"; fi
     done < <(repo_files -name '*.xml')
     ;;
   cobertura)
-    while IFS= read -r f; do grep -q '<coverage' "$f" && add_seed "$t" "$f"; done < <(repo_files -name '*.xml')
+    while IFS= read -r f; do
+      if grep -q '<coverage' "$f"; then add_seed "$t" "$f"; fi
+    done < <(repo_files -name '*.xml')
     ;;
   lcov)
     while IFS= read -r f; do add_seed "$t" "$f"; done < <(repo_files -name '*.info' -o -name '*.lcov')
@@ -133,7 +135,9 @@ assemble_seeds() { # TARGET
     ;;
   github_run)
     while IFS= read -r f; do
-      grep -qE '"(workflow_runs|jobs|run_id|databaseId|head_sha|headSha|conclusion)"' "$f" && add_seed "$t" "$f"
+      if grep -qE '"(workflow_runs|jobs|run_id|databaseId|head_sha|headSha|conclusion)"' "$f"; then
+        add_seed "$t" "$f"
+      fi
     done < <(repo_files -name '*.json' -not -name '*.closeout.json')
     ;;
   closeout_record)
@@ -146,7 +150,7 @@ assemble_seeds() { # TARGET
     local stmt table
     while IFS= read -r -d ';' stmt; do
       stmt=$(sed -e 's/--.*$//' <<<"$stmt" | tr -s ' \n' '  ')
-      [[ -n ${stmt// /} ]] && add_text_seed "$t" "$stmt"
+      if [[ -n ${stmt// /} ]]; then add_text_seed "$t" "$stmt"; fi
     done < <(cat schema/*.sql)
     while IFS= read -r table; do
       add_text_seed "$t" "SELECT * FROM $table"
