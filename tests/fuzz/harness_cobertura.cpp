@@ -9,6 +9,7 @@ int
 rl_fuzz_cobertura(const std::uint8_t* data, std::size_t size)
 {
   const std::string text = rl::fuzz::as_text(data, size);
-  rl::fuzz::expect_input_error_only([&] { rl::fuzz::check_metrics(rl::evidence::parse_coverage(text, "fuzz.cobertura", "coverage")); });
+  rl::fuzz::expect_input_error_only(
+    [&] { rl::fuzz::check_metrics(rl::evidence::parse_coverage(text, "fuzz.cobertura", "coverage")); });
   return 0;
 }

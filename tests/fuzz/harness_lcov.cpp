@@ -9,6 +9,7 @@ int
 rl_fuzz_lcov(const std::uint8_t* data, std::size_t size)
 {
   const std::string text = rl::fuzz::as_text(data, size);
-  rl::fuzz::expect_input_error_only([&] { rl::fuzz::check_metrics(rl::evidence::parse_coverage(text, "fuzz.lcov", "coverage")); });
+  rl::fuzz::expect_input_error_only(
+    [&] { rl::fuzz::check_metrics(rl::evidence::parse_coverage(text, "fuzz.lcov", "coverage")); });
   return 0;
 }
