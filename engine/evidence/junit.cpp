@@ -236,6 +236,13 @@ public:
   JunitParser(const JunitParser&) = delete;
   JunitParser& operator=(const JunitParser&) = delete;
 
+  // The first (and smallest) block fed to expat; tests and fuzzing lower it.
+  void
+  set_min_block(std::size_t bytes)
+  {
+    m_min_block = bytes;
+  }
+
   // Feeds the document to expat block by block; read(dst, n) fills dst with
   // up to n bytes and returns how many (fewer only at the end). Both parse
   // functions use this one loop, so they see the same events.
@@ -243,7 +250,7 @@ public:
   JunitFileInfo
   run(Read&& read)
   {
-    std::size_t block = k_min_block;
+    std::size_t block = m_min_block;
     std::uint64_t fed = 0;
     std::uint64_t pending = 0; // bytes of the token left incomplete by the last block
     for (;;) {
@@ -283,9 +290,9 @@ public:
       if (m_events == events_before) {
         const std::uint64_t room = m_max_token + 1 - pending;
         block = static_cast<std::size_t>(
-          std::max<std::uint64_t>(k_min_block, std::min<std::uint64_t>({2 * block, room, k_max_block})));
+          std::max<std::uint64_t>(m_min_block, std::min<std::uint64_t>({2 * block, room, k_max_block})));
       } else {
-        block = k_min_block;
+        block = m_min_block;
       }
     }
     return m_info;
@@ -653,6 +660,7 @@ private:
   std::uint64_t m_depth = 0;
   std::uint64_t m_case_depth = 0;
   std::uint64_t m_events = 0;
+  std::size_t m_min_block = k_min_block;
   std::uint64_t m_text_bytes = 0; // since the last tag
   int m_text_line = 0;
   int m_text_column = 0;
@@ -687,6 +695,23 @@ parse_junit(std::istream& in,
             JunitParseStats* stats)
 {
   JunitParser parser(display_path, on_case, stats);
+  return parser.run([&](char* out, std::size_t n) {
+    in.read(out, static_cast<std::streamsize>(n));
+    if (in.bad()) {
+      throw util::StoreError(fmt::format("cannot read {}", display_path));
+    }
+    return static_cast<std::size_t>(in.gcount());
+  });
+}
+
+JunitFileInfo
+parse_junit_blocks(std::istream& in,
+                   const std::string& display_path,
+                   const std::function<void(const TestCaseRecord&)>& on_case,
+                   std::size_t block_bytes)
+{
+  JunitParser parser(display_path, on_case, nullptr);
+  parser.set_min_block(block_bytes == 0 ? 1 : block_bytes);
   return parser.run([&](char* out, std::size_t n) {
     in.read(out, static_cast<std::streamsize>(n));
     if (in.bad()) {

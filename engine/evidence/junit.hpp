@@ -46,6 +46,14 @@ JunitFileInfo parse_junit(std::istream& in,
                           const std::function<void(const TestCaseRecord&)>& on_case,
                           JunitParseStats* stats = nullptr);
 
+// parse_junit feeding expat blocks of `block_bytes` at first (instead of
+// 64 KiB; doubled while no event fires, as always). For tests and fuzzing:
+// small blocks put block boundaries anywhere in a document.
+JunitFileInfo parse_junit_blocks(std::istream& in,
+                                 const std::string& display_path,
+                                 const std::function<void(const TestCaseRecord&)>& on_case,
+                                 std::size_t block_bytes);
+
 // The same for a document already in memory (files up to k_in_memory_limit,
 // parsed on other threads while the previous file is written). The bytes are
 // fed to expat in the same blocks as a stream's, so both functions give the
