@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include "app/assess.hpp"
+#include "app/journal.hpp"
 #include "app/ledger.hpp"
 #include "app/outputs.hpp"
 #include "report/living_log.hpp"
@@ -289,18 +290,33 @@ run_load(const GlobalOptions& global, const std::string& format_text)
 ExitCode
 run_render(const GlobalOptions& global, const RenderOptions& options)
 {
-  Ledger ledger = open_current(global);
+  // --check writes no output: a read command (the ledger cache may be refreshed).
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed,
+                               options.mode == WriteMode::check_only ? Access::read : Access::write);
   const model::Definitions d = store::read_definitions(*ledger.db);
   std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
   if (!options.output.empty()) {
     files.resize(1); // --output redirects the living log alone
   }
   bool stale = false;
+  auto target_of = [&](std::size_t i) {
+    return i == 0 && !options.output.empty() ? std::filesystem::absolute(options.output)
+                                             : ledger.paths.root / files[i].path;
+  };
+  if (options.mode != WriteMode::check_only) {
+    // Refuse before writing any file when one of them cannot be written.
+    std::vector<std::filesystem::path> targets;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const std::filesystem::path target = target_of(i);
+      if (!std::filesystem::exists(target) || util::read_text(target) != files[i].text) {
+        targets.push_back(target);
+      }
+    }
+    require_writable(targets);
+  }
   for (std::size_t i = 0; i < files.size(); ++i) {
     const report::RenderedFile& file = files[i];
-    const std::filesystem::path target = i == 0 && !options.output.empty()
-                                           ? std::filesystem::absolute(options.output)
-                                           : ledger.paths.root / file.path;
+    const std::filesystem::path target = target_of(i);
     const std::string shown = util::display_path(target, ledger.paths.root);
     const bool exists = std::filesystem::exists(target);
     const std::string existing = exists ? util::read_text(target) : std::string();
@@ -328,7 +344,7 @@ ExitCode
 run_status(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
@@ -422,7 +438,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   check_values<model::Priority>(filter.priority, "--priority");
   check_values<model::Coverage>(filter.coverage, "--coverage");
   check_values<model::InvariantStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const LinkIndex links = rules::links_by_invariant(d);
@@ -458,7 +474,7 @@ run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const
 {
   const OutputFormat format = output_format(format_text);
   check_values<model::MilestoneStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d);
   ordered_json rows = ordered_json::array();
@@ -480,7 +496,7 @@ run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::stri
   const OutputFormat format = output_format(format_text);
   check_values<model::Priority>(filter.priority, "--priority");
   check_values<model::RiskStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   ordered_json rows = ordered_json::array();
   for (const model::Risk& r : d.risks) {
@@ -497,7 +513,7 @@ ExitCode
 run_show(const GlobalOptions& global, const std::string& id, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
@@ -583,13 +599,20 @@ ExitCode
 run_query(const GlobalOptions& global, const std::string& sql, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  std::filesystem::path db_path;
-  {
-    Ledger ledger = open_current(global); // brings the ledger up to date first
-    db_path = ledger.paths.db;
+  // Brings the ledger up to date first. On a read-only ledger it already is
+  // the file opened read-only or an in-memory copy, which the query reads
+  // (the copy with query_only on as the second guard); else the file is
+  // opened again read-only.
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
+  std::optional<SQLite::Database> file;
+  if (ledger.in_memory) {
+    store::set_query_only(*ledger.db);
+  } else if (!ledger.read_only) {
+    const std::filesystem::path db_path = ledger.paths.db;
+    ledger.db.reset();
+    file.emplace(store::open_ledger_readonly(db_path));
   }
-  SQLite::Database db = store::open_ledger_readonly(db_path);
-  const store::QueryResult result = store::run_readonly_query(db, sql);
+  const store::QueryResult result = store::run_readonly_query(file ? *file : *ledger.db, sql);
   ordered_json rows = ordered_json::array();
   for (const auto& row : result.rows) {
     ordered_json object = ordered_json::object();

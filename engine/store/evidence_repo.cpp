@@ -93,19 +93,14 @@ IngestBatch::~IngestBatch()
   }
 }
 
-bool
-IngestBatch::checkpoint_if(std::int64_t rows)
+void
+IngestBatch::checkpoint()
 {
-  constexpr std::int64_t k_batch_rows = 250'000;
-  if (rows < k_batch_rows) {
-    return false;
-  }
   m_db.exec("COMMIT");
   m_active = false;
   m_checkpointer.request();
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
-  return true;
 }
 
 void
@@ -819,7 +814,7 @@ run_exists(SQLite::Database& db,
 StoreResult
 store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::CiRunRecord& run)
 {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   if (run_exists(db, run.provider, run.repository, run.run_id, run.attempt)) {
     if (!run.jobs.empty()) {
       insert_jobs(db, run.provider, run.repository, run.run_id, run.attempt, run.jobs);
@@ -862,7 +857,7 @@ store_ci_jobs(SQLite::Database& db,
               std::int64_t attempt,
               const std::vector<model::CiJobRecord>& jobs)
 {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   if (!run_exists(db, provider, repository, run_id, attempt)) {
     return StoreResult::run_unknown;
   }
@@ -876,7 +871,7 @@ store_metrics(SQLite::Database& db,
               const EvidenceHeader& header,
               const std::vector<std::pair<std::string, double>>& metrics)
 {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   const std::int64_t id = insert_evidence(db, header);
   SQLite::Statement s(db, "INSERT OR REPLACE INTO metric (evidence_id, name, value) VALUES (?, ?, ?)");
   for (const auto& [name, value] : metrics) {
