@@ -355,18 +355,36 @@ commit_records(Ledger& ledger,
                const std::vector<model::CloseoutRecord>& records,
                const std::vector<model::CloseoutRecord>& before)
 {
+  // Every close and reopen writes under this lock, from here through the
+  // database update: two of them never interleave.
   const WriteLock lock(write_lock_path(ledger.paths));
-  // Another close or reopen may have written since this one read the ledger.
+  // Another close or reopen may have written since this one read the ledger
+  // (its gates were evaluated without the lock): the records on disk must be
+  // the ones this command started from, else it writes nothing.
   for (const model::CloseoutRecord& r : records) {
     const std::filesystem::path file = ledger.paths.root / model::record_path(r.milestone);
     const model::CloseoutRecord* old = model::find_record(before, r.milestone);
     const std::string expected = old == nullptr ? std::string() : model::format_record(*old);
     const std::string actual = std::filesystem::exists(file) ? util::read_text(file) : std::string();
-    if (actual != expected) {
-      throw util::StoreError(fmt::format("{} changed while this command ran (another close or reopen?); "
-                                         "nothing was written: run the command again",
-                                         model::record_path(r.milestone)));
+    if (actual == expected) {
+      continue;
     }
+    model::RecordParseError error;
+    const std::optional<model::CloseoutRecord> now = model::parse_record(actual, error);
+    if (now && now->closed() && now->last_close() != nullptr) {
+      const model::CloseoutEvent& e = *now->last_close();
+      throw util::UsageError(fmt::format("{} was closed meanwhile by another refactor-ledger ({} at {} by {}); "
+                                         "nothing was written: see `refactor-ledger log --milestone {}`",
+                                         r.milestone, e.date, e.commit.substr(0, 12), e.by, r.milestone));
+    }
+    if (now && !now->events.empty() && !now->closed()) {
+      throw util::UsageError(fmt::format("{} was reopened meanwhile by another refactor-ledger ({} by {}); "
+                                         "nothing was written: see `refactor-ledger log --milestone {}`",
+                                         r.milestone, now->events.back().date, now->events.back().by, r.milestone));
+    }
+    throw util::StoreError(fmt::format("{} changed while this command ran; nothing was written: check the file "
+                                       "and run the command again",
+                                       model::record_path(r.milestone)));
   }
   std::vector<FileWrite> files;
   for (const model::CloseoutRecord& r : records) {
@@ -512,7 +530,8 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
     }
   }
-  Ledger ledger = open_current(global);
+  // --dry-run writes nothing: it works on a read-only ledger too.
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, options.dry_run ? Access::read : Access::write);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   for (const std::string& id : ids) {
@@ -667,7 +686,7 @@ ExitCode
 run_log(const GlobalOptions& global, const LogOptions& options)
 {
   const OutputFormat format = output_format(options.format);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const std::vector<model::AuditEntry> entries =
     store::audit_entries(*ledger.db, {options.milestone, options.action, options.since, options.limit});
   ordered_json rows = ordered_json::array();
@@ -687,7 +706,7 @@ ExitCode
 run_recover(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);

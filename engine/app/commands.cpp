@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include "app/assess.hpp"
+#include "app/journal.hpp"
 #include "app/ledger.hpp"
 #include "app/outputs.hpp"
 #include "report/living_log.hpp"
@@ -315,23 +316,38 @@ option_output_target(const std::filesystem::path& root, const std::string& outpu
 ExitCode
 run_render(const GlobalOptions& global, const RenderOptions& options)
 {
-  Ledger ledger = open_current(global);
+  // --check writes no output: a read command (the ledger cache may be refreshed).
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed,
+                               options.mode == WriteMode::check_only ? Access::read : Access::write);
   const model::Definitions d = store::read_definitions(*ledger.db);
   std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
   if (!options.output.empty()) {
     files.resize(1); // --output redirects the living log alone
   }
   bool stale = false;
+  const bool to_stdout = options.output == "-";
+  auto target_of = [&](std::size_t i) {
+    return i == 0 && !options.output.empty() ? option_output_target(ledger.paths.root, options.output)
+                                             : output_target(ledger.paths.root, d.program, files[i].path);
+  };
+  if (options.mode != WriteMode::check_only) {
+    // Refuse before writing any file when one of them cannot be written.
+    std::vector<std::filesystem::path> targets;
+    for (std::size_t i = to_stdout ? 1 : 0; i < files.size(); ++i) {
+      const std::filesystem::path target = target_of(i);
+      if (!std::filesystem::exists(target) || util::read_text(target) != files[i].text) {
+        targets.push_back(target);
+      }
+    }
+    require_writable(targets);
+  }
   for (std::size_t i = 0; i < files.size(); ++i) {
     const report::RenderedFile& file = files[i];
-    if (i == 0 && options.output == "-") {
+    if (i == 0 && to_stdout) {
       fmt::print("{}", file.text);
       continue;
     }
-    const std::filesystem::path target =
-      i == 0 && !options.output.empty()
-        ? option_output_target(ledger.paths.root, options.output)
-        : output_target(ledger.paths.root, d.program, file.path);
+    const std::filesystem::path target = target_of(i);
     const std::string shown = util::display_path(target, ledger.paths.root);
     const bool exists = std::filesystem::exists(target);
     const std::string existing = exists ? util::read_text(target) : std::string();
@@ -359,7 +375,7 @@ ExitCode
 run_status(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
@@ -453,7 +469,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   check_values<model::Priority>(filter.priority, "--priority");
   check_values<model::Coverage>(filter.coverage, "--coverage");
   check_values<model::InvariantStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const LinkIndex links = rules::links_by_invariant(d);
@@ -489,7 +505,7 @@ run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const
 {
   const OutputFormat format = output_format(format_text);
   check_values<model::MilestoneStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d);
   ordered_json rows = ordered_json::array();
@@ -511,7 +527,7 @@ run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::stri
   const OutputFormat format = output_format(format_text);
   check_values<model::Priority>(filter.priority, "--priority");
   check_values<model::RiskStatus>(filter.status, "--status");
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   ordered_json rows = ordered_json::array();
   for (const model::Risk& r : d.risks) {
@@ -528,7 +544,7 @@ ExitCode
 run_show(const GlobalOptions& global, const std::string& id, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
@@ -770,12 +786,20 @@ run_query(const GlobalOptions& global, const QueryOptions& options)
   if (!store::keep_sqlite_memory_statistics()) {
     throw std::logic_error("SQLite was initialised before `query` could keep its memory statistics");
   }
-  std::filesystem::path db_path;
-  {
-    Ledger ledger = open_current(global); // brings the ledger up to date first
-    db_path = ledger.paths.db;
+  // Brings the ledger up to date first. On a read-only ledger it already is
+  // the file opened read-only or an in-memory copy, which the query reads
+  // (the copy with query_only on as the second guard); else the file is
+  // opened again read-only.
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
+  std::optional<SQLite::Database> file;
+  if (ledger.in_memory) {
+    store::set_query_only(*ledger.db);
+  } else if (!ledger.read_only) {
+    const std::filesystem::path db_path = ledger.paths.db;
+    ledger.db.reset();
+    file.emplace(store::open_ledger_readonly(db_path));
   }
-  SQLite::Database db = store::open_ledger_readonly(db_path);
+  SQLite::Database& db = file ? *file : *ledger.db;
   store::QueryResult result;
   {
     const QueryWatchdog watchdog(limits.timeout_seconds, store::timeout_error(limits));

@@ -4,6 +4,7 @@
 #include "store/closeout_repo.hpp"
 #include "app/commands.hpp"
 #include "app/git.hpp"
+#include "app/journal.hpp"
 #include "app/ledger.hpp"
 #include "evidence/ci_run.hpp"
 #include "evidence/input_text.hpp"
@@ -291,6 +292,34 @@ read_evidence_file(const std::string& file)
   return util::read_text(file); // StoreError (exit 4) when it cannot be read
 }
 
+// The files of one ingest transaction, for its audit entry.
+struct Part
+{
+  std::size_t first_file = 1; // 1-based, in command order
+  std::size_t files = 0;
+  std::size_t stored = 0;
+  std::size_t already = 0;
+  std::size_t rejected = 0;
+};
+
+// "junit 3 files stored, 1 already ingested, 0 rejected (commit abc)" for an
+// ingest committed at once; an ingest committed in parts (every
+// k_batch_rows results) gets one entry per part, each committed with it:
+// "junit part 1, files 1-812 of 2000: 812 stored, ...; continued in part 2",
+// ..., "junit part 3 (last), files 1601-2000 of 2000: ...".
+std::string
+part_summary(const char* kind, const Part& p, int number, bool last, std::size_t total, const std::string& commit)
+{
+  const std::string at_commit = commit.empty() ? "" : " (commit " + commit.substr(0, 12) + ")";
+  if (number == 1 && last) {
+    return fmt::format("{} {} files stored, {} already ingested, {} rejected{}", kind, p.stored, p.already,
+                       p.rejected, at_commit);
+  }
+  return fmt::format("{} part {}{}, files {}-{} of {}: {} stored, {} already ingested, {} rejected{}{}", kind, number,
+                     last ? " (last)" : "", p.first_file, p.first_file + p.files - 1, total, p.stored, p.already,
+                     p.rejected, at_commit, last ? "" : fmt::format("; continued in part {}", number + 1));
+}
+
 void
 print_diagnostics(const util::InputError& e)
 {
@@ -326,11 +355,23 @@ run_ingest(const GlobalOptions& global,
     kind == IngestKind::junit ? store::evidence_hashes(db, "junit") : std::unordered_set<std::string>();
   BufferPool buffers;
   auto prepare_junit = [&known, &buffers](const std::string& file) { return prepare(file, known, buffers); };
-  std::optional<store::IngestBatch> batch;
+  // One write transaction for the files of the command (committed every
+  // k_batch_rows results): each commit carries the audit entry of the files it
+  // stores, so that every stored evidence row is covered by an entry, also when
+  // the process is killed at any point (both land, or neither).
+  store::IngestBatch batch(db);
   std::int64_t batch_rows = 0;
-  if (kind == IngestKind::junit) {
-    batch.emplace(db);
-  }
+  Part part;
+  int part_number = 1;
+  auto audit_part = [&](bool last) {
+    // Nothing stored, nothing to record (unless earlier parts need their last one).
+    if (part.stored > 0 || (last && part_number > 1)) {
+      fault_point("ingest-before-audit");
+      store::append_audit_entries(db, {make_entry(global, c.ledger.paths.root, "ingest", "",
+                                                  part_summary(kind_label(kind), part, part_number, last, files.size(),
+                                                               c.commit))});
+    }
+  };
   constexpr std::size_t k_prepared_ahead = 2;
   std::deque<std::future<Prepared>> ahead;
   std::size_t next_to_prepare = 0;
@@ -351,6 +392,7 @@ run_ingest(const GlobalOptions& global,
     r["id"] = file;
     const std::string kind_name = kind_label(kind);
     r["kind"] = kind_name;
+    ++part.files;
     Prepared prepared;
     if (kind == IngestKind::junit) {
       prepared = ahead.front().get();
@@ -367,6 +409,7 @@ run_ingest(const GlobalOptions& global,
       const std::string hash = kind == IngestKind::junit ? prepared.hash : util::sha256_file(file);
       if (prepared.duplicate || store::evidence_exists(db, kind_name, hash)) {
         r["result"] = "already_ingested";
+        ++part.already;
         results.push_back(r);
         continue;
       }
@@ -395,8 +438,14 @@ run_ingest(const GlobalOptions& global,
         writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},
                       options.at.empty() && info.taken_at ? *info.taken_at : std::string());
         batch_rows += t.tests;
-        if (batch->checkpoint_if(batch_rows)) {
+        ++part.stored;
+        if (batch_rows >= store::IngestBatch::k_batch_rows && index < files.size()) {
+          audit_part(false);
+          batch.checkpoint();
+          fault_point("ingest-after-commit");
           batch_rows = 0;
+          part = Part{index + 1};
+          ++part_number;
         }
         r["result"] = "stored";
         r["tests"] = t.tests;
@@ -405,6 +454,7 @@ run_ingest(const GlobalOptions& global,
         r["errors"] = t.errors;
         r["skipped"] = t.skipped;
       } else if (kind == IngestKind::coverage || kind == IngestKind::sarif) {
+        store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
         const std::string text = read_evidence_file(file);
         const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
         const std::vector<evidence::MetricRecord> metrics =
@@ -417,9 +467,12 @@ run_ingest(const GlobalOptions& global,
           values[m.name] = m.value;
         }
         store::store_metrics(db, header_for(kind_name, hash, file, options, c), rows);
+        file_transaction.commit();
+        ++part.stored;
         r["result"] = "stored";
         r["metrics"] = values;
       } else {
+        store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
         const evidence::CiDocument doc =
           evidence::parse_github_document(read_evidence_file(file), file, options.repository);
         ordered_json runs = ordered_json::array();
@@ -450,20 +503,23 @@ run_ingest(const GlobalOptions& global,
           }
           runs.push_back({{"run_id", jobs.run_id}, {"attempt", jobs.attempt}, {"jobs", jobs.jobs.size()}, {"result", "jobs_stored"}});
         }
+        file_transaction.commit();
+        ++part.stored;
         r["result"] = "stored";
         r["runs"] = runs;
       }
     } catch (const util::InputError& e) {
       ++rejected;
+      ++part.rejected;
       print_diagnostics(e);
       r["result"] = "rejected";
       r["error"] = e.diagnostics().empty() ? std::string(e.what()) : util::format_diagnostic(e.diagnostics().front());
     }
     results.push_back(r);
   }
-  if (batch) {
-    batch->commit();
-  }
+  audit_part(true);
+  batch.commit();
+  fault_point("ingest-after-commit");
   if (progress) {
     fmt::print(util::raw_stderr(), "\r\x1b[K");
   }
@@ -522,18 +578,6 @@ run_ingest(const GlobalOptions& global,
   if (c.commit.empty() && kind == IngestKind::junit) {
     fmt::print(stderr, "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
   }
-  std::size_t stored = 0;
-  for (const auto& r : results) {
-    stored += r["result"].get<std::string>() == "stored" ? 1 : 0;
-  }
-  if (stored > 0) {
-    store::append_audit_entries(
-      *c.ledger.db,
-      {make_entry(global, c.ledger.paths.root, "ingest", "",
-                  fmt::format("{} {} files stored, {} already ingested, {} rejected{}", kind_label(kind), stored,
-                              results.size() - stored - rejected, rejected,
-                              c.commit.empty() ? "" : " (commit " + c.commit.substr(0, 12) + ")"))});
-  }
   return rejected > 0 ? ExitCode::input_error : ExitCode::ok;
 }
 
@@ -575,11 +619,15 @@ run_record_metric(const GlobalOptions& global,
   if (options.source.empty()) {
     h.source = "record metric";
   }
+  // The value and its audit entry commit together.
+  store::WriteTransaction transaction(*c.ledger.db);
   store::store_metrics(*c.ledger.db, h, {{name, value}});
   store::append_audit_entries(*c.ledger.db,
                               {make_entry(global, c.ledger.paths.root, "record", "",
                                           fmt::format("metric {} = {} at commit {}", name, value_text,
                                                       c.commit.empty() ? "unknown" : c.commit.substr(0, 12)))});
+  fault_point("record-before-commit");
+  transaction.commit();
   fmt::print("recorded {} = {} (commit {}, taken {})\n", name, value_text, c.commit.empty() ? "unknown" : c.commit, at);
   return ExitCode::ok;
 }
@@ -618,7 +666,7 @@ print_tree(const rules::ConditionResult& r, int depth)
 ExitCode
 run_why(const GlobalOptions& global, const std::string& id, const std::string& format)
 {
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const auto inv = std::find_if(d.invariants.begin(), d.invariants.end(), [&](const auto& x) { return x.id == id; });
   if (inv == d.invariants.end()) {
@@ -652,7 +700,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
     throw util::UsageError(fmt::format("invalid value '{}' for --priority: allowed values are {}",
                                        options.min_priority, model::allowed_values<model::Priority>()));
   }
-  Ledger ledger = open_current(global);
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment a = assess(*ledger.db, d, ledger.paths.root);
   ordered_json offenders = ordered_json::array();

@@ -38,7 +38,45 @@ rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& 
   }
 }
 
+// Undoes staging: the staged copies, the folders created for them, the journal.
+void
+remove_staged(const std::filesystem::path& root,
+              const std::filesystem::path& journal,
+              const std::vector<FileWrite>& files,
+              const nlohmann::ordered_json& created)
+{
+  std::error_code ec;
+  for (const FileWrite& f : files) {
+    std::filesystem::remove(staged_path(root / f.path), ec);
+  }
+  for (const auto& dir : created) {
+    std::filesystem::remove(root / dir.get<std::string>(), ec); // only if empty
+  }
+  std::filesystem::remove(journal, ec);
+}
+
 } // namespace
+
+void
+require_writable(const std::vector<std::filesystem::path>& targets)
+{
+  for (const std::filesystem::path& target : targets) {
+    std::error_code ec;
+    std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    while (!std::filesystem::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
+      dir = dir.parent_path();
+    }
+    const std::filesystem::path& checked =
+      ::access(dir.c_str(), W_OK) != 0 ? dir
+      : std::filesystem::exists(target, ec) && ::access(target.c_str(), W_OK) != 0 ? target
+                                                                                    : std::filesystem::path();
+    if (!checked.empty()) {
+      throw util::StoreError(fmt::format("cannot write {}: {} is not writable ({}); nothing was written: run the "
+                                         "command where the program's files can be written",
+                                         target.generic_string(), checked.generic_string(), std::strerror(errno)));
+    }
+  }
+}
 
 WriteLock::WriteLock(const std::filesystem::path& path)
 {
@@ -102,9 +140,19 @@ commit_files(const std::filesystem::path& root,
     plan["files"].push_back(f.path);
   }
   plan["created_folders"] = created;
-  util::write_atomically(journal, plan.dump(2) + "\n");
+  std::vector<std::filesystem::path> targets{journal};
   for (const FileWrite& f : files) {
-    util::write_atomically(staged_path(root / f.path), f.text);
+    targets.push_back(root / f.path);
+  }
+  require_writable(targets);
+  try {
+    util::write_atomically(journal, plan.dump(2) + "\n");
+    for (const FileWrite& f : files) {
+      util::write_atomically(staged_path(root / f.path), f.text);
+    }
+  } catch (...) {
+    remove_staged(root, journal, files, created); // before the commit point: as if never begun
+    throw;
   }
   fault_point("after-staging");
   rename_or_throw(staged_path(root / files.front().path), root / files.front().path);

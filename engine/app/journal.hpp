@@ -40,7 +40,16 @@ private:
   int m_fd = -1;
 };
 
-// `files[0]` is the commit point (the closeout record).
+// Throws StoreError naming the first of `targets` (files to be created or
+// replaced) that cannot be written: its folder (or the nearest existing one)
+// or the file itself is not writable, as the kernel says (access(2): also
+// read-only mounts and immutable files, for root too). Checked before a
+// command writes anything, so that a refusal leaves every file as it was.
+void require_writable(const std::vector<std::filesystem::path>& targets);
+
+// `files[0]` is the commit point (the closeout record). Refuses (StoreError,
+// nothing written) when a target or the journal cannot be written; a failure
+// while staging removes what was staged.
 void commit_files(const std::filesystem::path& root,
                   const std::filesystem::path& journal,
                   const std::vector<FileWrite>& files);

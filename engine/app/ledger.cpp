@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace rl::app {
 
@@ -187,28 +188,37 @@ write_lock_path(const ProgramPaths& paths)
   return paths.db.parent_path();
 }
 
-Ledger
-open_current(const GlobalOptions& global, ReloadPolicy policy)
-{
-  Ledger ledger;
-  ledger.paths = resolve_paths(global);
-  if (std::filesystem::exists(journal_path(ledger.paths))) {
-    const WriteLock lock(write_lock_path(ledger.paths)); // waits for a write in progress
-    if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
-      fmt::print(stderr, "refactor-ledger: note: {}\n", done);
-    }
-  }
-  const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
+namespace {
 
-  std::optional<loader::LoadedProgram> parsed;
-  if (!std::filesystem::exists(ledger.paths.db)) {
-    // Parse first so that bad input never leaves a new, empty database behind.
-    parsed = parse_program(ledger.paths.root, stamps);
-  }
-  ledger.db = std::make_unique<SQLite::Database>(store::open_ledger(ledger.paths.db));
-  const std::vector<store::SourceStamp> old_stamps = store::read_source_stamps(*ledger.db);
+// Makes `ledger.db` reflect the YAML (see open_current). `stamps` are the
+// files as scanned; `parsed` their parse when already done. `locked`: take the
+// write lock for a reload and look again under it.
+void
+refresh(Ledger& ledger,
+        const GlobalOptions& global,
+        ReloadPolicy policy,
+        std::vector<store::SourceStamp> stamps,
+        std::optional<loader::LoadedProgram> parsed,
+        bool locked)
+{
+  std::vector<store::SourceStamp> old_stamps = store::read_source_stamps(*ledger.db);
   if (!parsed && policy == ReloadPolicy::if_changed && old_stamps == stamps) {
-    return ledger;
+    return;
+  }
+  std::optional<WriteLock> lock;
+  if (locked) {
+    // A close or reopen writes files, then the database, under this lock: a
+    // reload waits for it, then sees its files and database as one state.
+    lock.emplace(write_lock_path(ledger.paths));
+    std::vector<store::SourceStamp> now = scan_sources(ledger.paths.root);
+    old_stamps = store::read_source_stamps(*ledger.db);
+    if (now != stamps) {
+      stamps = std::move(now);
+      parsed.reset();
+    }
+    if (policy == ReloadPolicy::if_changed && old_stamps == stamps) {
+      return; // another command loaded the same files meanwhile
+    }
   }
   if (!parsed) {
     parsed = parse_program(ledger.paths.root, stamps);
@@ -219,7 +229,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy)
     // Same definitions (files touched, not changed): only the stamps move.
     store::replace_source_stamps(*ledger.db, stamps);
     ledger.load_result = LoadResult::unchanged;
-    return ledger;
+    return;
   }
   // The audit entries the records carry come back after a rebuild (by id).
   std::vector<model::AuditEntry> log;
@@ -228,9 +238,89 @@ open_current(const GlobalOptions& global, ReloadPolicy policy)
       log.insert(log.end(), e.log.begin(), e.log.end());
     }
   }
-  log.push_back(make_entry(global, ledger.paths.root, "load", "", describe_changes(old_stamps, stamps)));
+  if (!ledger.in_memory) { // an in-memory copy records nothing
+    log.push_back(make_entry(global, ledger.paths.root, "load", "", describe_changes(old_stamps, stamps)));
+  }
   store::replace_definitions(*ledger.db, parsed->definitions, stamps, parsed->records, log);
   ledger.load_result = LoadResult::updated;
+}
+
+// A read command on a ledger that cannot be written: the file as it is when
+// it is current, else an in-memory copy (or a new in-memory ledger) that
+// refresh() brings up to date.
+void
+open_read_only(Ledger& ledger, const std::vector<store::SourceStamp>& stamps, const std::string& problem)
+{
+  ledger.read_only = true;
+  if (!std::filesystem::exists(ledger.paths.db)) {
+    ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger());
+    ledger.in_memory = true;
+    fmt::print(stderr, "refactor-ledger: note: {}; built the ledger in memory from the YAML (nothing is saved)\n",
+               problem);
+    return;
+  }
+  auto file = std::make_unique<SQLite::Database>(store::open_ledger_readonly(ledger.paths.db));
+  if (file->execAndGet("PRAGMA user_version").getInt() == store::latest_schema_version()
+      && store::read_source_stamps(*file) == stamps) {
+    ledger.db = std::move(file);
+    return;
+  }
+  ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger(file.get()));
+  ledger.in_memory = true;
+  fmt::print(stderr,
+             "refactor-ledger: note: {}; it is out of date, so an in-memory copy was refreshed from the YAML "
+             "(nothing is saved)\n",
+             problem);
+}
+
+} // namespace
+
+Ledger
+open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
+{
+  Ledger ledger;
+  ledger.paths = resolve_paths(global);
+  if (std::filesystem::exists(journal_path(ledger.paths))) {
+    try {
+      const WriteLock lock(write_lock_path(ledger.paths)); // waits for a write in progress
+      if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
+        fmt::print(stderr, "refactor-ledger: note: {}\n", done);
+      }
+    } catch (const util::StoreError& e) {
+      if (access == Access::write) {
+        throw;
+      }
+      // Read-only: the files before the commit point are the old state, after
+      // it the record already is the new one; a command that can write finishes it.
+      fmt::print(stderr, "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
+                         "write the ledger finishes it\n", e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+      if (access == Access::write) {
+        throw;
+      }
+      fmt::print(stderr, "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
+                         "write the ledger finishes it\n", e.what());
+    }
+  }
+  const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
+
+  std::optional<loader::LoadedProgram> parsed;
+  if (!std::filesystem::exists(ledger.paths.db)) {
+    // Parse first so that bad input never leaves a new, empty database behind.
+    parsed = parse_program(ledger.paths.root, stamps);
+  }
+  try {
+    ledger.db = std::make_unique<SQLite::Database>(store::open_ledger(ledger.paths.db));
+  } catch (const store::ReadOnlyError& e) {
+    if (access == Access::write) {
+      throw;
+    }
+    open_read_only(ledger, stamps, store::ledger_write_problem(ledger.paths.db).value_or(e.what()));
+    if (!ledger.in_memory) {
+      return ledger; // current as it is
+    }
+  }
+  refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory);
   return ledger;
 }
 

@@ -46,6 +46,11 @@ struct Ledger
   ProgramPaths paths;
   std::unique_ptr<SQLite::Database> db;
   LoadResult load_result = LoadResult::unchanged;
+  // The database could not be written (read commands only): `db` is the file
+  // opened read-only (it was current), or an in-memory copy refreshed from the
+  // YAML (`in_memory`); nothing of it is saved.
+  bool read_only = false;
+  bool in_memory = false;
 };
 
 // The journal of an interrupted close/reopen, beside the database, and the
@@ -55,11 +60,22 @@ std::filesystem::path write_lock_path(const ProgramPaths& paths);
 
 enum class ReloadPolicy { if_changed, always };
 
+// What the command does with the ledger. A read command still refreshes the
+// database (a cache of the YAML) when it can; when the database, its folder or
+// the checkout is read-only, it reads the file as it is (when current) or an
+// in-memory copy refreshed from the YAML, with a note on stderr. A write
+// command on a read-only ledger fails with store::ReadOnlyError (exit 4)
+// before anything is written.
+enum class Access { write, read };
+
 // Opens the ledger and makes it reflect the current YAML: when any file was
 // added, removed or changed since the last load (or always, for `load`), it
-// parses everything and replaces the definitions in one transaction. Invalid
-// YAML throws InputError before anything is written (the database is not even
-// created when it did not exist).
-Ledger open_current(const GlobalOptions& global, ReloadPolicy policy = ReloadPolicy::if_changed);
+// parses everything and replaces the definitions in one transaction, under the
+// write lock (so that it never reloads a program a close or reopen is writing).
+// Invalid YAML throws InputError before anything is written (the database is
+// not even created when it did not exist).
+Ledger open_current(const GlobalOptions& global,
+                    ReloadPolicy policy = ReloadPolicy::if_changed,
+                    Access access = Access::write);
 
 } // namespace rl::app

@@ -7,10 +7,14 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 
 namespace rl::store {
 
@@ -29,7 +33,49 @@ refuse_newer(SQLite::Database& db, int current, int latest)
   }
 }
 
+// Why `path` cannot be written ('' when it can).
+std::string
+access_problem(const std::filesystem::path& path)
+{
+  if (::access(path.c_str(), W_OK) == 0) {
+    return {};
+  }
+  return fmt::format("{} is not writable ({})", path.generic_string(), std::strerror(errno));
+}
+
+// "what to do" for a write refused on a read-only ledger.
+std::string
+read_only_help(const std::filesystem::path& path)
+{
+  return fmt::format("this command changes the ledger: run it where {} can be written, or pass --db PATH "
+                     "(a writable copy); read commands work on a read-only ledger",
+                     path.generic_string());
+}
+
 } // namespace
+
+std::optional<std::string>
+ledger_write_problem(const std::filesystem::path& path)
+{
+  std::error_code ec;
+  // The nearest folder that exists: the ledger's, or where it would be created.
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  while (!std::filesystem::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
+    dir = dir.parent_path();
+  }
+  // SQLite creates its -wal and -shm files (or a rollback journal) beside the database.
+  std::string problem = access_problem(dir);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::filesystem::path file = path.string() + suffix;
+    if (problem.empty() && std::filesystem::exists(file, ec)) {
+      problem = access_problem(file);
+    }
+  }
+  if (problem.empty()) {
+    return std::nullopt;
+  }
+  return problem;
+}
 
 int
 latest_schema_version()
@@ -79,6 +125,12 @@ open_ledger(const std::filesystem::path& path)
   // run before SQLite initialises (the first connection); later calls are no-ops.
   static const int k_configured = g_keep_memory_statistics ? SQLITE_OK : sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)k_configured;
+  // Refused before anything is created: a read-only file system, folder or
+  // file (for root too: access(2) reports read-only mounts and immutable files).
+  if (const auto problem = ledger_write_problem(path)) {
+    throw ReadOnlyError(
+      fmt::format("cannot write the ledger {}: {}; {}", path.generic_string(), *problem, read_only_help(path)));
+  }
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -92,6 +144,11 @@ open_ledger(const std::filesystem::path& path)
     SQLite::Database db(path.string(),
                         SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
                         k_busy_timeout_ms);
+    // SQLite falls back to read-only when the file cannot be opened for writing.
+    if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
+      throw ReadOnlyError(fmt::format("cannot write the ledger {}: it opens read-only; {}", path.generic_string(),
+                                      read_only_help(path)));
+    }
     db.exec("PRAGMA foreign_keys = ON"); // per connection, off by default
     // Check the version before anything writes (WAL switch included).
     refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
@@ -198,15 +255,117 @@ BackgroundCheckpointer::request()
   }
 }
 
+namespace {
+
+// file: URI of `path` (for mode=ro / immutable=1): '%', '?' and '#' escaped.
+std::string
+file_uri(const std::filesystem::path& path)
+{
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
+} // namespace
+
 SQLite::Database
 open_ledger_readonly(const std::filesystem::path& path)
 {
   if (!std::filesystem::exists(path)) {
     throw util::StoreError(fmt::format("no ledger at {}", path.generic_string()));
   }
-  SQLite::Database db(path.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
-  refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
-  return db;
+  const int flags = SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX;
+  try {
+    SQLite::Database db(file_uri(path) + "?mode=ro", flags, k_busy_timeout_ms);
+    refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+    return db;
+  } catch (const util::StoreError&) {
+    throw;
+  } catch (const SQLite::Exception& e) {
+    // A WAL database needs its -shm file; where it cannot be created (a
+    // read-only folder or mount) the file is read as immutable: nobody can be
+    // writing it there.
+    if (!ledger_write_problem(path)) {
+      throw util::StoreError(fmt::format("cannot read the ledger {}: {}", path.generic_string(), e.what()));
+    }
+  }
+  try {
+    SQLite::Database db(file_uri(path) + "?immutable=1", flags, k_busy_timeout_ms);
+    refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw util::StoreError(fmt::format("cannot read the ledger {}: {}", path.generic_string(), e.what()));
+  }
+}
+
+SQLite::Database
+open_memory_ledger(SQLite::Database* source)
+{
+  try {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+    if (source != nullptr) {
+      sqlite3_backup* backup = sqlite3_backup_init(db.getHandle(), "main", source->getHandle(), "main");
+      if (backup == nullptr) {
+        throw util::StoreError(
+          fmt::format("cannot copy the ledger {} into memory: {}", source->getFilename(), db.getErrorMsg()));
+      }
+      const int step = sqlite3_backup_step(backup, -1);
+      const int finish = sqlite3_backup_finish(backup);
+      if (step != SQLITE_DONE || finish != SQLITE_OK) {
+        throw util::StoreError(fmt::format("cannot copy the ledger {} into memory: {}", source->getFilename(),
+                                           sqlite3_errstr(step != SQLITE_DONE ? step : finish)));
+      }
+    }
+    db.exec("PRAGMA foreign_keys = ON");
+    refuse_newer(db, db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+    migrate(db, all_migrations());
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw util::StoreError(fmt::format("cannot build the ledger in memory: {}", e.what()));
+  }
+}
+
+void
+set_query_only(SQLite::Database& db)
+{
+  db.exec("PRAGMA query_only = ON");
+}
+
+WriteTransaction::WriteTransaction(SQLite::Database& db)
+  : m_db(db),
+    m_nested(sqlite3_get_autocommit(db.getHandle()) == 0)
+{
+  m_db.exec(m_nested ? "SAVEPOINT rl_write" : "BEGIN IMMEDIATE");
+  m_open = true;
+}
+
+WriteTransaction::~WriteTransaction()
+{
+  if (!m_open) {
+    return;
+  }
+  try {
+    if (m_nested) {
+      m_db.exec("ROLLBACK TO rl_write");
+      m_db.exec("RELEASE rl_write");
+    } else {
+      m_db.exec("ROLLBACK");
+    }
+  } catch (const SQLite::Exception&) { // nothing more can be done in a destructor
+  }
+}
+
+void
+WriteTransaction::commit()
+{
+  m_db.exec(m_nested ? "RELEASE rl_write" : "COMMIT");
+  m_open = false;
 }
 
 } // namespace rl::store

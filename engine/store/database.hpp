@@ -1,20 +1,40 @@
 #pragma once
 
 #include "store/migrations.hpp"
+#include "util/error.hpp"
 
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace rl::store {
 
 // How long a connection waits for another process's write lock before failing.
 inline constexpr int k_busy_timeout_ms = 30000;
 
+// The ledger cannot be written where it is: a read-only file, folder or file
+// system (also for root: a read-only mount or an immutable file). Exit code 4
+// like any StoreError; read commands catch it and work on a read-only or an
+// in-memory copy instead.
+class ReadOnlyError : public util::StoreError
+{
+public:
+  using util::StoreError::StoreError;
+};
+
+// Why the ledger at `path` (the file, its -wal/-shm companions and its folder,
+// or the folders it would be created in) cannot be written, or nullopt when it
+// can. Asks the kernel (access(2)), so it holds for root too.
+std::optional<std::string> ledger_write_problem(const std::filesystem::path& path);
+
 // Opens (creating if needed) the ledger at `path`: foreign keys on, WAL
 // journal, a busy timeout, and every pending migration applied. A database
-// written by a newer refactor-ledger is refused with StoreError and left as is.
+// written by a newer refactor-ledger is refused with StoreError and left as is;
+// one that cannot be written is refused with ReadOnlyError before anything is
+// created or changed.
 SQLite::Database open_ledger(const std::filesystem::path& path);
 
 // Keeps SQLite's process-wide memory statistics on. open_ledger turns them off
@@ -23,9 +43,38 @@ SQLite::Database open_ledger(const std::filesystem::path& path);
 // first connection opens; returns false when it is too late.
 bool keep_sqlite_memory_statistics();
 
-// Opens an existing ledger read-only (for `query`). Throws StoreError when the
+// Opens an existing ledger read-only (`query`, and read commands on a
+// read-only ledger). In a folder where SQLite cannot create its -shm file
+// (read-only media) it opens the file as immutable. Throws StoreError when the
 // file does not exist or its schema is newer than this build knows.
 SQLite::Database open_ledger_readonly(const std::filesystem::path& path);
+
+// A ledger in memory: a copy of `source` (SQLite's backup API) when given,
+// else empty; migrated to this build's schema. Nothing of it is ever saved.
+SQLite::Database open_memory_ledger(SQLite::Database* source = nullptr);
+
+// Makes the connection refuse every write (PRAGMA query_only).
+void set_query_only(SQLite::Database& db);
+
+// One unit of writes that nests: BEGIN IMMEDIATE when no transaction is open
+// (waiting up to the busy timeout for other writers), else a SAVEPOINT inside
+// the caller's transaction. Destruction without commit() rolls back what it
+// did (only its savepoint, when nested).
+class WriteTransaction
+{
+public:
+  explicit WriteTransaction(SQLite::Database& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  void commit();
+
+private:
+  SQLite::Database& m_db;
+  bool m_nested = false;
+  bool m_open = false;
+};
 
 // Applies the migrations newer than the database's user_version, each in its
 // own transaction together with its version bump.

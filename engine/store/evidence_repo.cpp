@@ -95,19 +95,14 @@ IngestBatch::~IngestBatch()
   }
 }
 
-bool
-IngestBatch::checkpoint_if(std::int64_t rows)
+void
+IngestBatch::checkpoint()
 {
-  constexpr std::int64_t k_batch_rows = 250'000;
-  if (rows < k_batch_rows) {
-    return false;
-  }
   m_db.exec("COMMIT");
   m_active = false;
   m_checkpointer.request();
   m_db.exec("BEGIN IMMEDIATE");
   m_active = true;
-  return true;
 }
 
 void
@@ -825,7 +820,7 @@ store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::Ci
   if (run.run_id < 0 || run.attempt < 1) {
     throw std::invalid_argument(fmt::format("CI run {} attempt {} is out of range", run.run_id, run.attempt));
   }
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   if (run_exists(db, run.provider, run.repository, run.run_id, run.attempt)) {
     if (!run.jobs.empty()) {
       insert_jobs(db, run.provider, run.repository, run.run_id, run.attempt, run.jobs);
@@ -868,7 +863,7 @@ store_ci_jobs(SQLite::Database& db,
               std::int64_t attempt,
               const std::vector<model::CiJobRecord>& jobs)
 {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   if (!run_exists(db, provider, repository, run_id, attempt)) {
     return StoreResult::run_unknown;
   }
@@ -890,7 +885,7 @@ store_metrics(SQLite::Database& db,
       throw std::invalid_argument(fmt::format("metric {} is not a finite number", name));
     }
   }
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in an ingest's transaction
   const std::int64_t id = insert_evidence(db, header);
   SQLite::Statement s(db, "INSERT OR REPLACE INTO metric (evidence_id, name, value) VALUES (?, ?, ?)");
   for (const auto& [name, value] : metrics) {

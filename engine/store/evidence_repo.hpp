@@ -127,10 +127,12 @@ private:
 // A write transaction spanning several ingested files (BEGIN IMMEDIATE), so
 // that many small files do not each pay for a commit. Each file still lands
 // completely or not at all (TestResultWriter uses a savepoint inside it).
-// checkpoint_if() commits what is done and begins again, letting concurrent
-// commands in; destruction without commit() rolls back the files not yet
-// committed. Committed pages are copied from the WAL into the database file
-// on another thread meanwhile.
+// checkpoint() commits what is done and begins again, letting concurrent
+// commands in (the caller does it every k_batch_rows results, after adding
+// the batch's audit entry, so that every commit carries its own);
+// destruction without commit() rolls back the files not yet committed.
+// Committed pages are copied from the WAL into the database file on another
+// thread meanwhile.
 class IngestBatch
 {
 public:
@@ -139,9 +141,11 @@ public:
   IngestBatch(const IngestBatch&) = delete;
   IngestBatch& operator=(const IngestBatch&) = delete;
 
-  // Commits and begins a new transaction when `rows` (written since the last
-  // checkpoint) reaches the batch size; true when it did.
-  bool checkpoint_if(std::int64_t rows);
+  // Results written after which the caller should checkpoint().
+  static constexpr std::int64_t k_batch_rows = 250'000;
+
+  // Commits what is done and begins a new transaction.
+  void checkpoint();
   void commit();
 
 private:
