@@ -15,10 +15,13 @@ namespace {
 
 std::FILE* g_raw_stderr = nullptr;
 
+// Trivially destructible: glibc may flush the streams after static objects
+// are destroyed.
 struct Sink
 {
   int fd;
-  std::string carry; // an incomplete UTF-8 sequence at the end of the last write
+  char carry[4]; // an incomplete UTF-8 sequence at the end of the last write
+  std::size_t carried;
 };
 
 bool
@@ -57,11 +60,12 @@ ssize_t
 guarded_write(void* cookie, const char* buffer, size_t size)
 {
   auto* sink = static_cast<Sink*>(cookie);
-  std::string text = std::move(sink->carry);
-  sink->carry.clear();
+  std::string text(sink->carry, sink->carried);
+  sink->carried = 0;
   text.append(buffer, size);
   const std::size_t tail = incomplete_tail(text);
-  sink->carry = text.substr(text.size() - tail);
+  text.copy(sink->carry, tail, text.size() - tail);
+  sink->carried = tail;
   text.resize(text.size() - tail);
   if (!write_all(sink->fd, terminal_safe(text))) {
     return -1;
@@ -73,20 +77,25 @@ int
 guarded_close(void* cookie)
 {
   auto* sink = static_cast<Sink*>(cookie);
-  if (!sink->carry.empty()) {
-    write_all(sink->fd, terminal_safe(sink->carry));
+  if (sink->carried > 0) {
+    write_all(sink->fd, terminal_safe(std::string_view(sink->carry, sink->carried)));
+    sink->carried = 0;
   }
-  delete sink;
   return 0;
 }
 
+// One per guarded stream, for the life of the process (the streams are never
+// closed; glibc flushes them at exit).
+Sink g_stdout_sink{STDOUT_FILENO, {}, 0};
+Sink g_stderr_sink{STDERR_FILENO, {}, 0};
+
 std::FILE*
-guarded(int fd, int buffering)
+guarded(Sink& sink, int buffering)
 {
   cookie_io_functions_t io{};
   io.write = guarded_write;
   io.close = guarded_close;
-  std::FILE* f = ::fopencookie(new Sink{fd, {}}, "w", io);
+  std::FILE* f = ::fopencookie(&sink, "w", io);
   if (f != nullptr) {
     std::setvbuf(f, nullptr, buffering, buffering == _IONBF ? 0 : 4096);
   }
@@ -100,12 +109,12 @@ guard_terminal_output()
 {
   g_raw_stderr = stderr;
   if (::isatty(STDOUT_FILENO) != 0) {
-    if (std::FILE* f = guarded(STDOUT_FILENO, _IOLBF)) {
+    if (std::FILE* f = guarded(g_stdout_sink, _IOLBF)) {
       stdout = f;
     }
   }
   if (::isatty(STDERR_FILENO) != 0) {
-    if (std::FILE* f = guarded(STDERR_FILENO, _IONBF)) {
+    if (std::FILE* f = guarded(g_stderr_sink, _IONBF)) {
       stderr = f;
     }
   }
