@@ -182,9 +182,10 @@ check_yaml_bounds(const SourceText& source, util::DiagnosticSink& sink)
   std::istringstream in(source.text);
   BoundsHandler handler;
   try {
+    // The first document only: YAML::Load reads no other, and yaml-cpp 0.7's
+    // parser can loop forever on the garbage after it (a fuzzer finding).
     YAML::Parser parser(in);
-    while (parser.HandleNextDocument(handler)) {
-    }
+    parser.HandleNextDocument(handler);
   } catch (const Refusal& r) {
     sink.error({source.path, r.mark.line + 1, r.mark.column + 1}, r.message, r.help);
     return false;
