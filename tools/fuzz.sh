@@ -25,7 +25,9 @@
 # ("[fuzz]") replays every file there through the same harness.
 #
 # Environment: FUZZ_JOBS (build parallelism, default nproc), FUZZ_NICE (nice
-# level of the fuzzing, default 10).
+# level of the fuzzing, default 10), FUZZ_RUNS (also stop a target after this
+# many executions, whichever comes first: `FUZZ_RUNS=10000000 tools/fuzz.sh
+# lcov 3600` is a long run of the README's kind).
 set -euo pipefail
 case "${1:-}" in
 -h | --help)
@@ -49,6 +51,11 @@ else
 fi
 if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
   echo "fuzz.sh: SECONDS must be a positive whole number, not '$seconds'" >&2
+  exit 2
+fi
+runs=${FUZZ_RUNS:--1}
+if ! [[ $runs =~ ^(-1|[1-9][0-9]*)$ ]]; then
+  echo "fuzz.sh: FUZZ_RUNS must be a positive whole number, not '$runs'" >&2
   exit 2
 fi
 
@@ -178,7 +185,7 @@ for t in "${targets[@]}"; do
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     nice -n "${FUZZ_NICE:-10}" "$build/tests/fuzz/fuzz_$t" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len="$(max_len "$t")" \
+    -max_total_time="$seconds" -runs="$runs" -rss_limit_mb=2048 -timeout=10 -max_len="$(max_len "$t")" \
     -dict="tests/fuzz/$(dict_of "$t").dict" -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" "$build/seeds/$t" >"$log" 2>&1 || rc=$?
   execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
