@@ -38,8 +38,8 @@ time_value(const JsonNode& object, std::string_view name)
   if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
     return {};
   }
-  // A time is ~30 bytes; a longer string is refused before normalize_time's
-  // std::regex (which recurses per character) sees it.
+  // A time is ~30 bytes; a longer string is refused as such, with its length,
+  // rather than quoted as "not a time".
   constexpr std::size_t k_max_time_bytes = 64;
   if (text->size() > k_max_time_bytes) {
     object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
