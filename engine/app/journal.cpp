@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/hash.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace rl::app {
@@ -163,6 +165,78 @@ commit_files(const std::filesystem::path& root,
   std::filesystem::remove(journal);
 }
 
+namespace {
+
+// A journal is written by commit_files, but it lives on disk where anything
+// may have changed it: every path it names is checked as a generated file's
+// path (relative, inside the root, no symlink on the way) before anything is
+// moved or removed.
+[[noreturn]] void
+damaged(const std::filesystem::path& journal, const std::string& why)
+{
+  throw util::StoreError(fmt::format("{} is damaged ({}); nothing was changed: check the files it names and "
+                                     "delete it",
+                                     journal.generic_string(), why));
+}
+
+std::string
+journal_string(const std::filesystem::path& journal, const json& item, std::string_view key)
+{
+  if (!item.is_string()) {
+    damaged(journal, fmt::format("{} is not a string", key));
+  }
+  return item.get<std::string>();
+}
+
+const json&
+journal_array(const std::filesystem::path& journal, const json& plan, std::string_view key)
+{
+  const auto it = plan.find(key);
+  if (it == plan.end() || !it->is_array()) {
+    damaged(journal, fmt::format("'{}' is not a list", key));
+  }
+  return *it;
+}
+
+// A file the journal names: root / relative, never through a symlink.
+std::filesystem::path
+journal_file(const std::filesystem::path& root, const std::filesystem::path& journal, const json& item,
+             std::string_view key)
+{
+  const std::string relative = journal_string(journal, item, key);
+  try {
+    return util::contained_output(root, relative, key);
+  } catch (const util::InputError& e) {
+    damaged(journal, util::terminal_safe(e.what()));
+  }
+}
+
+// A folder the journal names: relative, inside the root, and (where it
+// exists) a real folder reached through real folders.
+std::filesystem::path
+journal_folder(const std::filesystem::path& root, const std::filesystem::path& journal, const json& item)
+{
+  const std::string relative = journal_string(journal, item, "created_folders");
+  if (const std::string problem = util::relative_path_problem(relative); !problem.empty()) {
+    damaged(journal, fmt::format("created_folders: '{}': {}", util::terminal_safe(relative), problem));
+  }
+  std::filesystem::path path = root;
+  for (const auto& part : std::filesystem::path(relative)) {
+    path /= part;
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) != 0) {
+      break;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      damaged(journal, fmt::format("created_folders: '{}': {} is not a folder", util::terminal_safe(relative),
+                                   util::display_path(path, root)));
+    }
+  }
+  return root / relative;
+}
+
+} // namespace
+
 std::string
 recover_interrupted(const std::filesystem::path& root, const std::filesystem::path& journal)
 {
@@ -171,18 +245,43 @@ recover_interrupted(const std::filesystem::path& root, const std::filesystem::pa
   }
   json plan;
   try {
-    plan = json::parse(util::read_text(journal));
+    // Bounded like every input: a journal is a flat object of paths.
+    const json::parser_callback_t bounds = [&](int depth, json::parse_event_t event, json&) {
+      if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && depth > 2) {
+        damaged(journal, "nested deeper than a journal is");
+      }
+      return true;
+    };
+    plan = json::parse(util::read_text(journal), bounds);
   } catch (const json::exception& e) {
-    throw util::StoreError(fmt::format("{} is damaged ({}); check the files it names and delete it",
-                                       journal.generic_string(), e.what()));
+    damaged(journal, e.what());
   }
-  const std::filesystem::path commit_point = root / plan.at("commit_point").get<std::string>();
+  if (!plan.is_object()) {
+    damaged(journal, "not a JSON object");
+  }
+  // Everything is checked before anything is moved or removed.
+  const std::filesystem::path commit_point =
+    journal_file(root, journal, plan.contains("commit_point") ? plan["commit_point"] : json(), "commit_point");
+  const std::string commit_point_sha256 = journal_string(
+    journal, plan.contains("commit_point_sha256") ? plan["commit_point_sha256"] : json(), "commit_point_sha256");
+  std::vector<std::filesystem::path> targets;
+  for (const json& item : journal_array(journal, plan, "files")) {
+    targets.push_back(journal_file(root, journal, item, "files"));
+  }
+  std::vector<std::filesystem::path> folders;
+  for (const json& item : journal_array(journal, plan, "created_folders")) {
+    folders.push_back(journal_folder(root, journal, item));
+  }
+  for (const std::filesystem::path& target : targets) {
+    struct stat st{};
+    if (::lstat(staged_path(target).c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      damaged(journal, fmt::format("{} is not a regular file", util::display_path(staged_path(target), root)));
+    }
+  }
   const bool committed = std::filesystem::exists(commit_point)
-                         && util::sha256(util::read_text(commit_point))
-                              == plan.at("commit_point_sha256").get<std::string>();
+                         && util::sha256(util::read_text(commit_point)) == commit_point_sha256;
   std::size_t moved = 0;
-  for (const json& item : plan.at("files")) {
-    const std::filesystem::path target = root / item.get<std::string>();
+  for (const std::filesystem::path& target : targets) {
     const std::filesystem::path staged = staged_path(target);
     if (!std::filesystem::exists(staged)) {
       continue;
@@ -196,9 +295,9 @@ recover_interrupted(const std::filesystem::path& root, const std::filesystem::pa
   }
   if (!committed) {
     // Innermost first: they were listed from the deepest up.
-    for (const json& dir : plan.at("created_folders")) {
+    for (const std::filesystem::path& dir : folders) {
       std::error_code ec;
-      std::filesystem::remove(root / dir.get<std::string>(), ec); // only if empty
+      std::filesystem::remove(dir, ec); // only if empty
     }
   }
   std::filesystem::remove(journal);
