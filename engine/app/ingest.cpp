@@ -369,7 +369,8 @@ run_ingest(const GlobalOptions& global,
       fault_point("ingest-before-audit");
       store::append_audit_entries(db, {make_entry(global, c.ledger.paths.root, "ingest", "",
                                                   part_summary(kind_label(kind), part, part_number, last, files.size(),
-                                                               c.commit))});
+                                                               c.commit))},
+                                 store::AuditOrigin::made_now);
     }
   };
   constexpr std::size_t k_prepared_ahead = 2;
@@ -625,7 +626,8 @@ run_record_metric(const GlobalOptions& global,
   store::append_audit_entries(*c.ledger.db,
                               {make_entry(global, c.ledger.paths.root, "record", "",
                                           fmt::format("metric {} = {} at commit {}", name, value_text,
-                                                      c.commit.empty() ? "unknown" : c.commit.substr(0, 12)))});
+                                                      c.commit.empty() ? "unknown" : c.commit.substr(0, 12)))},
+                              store::AuditOrigin::made_now);
   fault_point("record-before-commit");
   transaction.commit();
   fmt::print("recorded {} = {} (commit {}, taken {})\n", name, value_text, c.commit.empty() ? "unknown" : c.commit, at);

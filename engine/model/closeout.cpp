@@ -330,11 +330,14 @@ audit_entry_json(const AuditEntry& entry)
 }
 
 void
-assign_audit_id(AuditEntry& e)
+assign_audit_id(AuditEntry& e, int occurrence)
 {
-  e.id = util::sha256(e.at + '\n' + e.user + '\n' + e.action + '\n' + e.milestone + '\n' +
-                      e.command + '\n' + e.commit + '\n' + e.summary)
-           .substr(0, 16);
+  std::string content = e.at + '\n' + e.user + '\n' + e.action + '\n' + e.milestone + '\n' + e.command + '\n' +
+                        e.commit + '\n' + e.summary;
+  if (occurrence > 1) {
+    content += "\n#" + std::to_string(occurrence);
+  }
+  e.id = util::sha256(content).substr(0, 16);
 }
 
 const CloseoutEvent*

@@ -43,8 +43,10 @@ struct AuditEntry
   bool operator==(const AuditEntry&) const = default;
 };
 
-// Fills `entry.id` from its other fields.
-void assign_audit_id(AuditEntry& entry);
+// Fills `entry.id` from its other fields. `occurrence` > 1 tells apart an
+// entry identical to `occurrence - 1` earlier ones (the same command, user
+// and summary in the same second): each gets an id of its own.
+void assign_audit_id(AuditEntry& entry, int occurrence = 1);
 
 // The entry as a one-line JSON object {id, at, user, action, milestone,
 // command, commit, summary}: its form in closeout records and `log --format json`.

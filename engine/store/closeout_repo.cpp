@@ -8,8 +8,11 @@ namespace rl::store {
 
 namespace {
 
+// `fresh`: the entries were made by this command, so one whose id is in the
+// log already is a second identical event (same second, same command), not
+// the same entry coming back: it is appended under a discriminated id.
 void
-insert_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entries)
+insert_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entries, bool fresh = false)
 {
   SQLite::Statement s(db, R"sql(
     INSERT OR IGNORE INTO audit_log (id, at, user, action, milestone, command, commit_sha, summary)
@@ -24,7 +27,17 @@ insert_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entri
     s.bind(":command", e.command);
     s.bind(":commit", e.commit);
     s.bind(":summary", e.summary);
-    s.exec();
+    if (s.exec() == 0 && fresh) {
+      model::AuditEntry again = e;
+      for (int occurrence = 2;; ++occurrence) {
+        s.reset();
+        model::assign_audit_id(again, occurrence);
+        s.bind(":id", again.id);
+        if (s.exec() > 0) {
+          break;
+        }
+      }
+    }
     s.reset();
   }
 }
@@ -32,17 +45,18 @@ insert_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entri
 } // namespace
 
 void
-append_audit_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entries)
+append_audit_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entries, AuditOrigin origin)
 {
   if (entries.empty()) {
     return;
   }
+  const bool fresh = origin == AuditOrigin::made_now;
   if (db.getHandle() != nullptr && sqlite3_get_autocommit(db.getHandle()) == 0) {
-    insert_entries(db, entries);
+    insert_entries(db, entries, fresh);
     return;
   }
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-  insert_entries(db, entries);
+  insert_entries(db, entries, fresh);
   transaction.commit();
 }
 
@@ -85,7 +99,7 @@ add_approval(SQLite::Database& db, const model::Approval& a, const model::AuditE
   s.bind(":at", a.at);
   s.bind(":commit", a.commit);
   s.exec();
-  insert_entries(db, {entry});
+  insert_entries(db, {entry}, true);
   transaction.commit();
 }
 

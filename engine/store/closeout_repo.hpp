@@ -13,10 +13,22 @@
 
 namespace rl::store {
 
-// Appends entries whose id is not in the log yet (entries carried by closeout
-// records come back after a rebuild). Runs inside the caller's transaction
-// when there is one, else in its own.
-void append_audit_entries(SQLite::Database& db, const std::vector<model::AuditEntry>& entries);
+enum class AuditOrigin
+{
+  // Entries carried by closeout records, coming back after a rebuild: one
+  // whose id is in the log already is skipped.
+  carried,
+  // Entries this command made: one identical to an entry in the log (the
+  // same command, user and summary in the same second) is a second event,
+  // appended under an id of its own (model::assign_audit_id's occurrence).
+  made_now,
+};
+
+// Appends entries to the log (see AuditOrigin). Runs inside the caller's
+// transaction when there is one, else in its own.
+void append_audit_entries(SQLite::Database& db,
+                          const std::vector<model::AuditEntry>& entries,
+                          AuditOrigin origin = AuditOrigin::carried);
 
 struct AuditFilter
 {

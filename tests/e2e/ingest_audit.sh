@@ -13,6 +13,9 @@
 #     commits with its own entry; killed after the first part, the log shows
 #     part 1 and its evidence is stored, and nothing of part 2;
 #  5. `record metric` killed before its commit (record-before-commit) stores nothing.
+#  6. the same command line run twice in the same second on a changed file
+#     is two events with two audit entries (their ids were content hashes, and
+#     the second merged into the first).
 #
 # Usage: tests/e2e/ingest_audit.sh RL_BINARY SOURCE_DIR
 set -uo pipefail
@@ -148,5 +151,16 @@ run record metric m1 1; expect_rc 0 "record metric"
   && $(scalar "SELECT count(*) FROM audit_log WHERE action = 'record' AND at = '2026-05-28T20:26:40Z'") == $((before + 1)) ]] \
   && ok "record metric: value and entry together" || fail "record metric: value and entry differ"
 
+# ---- 6. two events alike in the same second -----------------------------------------
+# The same command line on a file whose content changed (a CI job regenerating
+# report.xml): two evidence rows, two ingest entries. Entry ids were content
+# hashes, and the second entry merged into the first.
+before=$(scalar "SELECT count(*) FROM audit_log WHERE action = 'ingest'")
+printf '<testsuite name="a"><testcase classname="k" name="one"/></testsuite>\n' >"$work/report.xml"
+run ingest junit "$work/report.xml"; expect_rc 0 "ingest report.xml"
+printf '<testsuite name="a"><testcase classname="k" name="two"/></testsuite>\n' >"$work/report.xml"
+run ingest junit "$work/report.xml"; expect_rc 0 "ingest report.xml again, changed, the same second"
+[[ $(scalar "SELECT count(*) FROM audit_log WHERE action = 'ingest'") == $((before + 2)) ]] \
+  && ok "two ingests alike in one second: two entries" || fail "two ingests alike in one second: entries merged"
 echo "$failures failure(s)"
 [[ $failures == 0 ]]
