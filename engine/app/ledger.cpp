@@ -305,9 +305,20 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
   const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
 
   std::optional<loader::LoadedProgram> parsed;
+  // Held while a new ledger is created, migrated and loaded: commands that
+  // start together on no ledger (CI jobs, parallel ingests) create it one at
+  // a time; the later ones find it made and loaded.
+  std::optional<WriteLock> creating;
   if (!std::filesystem::exists(ledger.paths.db)) {
     // Parse first so that bad input never leaves a new, empty database behind.
     parsed = parse_program(ledger.paths.root, stamps);
+    if (!store::ledger_write_problem(ledger.paths.db)) {
+      std::error_code ec;
+      std::filesystem::create_directories(ledger.paths.db.parent_path(), ec);
+      if (!ec) { // else open_ledger reports it
+        creating.emplace(write_lock_path(ledger.paths));
+      }
+    }
   }
   try {
     ledger.db = std::make_unique<SQLite::Database>(store::open_ledger(ledger.paths.db));
@@ -320,7 +331,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
       return ledger; // current as it is
     }
   }
-  refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory);
+  refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory && !creating);
   return ledger;
 }
 
