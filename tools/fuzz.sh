@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Usage: tools/fuzz.sh [TARGET|all] [SECONDS]
+#        tools/fuzz.sh --keep-corpus [TARGET|all]
 #
 # Fuzzes refactor-ledger's input parsers with libFuzzer + AddressSanitizer +
 # UndefinedBehaviorSanitizer (harnesses in tests/fuzz/). TARGET is one of
@@ -17,6 +18,11 @@
 # target is build-fuzz/logs/<target>.log. Prints, per target, the executions,
 # the rate, the corpus size and the findings; exits 1 if any target found
 # something.
+#
+# --keep-corpus merges build-fuzz/corpus/<target>/ and the committed
+# tests/fuzz/corpus/<target>/ into a minimal set with the same coverage
+# (libFuzzer -merge=1) and writes it to tests/fuzz/corpus/<target>/, to be
+# committed after a long run: later runs, on any machine, start from it.
 #
 # A finding: minimize it with
 #   build-fuzz/tests/fuzz/fuzz_TARGET -minimize_crash=1 -runs=100000 \
@@ -37,6 +43,11 @@ case "${1:-}" in
 esac
 cd "$(dirname "$0")/.."
 root=$PWD
+keep_corpus=0
+if [[ ${1:-} == --keep-corpus ]]; then
+  keep_corpus=1
+  shift
+fi
 
 all_targets=(yaml_loader junit_stream junit_dom github_run sarif cobertura lcov closeout_record query_guard)
 target=${1:-all}
@@ -120,6 +131,11 @@ assemble_seeds() { # TARGET
   local t=$1 f
   rm -rf "${build:?}/seeds/$t"
   mkdir -p "$build/seeds/$t"
+  # The corpus of the long runs, merged (tools/fuzz.sh --keep-corpus): where
+  # the last long run left off, so that runs add up across machines.
+  if [[ -d tests/fuzz/corpus/$t ]]; then
+    while IFS= read -r f; do add_seed "$t" "$f"; done < <(find "tests/fuzz/corpus/$t" -type f | sort)
+  fi
   case $t in
   yaml_loader)
     while IFS= read -r f; do add_seed "$t" "$f"; done < <(repo_files -name '*.yaml' -o -name '*.yml')
@@ -169,6 +185,26 @@ assemble_seeds() { # TARGET
     ;;
   esac
 }
+
+# --- keep the corpus
+if ((keep_corpus)); then
+  for t in "${targets[@]}"; do
+    kept=tests/fuzz/corpus/$t
+    merged=$build/merged/$t
+    rm -rf "$merged"
+    mkdir -p "$merged" "$build/corpus/$t" "$kept" "$build/logs"
+    "$build/tests/fuzz/fuzz_$t" -merge=1 -rss_limit_mb=2048 -timeout=10 -max_len="$(max_len "$t")" \
+      "$merged" "$kept" "$build/corpus/$t" >"$build/logs/$t.merge.log" 2>&1 || {
+      echo "fuzz.sh: merging the corpus of $t failed; see $build/logs/$t.merge.log" >&2
+      exit 1
+    }
+    rm -rf "$kept"
+    mkdir -p "$kept"
+    cp "$merged"/* "$kept"/ 2>/dev/null || true
+    echo "fuzz.sh: $t: kept $(ls "$kept" | wc -l) inputs ($(du -sk "$kept" | cut -f1) KiB) in $kept"
+  done
+  exit 0
+fi
 
 # --- fuzz
 status=0
