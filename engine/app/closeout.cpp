@@ -20,6 +20,7 @@
 #include "util/date.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -375,7 +376,7 @@ commit_records(Ledger& ledger,
       const model::CloseoutEvent& e = *now->last_close();
       throw util::UsageError(fmt::format("{} was closed meanwhile by another refactor-ledger ({} at {} by {}); "
                                          "nothing was written: see `refactor-ledger log --milestone {}`",
-                                         r.milestone, e.date, e.commit.substr(0, 12), e.by, r.milestone));
+                                         r.milestone, e.date, model::short_commit(e.commit), e.by, r.milestone));
     }
     if (now && !now->events.empty() && !now->closed()) {
       throw util::UsageError(fmt::format("{} was reopened meanwhile by another refactor-ledger ({} by {}); "
@@ -499,7 +500,7 @@ closing_event(const GlobalOptions& global,
                                  options.adopt ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)",
                                                              m.id, event.date, event.commit)
                                                : fmt::format("{} closed at {}: {} gates passed", m.id,
-                                                             event.commit.substr(0, 12), event.gates.size()),
+                                                             model::short_commit(event.commit), event.gates.size()),
                                  options.by));
   return event;
 }
@@ -541,7 +542,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       const model::CloseoutEvent& e = *existing->last_close();
       throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
                                          "refactor-ledger reopen {} --reason TEXT",
-                                         id, e.date, e.commit.substr(0, 12), id));
+                                         id, e.date, model::short_commit(e.commit), id));
     }
   }
   const std::string now = current_time();
@@ -571,7 +572,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
         return g.outcome == model::GateOutcome::failed;
       });
       if (format == OutputFormat::table) {
-        fmt::print("{} gates at {}:\n", id, facts.commit.empty() ? "(no commit)" : facts.commit.substr(0, 12));
+        fmt::print("{} gates at {}:\n", id, facts.commit.empty() ? "(no commit)" : model::short_commit(facts.commit));
         print_gates(event.gates, format);
       } else if (options.dry_run || failed > 0) {
         print_gates(event.gates, format);
@@ -601,7 +602,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   }
   const Committed c = commit_records(ledger, changed, records);
   const model::CloseoutEvent& e = changed.front().events.back();
-  print_written(fmt::format("closed {} ({}, commit {}){}", fmt::join(ids, ", "), e.date, e.commit.substr(0, 12),
+  print_written(fmt::format("closed {} ({}, commit {}){}", fmt::join(ids, ", "), e.date, model::short_commit(e.commit),
                             options.adopt ? "; adopted without gate evaluation" : ""),
                 c, options.format,
                 {{"milestones", ids}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});

@@ -19,6 +19,7 @@
 #include "util/text.hpp"
 #include "util/hash.hpp"
 #include "util/limits.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -310,7 +311,7 @@ struct Part
 std::string
 part_summary(const char* kind, const Part& p, int number, bool last, std::size_t total, const std::string& commit)
 {
-  const std::string at_commit = commit.empty() ? "" : " (commit " + commit.substr(0, 12) + ")";
+  const std::string at_commit = commit.empty() ? "" : " (commit " + model::short_commit(commit) + ")";
   if (number == 1 && last) {
     return fmt::format("{} {} files stored, {} already ingested, {} rejected{}", kind, p.stored, p.already,
                        p.rejected, at_commit);
@@ -626,7 +627,7 @@ run_record_metric(const GlobalOptions& global,
   store::append_audit_entries(*c.ledger.db,
                               {make_entry(global, c.ledger.paths.root, "record", "",
                                           fmt::format("metric {} = {} at commit {}", name, value_text,
-                                                      c.commit.empty() ? "unknown" : c.commit.substr(0, 12)))},
+                                                      c.commit.empty() ? "unknown" : model::short_commit(c.commit)))},
                               store::AuditOrigin::made_now);
   fault_point("record-before-commit");
   transaction.commit();

@@ -1,4 +1,5 @@
 #include "loader/closeouts.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -123,7 +124,7 @@ apply_records(model::Definitions& definitions,
                              "definition changed: {}",
                              m.id,
                              close.date,
-                             close.commit.substr(0, 12),
+                             model::short_commit(close.commit),
                              fmt::join(changed, ", ")),
                  fmt::format("revert the edit (git diff {}), or reopen the milestone first: "
                              "refactor-ledger reopen {} --reason TEXT",

@@ -2,6 +2,7 @@
 
 #include "report/living_log.hpp"
 #include "report/markdown.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -146,7 +147,7 @@ public:
       m_out += table_row({"Approval", "By", "At", "Commit", "Note"});
       m_out += table_rule(5);
       for (const model::Approval& a : m_event.approvals) {
-        m_out += table_row({a.name, a.by, a.at, a.commit.substr(0, 12), a.note});
+        m_out += table_row({a.name, a.by, a.at, model::short_commit(a.commit), a.note});
       }
       line();
     }
@@ -379,7 +380,7 @@ private:
         });
         if (run != m_event.ci_runs.end()) {
           evidence = fmt::format("run {} concluded {} at `{}`", run->run_id, run->conclusion,
-                                 run->stamp.commit.substr(0, 11));
+                                 model::short_commit(run->stamp.commit, model::k_ci_run_commit_digits));
         }
       }
       m_out += table_row({fmt::format("Run {}", r.number),
@@ -459,7 +460,7 @@ private:
     }
     return fmt::format("**{}** — every gate passed at `{}`. The milestone is closed and locked; its "
                        "definition changes only after `refactor-ledger reopen {} --reason TEXT`.",
-                       m_event.verdict, m_event.commit.substr(0, 12), m_ms.id);
+                       m_event.verdict, model::short_commit(m_event.commit), m_ms.id);
   }
 
   std::string
@@ -662,7 +663,7 @@ render_toolcalls(const model::Definitions& d, const std::vector<model::CloseoutR
       out += fmt::format("### {} — {}\n", a->at, a->action);
       out += fmt::format("**User:** {}  \n", a->user);
       out += fmt::format("**Command:** `{}`  \n", a->command);
-      out += fmt::format("**Commit:** {}  \n", a->commit.empty() ? "—" : a->commit.substr(0, 12));
+      out += fmt::format("**Commit:** {}  \n", a->commit.empty() ? "—" : model::short_commit(a->commit));
       out += fmt::format("**Outcome:** {}\n\n", a->summary);
     }
   }

@@ -1,6 +1,7 @@
 #include "report/living_log.hpp"
 
 #include "report/markdown.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 
@@ -84,12 +85,6 @@ std::string
 hours(double value)
 {
   return format_number(value) + (value == 1 ? " hour" : " hours");
-}
-
-std::string
-short_commit(const std::string& sha)
-{
-  return sha.substr(0, std::min<std::size_t>(sha.size(), 7));
 }
 
 std::string
@@ -518,7 +513,7 @@ private:
             text += run->conclusion == wanted
                       ? fmt::format(" — evidence: ingested run concluded {} at `{}`, {}",
                                     run->conclusion,
-                                    run->stamp.commit.substr(0, 11),
+                                    model::short_commit(run->stamp.commit, model::k_ci_run_commit_digits),
                                     run->stamp.taken_at)
                       : fmt::format(" — ⚠️ the ingested run says {}, not {}",
                                     run->conclusion.empty() ? run->status : run->conclusion,
@@ -636,13 +631,13 @@ private:
           return g.outcome == model::GateOutcome::passed;
         });
         line(fmt::format("- Closed {} by {} at `{}`: {}/{} gates passed",
-                         e.date, e.by, e.commit.substr(0, 12), passed, e.gates.size()));
+                         e.date, e.by, model::short_commit(e.commit), passed, e.gates.size()));
         break;
       }
       case model::CloseoutEventKind::adopt:
         line(fmt::format("- Closed {} before the ledger existed (commit `{}`); recorded by {} "
                          "without gate evaluation{}",
-                         e.date, e.commit.substr(0, 12), e.by,
+                         e.date, model::short_commit(e.commit), e.by,
                          e.reason.empty() ? "" : ": " + e.reason));
         break;
       case model::CloseoutEventKind::reopen:
@@ -1230,7 +1225,7 @@ private:
     } else if (m_metrics.in_progress_milestone) {
       line(fmt::format("**Next Update:** {} completion  ", *m_metrics.in_progress_milestone));
     }
-    line(fmt::format("**Baseline Locked:** Commit {}", short_commit(m_defs.program.baseline_commit)));
+    line(fmt::format("**Baseline Locked:** Commit {}", model::short_commit(m_defs.program.baseline_commit, model::k_baseline_commit_digits)));
     rule();
   }
 

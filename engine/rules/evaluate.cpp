@@ -1,6 +1,7 @@
 #include "rules/evaluate.hpp"
 
 #include "util/date.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 
@@ -509,7 +510,7 @@ stamp_text(const model::EvidenceStamp& s)
 {
   return fmt::format("{}, commit {}, taken {}",
                      s.source,
-                     s.commit.empty() ? "unknown" : s.commit.substr(0, 12),
+                     s.commit.empty() ? "unknown" : model::short_commit(s.commit),
                      s.taken_at);
 }
 

@@ -1,6 +1,7 @@
 #include "rules/gates.hpp"
 
 #include "rules/evaluate.hpp"
+#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -160,7 +161,7 @@ deliverables_gate(const model::Milestone& m, const GateFacts& f)
       found.push_back(*hit == path ? path : fmt::format("{} ({})", path, *hit));
     }
   }
-  const std::string commit = f.commit.substr(0, 12);
+  const std::string commit = model::short_commit(f.commit);
   if (!missing.empty()) {
     return failed("deliverables",
                   fmt::format("{} of {} deliverable paths missing at {}: {}", missing.size(),
@@ -218,7 +219,7 @@ ci_gate(const std::string& workflow, const GateFacts& f)
   if (f.commit.empty()) {
     return failed(gate, f.git_problem, "run close inside the governed repository's git checkout");
   }
-  const std::string commit = f.commit.substr(0, 12);
+  const std::string commit = model::short_commit(f.commit);
   for (const model::CiRunEvidence& run : f.ci_runs) {
     const std::string& sha = run.stamp.commit;
     const bool at_commit = !sha.empty()
@@ -263,7 +264,7 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
       outside.push_back(file);
     }
   }
-  const std::string range = fmt::format("{}..{}", f.base_commit.substr(0, 12), f.commit.substr(0, 12));
+  const std::string range = fmt::format("{}..{}", model::short_commit(f.base_commit), model::short_commit(f.commit));
   if (!outside.empty()) {
     std::vector<std::string> listed(outside.begin(),
                                     outside.begin() + static_cast<std::ptrdiff_t>(std::min(outside.size(), k_max_listed)));
@@ -294,7 +295,7 @@ pattern_gate(const model::PatternGate& p, const PatternMatches* matches, const G
                   "remove every match (they are listed), then commit",
                   matches->lines);
   }
-  return passed(gate, fmt::format("/{}/ matches nothing in {} at {}", p.pattern, p.files, f.commit.substr(0, 12)));
+  return passed(gate, fmt::format("/{}/ matches nothing in {} at {}", p.pattern, p.files, model::short_commit(f.commit)));
 }
 
 GateResult
@@ -310,10 +311,10 @@ metric_gate(const model::MetricGate& g, const GateFacts& f)
   });
   if (it == f.metrics_at_commit.end()) {
     return failed(gate,
-                  fmt::format("no value of {} recorded at {}", g.metric, f.commit.substr(0, 12)),
+                  fmt::format("no value of {} recorded at {}", g.metric, model::short_commit(f.commit)),
                   fmt::format("record it at the closing commit: refactor-ledger record metric {} VALUE "
                               "--commit {}",
-                              g.metric, f.commit.substr(0, 12)));
+                              g.metric, model::short_commit(f.commit)));
   }
   const std::string line = fmt::format("{} = {} ({})", g.metric, format_value(it->value), stamp_text(it->stamp));
   if (!compare(g.op, it->value, g.value)) {
