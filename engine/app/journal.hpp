@@ -59,7 +59,7 @@ void commit_files(const std::filesystem::path& root,
 std::string recover_interrupted(const std::filesystem::path& root, const std::filesystem::path& journal);
 
 // Test hook: when RL_FAULT_INJECT names `point`, the process exits at once
-// with status 86, as if killed there (documented in README "Testing").
+// with status 86, as if killed there (documented in README "Tests").
 void fault_point(const char* point);
 
 } // namespace rl::app

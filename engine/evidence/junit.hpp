@@ -26,7 +26,7 @@ struct JunitParseStats
   std::uint64_t feeds = 0;         // calls into expat
 };
 
-// Streams a JUnit XML document (every dialect in README "Evidence") and calls
+// Streams a JUnit XML document (every dialect in README "Evidence and rules") and calls
 // `on_case` for each <testcase>, in document order. Memory stays bounded
 // whatever the file size: nothing but the current test case and one XML
 // token are kept, and message text is capped.

@@ -18,7 +18,7 @@ namespace rl::loader {
 // The kinds of identifier the YAML files use, each with its pattern.
 enum class IdKind { milestone, invariant, risk, deferral, phase, category, dimension };
 
-// True when `text` is a well-formed identifier of `kind` (see README "Identifiers").
+// True when `text` is a well-formed identifier of `kind` (see README "YAML formats": Identifiers).
 bool is_valid_id(IdKind kind, std::string_view text);
 
 // "a milestone id such as M01 or M06-A", for messages.
