@@ -11,7 +11,7 @@ declare -A forbidden=(
   [loader]='"(store|evidence|rules|report|app|cli)/|<(SQLiteCpp|CLI)/'
   [evidence]='"(store|loader|rules|report|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
   [rules]='"(store|loader|evidence|report|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
-  [report]='"(store|loader|evidence|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
+  [report]='"(store|loader|evidence|rules|app|cli)/|<(SQLiteCpp|yaml-cpp|CLI)/'
   [app]='"cli/|<CLI/|<SQLiteCpp/(Statement|Transaction|Savepoint)\.h>'
   [cli]='"(store|loader|evidence|rules|report)/|<(SQLiteCpp|yaml-cpp)/'
 )

@@ -57,7 +57,7 @@ assess(SQLite::Database& db, const model::Definitions& definitions, const std::f
   const rules::Policy policy{current_time()};
   Assessment out;
   for (const model::Invariant& inv : definitions.invariants) {
-    rules::Evaluation e = rules::evaluate(inv, evidence, policy);
+    model::Evaluation e = rules::evaluate(inv, evidence, policy);
     out.statuses.emplace(inv.id, e.status);
     out.evaluations.emplace(inv.id, std::move(e));
   }

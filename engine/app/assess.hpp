@@ -19,7 +19,7 @@ std::string current_time();
 
 struct Assessment
 {
-  std::map<std::string, rules::Evaluation> evaluations; // by invariant id
+  std::map<std::string, model::Evaluation> evaluations; // by invariant id
   std::map<std::string, model::InvariantStatus> statuses;
 };
 

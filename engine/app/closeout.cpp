@@ -711,7 +711,7 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
   const model::Definitions d = store::read_definitions(*ledger.db);
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
+  const model::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   const std::vector<model::AuditEntry> last = store::audit_entries(*ledger.db, {"", "", "", 1});
 
   ordered_json j;

@@ -75,7 +75,7 @@ optional_number(const std::optional<double>& value)
 using LinkIndex = std::unordered_map<std::string, std::vector<rules::InvariantLinkRef>>;
 
 ordered_json
-invariant_json(const model::Invariant& inv, const rules::Evaluation& evaluation, const LinkIndex& links)
+invariant_json(const model::Invariant& inv, const model::Evaluation& evaluation, const LinkIndex& links)
 {
   const model::InvariantStatus status = evaluation.status;
   ordered_json j;
@@ -116,7 +116,7 @@ invariant_json(const model::Invariant& inv, const rules::Evaluation& evaluation,
 }
 
 ordered_json
-milestone_json(const model::Milestone& m, const rules::ProgramMetrics& metrics)
+milestone_json(const model::Milestone& m, const model::ProgramMetrics& metrics)
 {
   ordered_json j;
   j["id"] = m.id;
@@ -176,7 +176,7 @@ risk_json(const model::Risk& r)
 }
 
 ordered_json
-deferral_json(const rules::DeferralState& state)
+deferral_json(const model::DeferralState& state)
 {
   const model::Deferral& x = *state.deferral;
   ordered_json j;
@@ -378,7 +378,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
-  const rules::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
+  const model::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
   std::map<int, const model::Phase*> phases;
   for (const model::Phase& p : d.phases) {
     phases.emplace(p.id, &p);
@@ -475,7 +475,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   const LinkIndex links = rules::links_by_invariant(d);
   ordered_json rows = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {
-    const rules::Evaluation& evaluation = assessment.evaluations.at(inv.id);
+    const model::Evaluation& evaluation = assessment.evaluations.at(inv.id);
     const model::InvariantStatus status = evaluation.status;
     if (!matches(filter.priority, text(inv.priority)) || !matches(filter.coverage, text(inv.coverage))
         || !matches(filter.category, inv.category) || !matches(filter.status, text(status))) {
@@ -507,7 +507,7 @@ run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const
   check_values<model::MilestoneStatus>(filter.status, "--status");
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d);
+  const model::ProgramMetrics metrics = rules::compute_metrics(d);
   ordered_json rows = ordered_json::array();
   for (const model::Milestone& m : d.milestones) {
     if (!matches(filter.phase, std::stoi(m.phase.id)) || !matches(filter.status, text(m.status))) {
@@ -547,7 +547,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
+  const model::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   auto find = [&](const auto& list) {
     return std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });
   };
@@ -603,7 +603,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
     }
     j["risks"] = risks;
     ordered_json deferrals = ordered_json::array();
-    for (const rules::DeferralState& s : metrics.deferrals) {
+    for (const model::DeferralState& s : metrics.deferrals) {
       if (s.deferral->discovered_in.id == id || (s.deferral->deferred_to && s.deferral->deferred_to->id == id)) {
         deferrals.push_back(s.deferral->id);
       }
@@ -613,7 +613,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
     j = with_kind("risk", risk_json(*r));
   } else if (const auto x = std::find_if(metrics.deferrals.begin(),
                                          metrics.deferrals.end(),
-                                         [&](const rules::DeferralState& s) { return s.deferral->id == id; });
+                                         [&](const model::DeferralState& s) { return s.deferral->id == id; });
              x != metrics.deferrals.end()) {
     j = with_kind("deferral", deferral_json(*x));
   } else {

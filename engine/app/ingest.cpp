@@ -638,7 +638,7 @@ run_record_metric(const GlobalOptions& global,
 namespace {
 
 ordered_json
-tree_json(const rules::ConditionResult& r)
+tree_json(const model::ConditionResult& r)
 {
   ordered_json j{{"condition", r.description}, {"status", model::to_string(r.status)}, {"details", r.details}};
   if (!r.children.empty()) {
@@ -652,7 +652,7 @@ tree_json(const rules::ConditionResult& r)
 }
 
 void
-print_tree(const rules::ConditionResult& r, int depth)
+print_tree(const model::ConditionResult& r, int depth)
 {
   const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
   fmt::print("{}[{}] {}\n", indent, model::to_string(r.status), r.description);
@@ -676,7 +676,7 @@ run_why(const GlobalOptions& global, const std::string& id, const std::string& f
     throw util::UsageError(fmt::format("no invariant has the id '{}'; list them with `refactor-ledger invariants`", id));
   }
   const Assessment a = assess(*ledger.db, d, ledger.paths.root);
-  const rules::Evaluation& e = a.evaluations.at(id);
+  const model::Evaluation& e = a.evaluations.at(id);
   if (format == "json") {
     ordered_json j{{"id", id}, {"name", inv->name}, {"status", model::to_string(e.status)}, {"reasons", e.reasons},
                    {"rules", e.tree ? tree_json(*e.tree) : ordered_json(nullptr)},
@@ -711,7 +711,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
     if (model::enum_index(inv.priority) > model::enum_index(*threshold)) {
       continue;
     }
-    const rules::Evaluation& e = a.evaluations.at(inv.id);
+    const model::Evaluation& e = a.evaluations.at(inv.id);
     const bool bad = e.status == model::InvariantStatus::failing
                      || (options.require_verified && e.status != model::InvariantStatus::verified
                          && e.status != model::InvariantStatus::waived);

@@ -40,12 +40,12 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
       }
     }
   }
-  std::map<std::string, rules::Evaluation> evaluations;
+  std::map<std::string, model::Evaluation> evaluations;
   std::map<std::string, model::InvariantStatus> statuses;
   std::string as_of;
   if (latest != nullptr) {
     for (const model::InvariantAtClose& s : latest->invariants) {
-      rules::Evaluation e = rules::evaluation_from(s);
+      model::Evaluation e = rules::evaluation_from(s);
       statuses.emplace(s.id, e.status);
       evaluations.emplace(s.id, std::move(e));
     }
@@ -54,12 +54,12 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
     for (const model::Invariant& inv : d.invariants) {
       if (evaluations.count(inv.id) == 0) {
         statuses.emplace(inv.id, model::InvariantStatus::unverified);
-        evaluations.emplace(inv.id, rules::Evaluation{});
+        evaluations.emplace(inv.id, model::Evaluation{});
       }
     }
     as_of = fmt::format("{}, {}", latest_record->milestone, latest->date);
   }
-  const rules::ProgramMetrics metrics = rules::compute_metrics(d, statuses);
+  const model::ProgramMetrics metrics = rules::compute_metrics(d, statuses);
   std::vector<report::RenderedFile> out;
   out.push_back({d.program.log_path,
                  report::render_living_log(d, metrics, evaluations, ci_runs, records, as_of)});

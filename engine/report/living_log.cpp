@@ -98,8 +98,8 @@ class LogWriter
 {
 public:
   LogWriter(const model::Definitions& d,
-            const rules::ProgramMetrics& m,
-            const std::map<std::string, rules::Evaluation>& evaluations,
+            const model::ProgramMetrics& m,
+            const std::map<std::string, model::Evaluation>& evaluations,
             const std::vector<model::CiRunEvidence>& ci_runs,
             const std::vector<model::CloseoutRecord>& records,
             std::string evidence_as_of)
@@ -243,7 +243,7 @@ private:
     const int id = *m_metrics.current_phase;
     const auto pp = std::find_if(m_metrics.phases.begin(),
                                  m_metrics.phases.end(),
-                                 [&](const rules::PhaseProgress& x) { return x.phase == id; });
+                                 [&](const model::PhaseProgress& x) { return x.phase == id; });
     std::string text = phase_title(id);
     if (m_metrics.program_complete) {
       return text + " — program complete";
@@ -650,13 +650,13 @@ private:
 
   // The rule tree as nested bullets: each condition, its result and evidence.
   static void
-  evidence_lines(const rules::ConditionResult& r, const std::string& indent, std::string& out)
+  evidence_lines(const model::ConditionResult& r, const std::string& indent, std::string& out)
   {
     out += fmt::format("\n{}- {}: {}", indent, r.description, model::to_string(r.status));
     for (const std::string& d : r.details) {
       out += fmt::format("\n{}  - {}", indent, d);
     }
-    for (const rules::ConditionResult& c : r.children) {
+    for (const model::ConditionResult& c : r.children) {
       evidence_lines(c, indent + "  ", out);
     }
   }
@@ -700,7 +700,7 @@ private:
       if (it == m_evaluations.end()) {
         continue;
       }
-      const rules::Evaluation& e = it->second;
+      const model::Evaluation& e = it->second;
       const bool listed = e.status == model::InvariantStatus::failing
                           || e.status == model::InvariantStatus::stale
                           || e.status == model::InvariantStatus::waived
@@ -738,7 +738,7 @@ private:
   {
     line("## Milestone History");
     line();
-    for (const rules::PhaseProgress& pp : m_metrics.phases) {
+    for (const model::PhaseProgress& pp : m_metrics.phases) {
       const auto phase = m_phases.find(pp.phase);
       std::string state;
       const int open = pp.in_progress + pp.planned + pp.deferred;
@@ -908,7 +908,7 @@ private:
     m_out += table_row(
       {"ID", "Issue", "Discovered", "Deferred To", "Blocker", "Exit Criteria", "Status"});
     m_out += table_rule(7);
-    for (const rules::DeferralState& state : m_metrics.deferrals) {
+    for (const model::DeferralState& state : m_metrics.deferrals) {
       const model::Deferral& d = *state.deferral;
       std::string id = d.id;
       if (!d.source_ref.empty()) {
@@ -1010,7 +1010,7 @@ private:
     line();
     m_out += table_row({"Phase", "Milestones", "Complete", "In Progress", "Planned", "Deferred"});
     m_out += table_rule(6);
-    for (const rules::PhaseProgress& pp : m_metrics.phases) {
+    for (const model::PhaseProgress& pp : m_metrics.phases) {
       std::vector<std::string> closed;
       for (const std::string& id : pp.milestones) {
         if (m_milestones.at(id)->status == MilestoneStatus::closed) {
@@ -1230,12 +1230,12 @@ private:
   }
 
   const model::Definitions& m_defs;
-  const rules::ProgramMetrics& m_metrics;
-  const std::map<std::string, rules::Evaluation>& m_evaluations;
+  const model::ProgramMetrics& m_metrics;
+  const std::map<std::string, model::Evaluation>& m_evaluations;
   const std::vector<model::CiRunEvidence>& m_ci_runs;
   const std::vector<model::CloseoutRecord>& m_records;
   std::string m_evidence_as_of;
-  rules::MilestoneOrder m_order;
+  model::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
   std::map<std::string, const model::Invariant*> m_invariants;
   std::map<int, const model::Phase*> m_phases;
@@ -1270,8 +1270,8 @@ expand_placeholders(const std::string& text, const model::Definitions& d)
 
 std::string
 render_living_log(const model::Definitions& definitions,
-                  const rules::ProgramMetrics& metrics,
-                  const std::map<std::string, rules::Evaluation>& evaluations,
+                  const model::ProgramMetrics& metrics,
+                  const std::map<std::string, model::Evaluation>& evaluations,
                   const std::vector<model::CiRunEvidence>& ci_runs,
                   const std::vector<model::CloseoutRecord>& records,
                   const std::string& evidence_as_of)

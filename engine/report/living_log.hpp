@@ -3,8 +3,7 @@
 #include "model/closeout.hpp"
 #include "model/entities.hpp"
 #include "model/evidence.hpp"
-#include "rules/evaluate.hpp"
-#include "rules/program_metrics.hpp"
+#include "model/results.hpp"
 
 #include <map>
 
@@ -21,8 +20,8 @@ std::string expand_placeholders(const std::string& text, const model::Definition
 // are those recorded by the latest closeout (`evidence_as_of` names it), so
 // the log is rebuilt byte for byte from committed files.
 std::string render_living_log(const model::Definitions& definitions,
-                              const rules::ProgramMetrics& metrics,
-                              const std::map<std::string, rules::Evaluation>& evaluations = {},
+                              const model::ProgramMetrics& metrics,
+                              const std::map<std::string, model::Evaluation>& evaluations = {},
                               const std::vector<model::CiRunEvidence>& ci_runs = {},
                               const std::vector<model::CloseoutRecord>& records = {},
                               const std::string& evidence_as_of = {});

@@ -52,7 +52,7 @@ public:
   {
   }
 
-  ConditionResult
+  model::ConditionResult
   evaluate(const model::RuleNode& rule)
   {
     switch (rule.kind) {
@@ -109,7 +109,7 @@ private:
   // A condition whose evidence agrees is verified, or stale when that
   // evidence is too old.
   void
-  hold_if_fresh(ConditionResult& r, const model::EvidenceStamp& stamp) const
+  hold_if_fresh(model::ConditionResult& r, const model::EvidenceStamp& stamp) const
   {
     if (auto stale = staleness(stamp)) {
       r.status = InvariantStatus::stale;
@@ -119,10 +119,10 @@ private:
     }
   }
 
-  ConditionResult
+  model::ConditionResult
   combine(const model::RuleNode& rule)
   {
-    ConditionResult r;
+    model::ConditionResult r;
     const bool all = rule.kind == Kind::all;
     r.description = all ? "all of" : "any of";
     int best = -1;
@@ -144,10 +144,10 @@ private:
     return r;
   }
 
-  ConditionResult
+  model::ConditionResult
   tests(const model::RuleNode& rule)
   {
-    ConditionResult r;
+    model::ConditionResult r;
     std::string selectors;
     for (const std::string& s : rule.selectors) {
       selectors += (selectors.empty() ? "" : ", ") + s;
@@ -207,10 +207,10 @@ private:
     return line.size() > 160 ? line.substr(0, 160) + "…" : line;
   }
 
-  ConditionResult
+  model::ConditionResult
   ci(const model::RuleNode& rule)
   {
-    ConditionResult r;
+    model::ConditionResult r;
     r.description = fmt::format("CI workflow {}{}{} concluded {}",
                                 rule.workflow,
                                 rule.job.empty() ? "" : ", job " + rule.job,
@@ -255,10 +255,10 @@ private:
     return r;
   }
 
-  ConditionResult
+  model::ConditionResult
   metric(const model::RuleNode& rule)
   {
-    ConditionResult r;
+    model::ConditionResult r;
     r.description = fmt::format("metric {} {} {}", rule.metric, rule.op, format_value(rule.value));
     const auto it = m_evidence.metrics.find(rule.metric);
     if (it == m_evidence.metrics.end()) {
@@ -295,7 +295,7 @@ collect(const model::RuleNode& rule, std::map<std::string, std::vector<std::stri
 
 // The first leaf reason that explains `status`, for one-line summaries.
 void
-summarize(const ConditionResult& r, InvariantStatus status, std::vector<std::string>& out)
+summarize(const model::ConditionResult& r, InvariantStatus status, std::vector<std::string>& out)
 {
   if (r.children.empty()) {
     if (r.status == status) {
@@ -307,7 +307,7 @@ summarize(const ConditionResult& r, InvariantStatus status, std::vector<std::str
     }
     return;
   }
-  for (const ConditionResult& c : r.children) {
+  for (const model::ConditionResult& c : r.children) {
     summarize(c, status, out);
   }
 }
@@ -367,10 +367,10 @@ selections_of(const model::Definitions& definitions)
   return result;
 }
 
-Evaluation
+model::Evaluation
 evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const Policy& policy)
 {
-  Evaluation e;
+  model::Evaluation e;
   if (invariant.verify) {
     Evaluator evaluator(invariant, evidence, policy);
     e.tree = evaluator.evaluate(invariant.verify->root);
@@ -452,19 +452,19 @@ glob_match(std::string_view pattern, std::string_view text)
 namespace {
 
 model::ConditionSnapshot
-condition_snapshot(const ConditionResult& r)
+condition_snapshot(const model::ConditionResult& r)
 {
   model::ConditionSnapshot c{r.description, std::string(model::to_string(r.status)), r.details, {}};
-  for (const ConditionResult& child : r.children) {
+  for (const model::ConditionResult& child : r.children) {
     c.children.push_back(condition_snapshot(child));
   }
   return c;
 }
 
-ConditionResult
+model::ConditionResult
 condition_from(const model::ConditionSnapshot& c)
 {
-  ConditionResult r;
+  model::ConditionResult r;
   r.description = c.description;
   r.status = model::parse_enum<model::InvariantStatus>(c.status).value_or(model::InvariantStatus::unverified);
   r.details = c.details;
@@ -477,7 +477,7 @@ condition_from(const model::ConditionSnapshot& c)
 } // namespace
 
 model::InvariantAtClose
-snapshot_of(const std::string& invariant_id, const Evaluation& e)
+snapshot_of(const std::string& invariant_id, const model::Evaluation& e)
 {
   model::InvariantAtClose s;
   s.id = invariant_id;
@@ -491,10 +491,10 @@ snapshot_of(const std::string& invariant_id, const Evaluation& e)
   return s;
 }
 
-Evaluation
+model::Evaluation
 evaluation_from(const model::InvariantAtClose& s)
 {
-  Evaluation e;
+  model::Evaluation e;
   e.status = model::parse_enum<model::InvariantStatus>(s.status).value_or(model::InvariantStatus::unverified);
   e.reasons = s.reasons;
   e.waiver_expired = s.waiver_expired;

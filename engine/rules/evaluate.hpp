@@ -3,6 +3,7 @@
 #include "model/closeout.hpp"
 #include "model/entities.hpp"
 #include "model/evidence.hpp"
+#include "model/results.hpp"
 
 #include <map>
 #include <string>
@@ -40,32 +41,14 @@ bool uses_commit_distance(const model::Definitions& definitions);
 std::vector<std::vector<std::string>> selections_of(const model::Definitions& definitions);
 std::string selection_key(const std::vector<std::string>& selectors);
 
-// One condition of the rule tree with its result and the evidence behind it.
-struct ConditionResult
-{
-  std::string description; // "tests test/x.py::* (at least 8 passing)"
-  model::InvariantStatus status = model::InvariantStatus::unverified;
-  std::vector<std::string> details; // evidence and reasons, deterministic order
-  std::vector<ConditionResult> children;
-};
-
-struct Evaluation
-{
-  model::InvariantStatus status = model::InvariantStatus::unverified;
-  std::vector<std::string> reasons; // one line each, most important first
-  std::optional<ConditionResult> tree;
-  bool waiver_expired = false;
-  bool waiver_unneeded = false;
-};
-
 // Decides the status of `invariant` from `evidence`. Pure: no I/O, no clock.
-Evaluation evaluate(const model::Invariant& invariant,
+model::Evaluation evaluate(const model::Invariant& invariant,
                     const EvidenceIndex& evidence,
                     const Policy& policy);
 
 // An evaluation as a closeout record keeps it, and back.
-model::InvariantAtClose snapshot_of(const std::string& invariant_id, const Evaluation& evaluation);
-Evaluation evaluation_from(const model::InvariantAtClose& snapshot);
+model::InvariantAtClose snapshot_of(const std::string& invariant_id, const model::Evaluation& evaluation);
+model::Evaluation evaluation_from(const model::InvariantAtClose& snapshot);
 
 // True when `text` matches the glob `pattern` (*, ?, [set]; case-sensitive),
 // with the semantics of SQLite's GLOB.

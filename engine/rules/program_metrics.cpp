@@ -18,10 +18,10 @@ percent(int part, int whole)
   return static_cast<int>(std::lround(100.0 * part / whole));
 }
 
-ProgramMetrics
+model::ProgramMetrics
 compute_metrics(const model::Definitions& d, const std::map<std::string, model::InvariantStatus>& statuses)
 {
-  ProgramMetrics m;
+  model::ProgramMetrics m;
   std::map<std::string, const model::Milestone*> by_id;
   for (const model::Milestone& ms : d.milestones) {
     by_id.emplace(ms.id, &ms);
@@ -31,13 +31,13 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
     return it != by_id.end() && it->second->status == MilestoneStatus::closed;
   };
 
-  std::map<int, PhaseProgress> phases;
+  std::map<int, model::PhaseProgress> phases;
   for (const model::Phase& p : d.phases) {
     phases[p.id].phase = p.id;
   }
   for (const model::Milestone& ms : d.milestones) {
     const int phase = std::stoi(ms.phase.id);
-    PhaseProgress& pp = phases[phase];
+    model::PhaseProgress& pp = phases[phase];
     pp.phase = phase;
     pp.milestones.push_back(ms.id);
     switch (ms.status) {
@@ -100,7 +100,7 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
   if (focus) {
     m.current_phase = std::stoi(by_id.at(*focus)->phase.id);
   } else {
-    for (const PhaseProgress& pp : m.phases) {
+    for (const model::PhaseProgress& pp : m.phases) {
       if (pp.planned + pp.in_progress > 0) {
         m.current_phase = pp.phase;
         break;
@@ -137,7 +137,7 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
   }
 
   for (const model::Deferral& def : d.deferrals) {
-    DeferralState state;
+    model::DeferralState state;
     state.deferral = &def;
     if (def.status == model::DeferralStatus::open) {
       ++m.open_deferrals;
@@ -156,47 +156,6 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
     m.deferrals.push_back(state);
   }
   return m;
-}
-
-MilestoneOrder::MilestoneOrder(const std::vector<std::string>& all_ids)
-{
-  m_position.reserve(all_ids.size());
-  for (std::size_t i = 0; i < all_ids.size(); ++i) {
-    m_position.emplace(all_ids[i], i);
-  }
-}
-
-std::string
-MilestoneOrder::compress(const std::vector<std::string>& ids) const
-{
-  auto adjacent = [&](const std::string& a, const std::string& b) {
-    const auto pa = m_position.find(a);
-    const auto pb = m_position.find(b);
-    return pa != m_position.end() && pb != m_position.end() && pb->second == pa->second + 1;
-  };
-  std::string out;
-  std::size_t i = 0;
-  while (i < ids.size()) {
-    std::size_t j = i;
-    while (j + 1 < ids.size() && adjacent(ids[j], ids[j + 1])) {
-      ++j;
-    }
-    if (!out.empty()) {
-      out += ", ";
-    }
-    out += ids[i];
-    if (j > i) {
-      out += "-" + ids[j];
-    }
-    i = j + 1;
-  }
-  return out;
-}
-
-std::string
-compress_ids(const std::vector<std::string>& ids, const std::vector<std::string>& all_ids)
-{
-  return MilestoneOrder(all_ids).compress(ids);
 }
 
 std::unordered_map<std::string, std::vector<InvariantLinkRef>>

@@ -61,11 +61,11 @@ TEST_CASE("deferrals to a closed milestone are overdue", "[rules]")
 TEST_CASE("milestone ids compress into ranges in program order", "[rules]")
 {
   const std::vector<std::string> all{"M00", "M01", "M02", "M03", "M06", "M06-A", "M07"};
-  CHECK(rl::rules::compress_ids({"M00", "M01", "M02"}, all) == "M00-M02");
-  CHECK(rl::rules::compress_ids({"M00", "M02", "M03"}, all) == "M00, M02-M03");
-  CHECK(rl::rules::compress_ids({"M06", "M06-A", "M07"}, all) == "M06-M07");
-  CHECK(rl::rules::compress_ids({"M01"}, all) == "M01");
-  CHECK(rl::rules::compress_ids({}, all).empty());
+  CHECK(rl::model::compress_ids({"M00", "M01", "M02"}, all) == "M00-M02");
+  CHECK(rl::model::compress_ids({"M00", "M02", "M03"}, all) == "M00, M02-M03");
+  CHECK(rl::model::compress_ids({"M06", "M06-A", "M07"}, all) == "M06-M07");
+  CHECK(rl::model::compress_ids({"M01"}, all) == "M01");
+  CHECK(rl::model::compress_ids({}, all).empty());
 }
 
 TEST_CASE("ids sort naturally", "[model]")
@@ -90,7 +90,7 @@ TEST_CASE("every enum value round-trips through its text form", "[model]")
 
 TEST_CASE("MilestoneOrder compresses like compress_ids and indexes links once", "[rules]")
 {
-  const rl::rules::MilestoneOrder order({"M00", "M01", "M02", "M03", "M05"});
+  const rl::model::MilestoneOrder order({"M00", "M01", "M02", "M03", "M05"});
   CHECK(order.compress({"M00", "M01", "M02", "M05"}) == "M00-M02, M05");
   CHECK(order.compress({"M01", "M99"}) == "M01, M99");
 
