@@ -21,19 +21,9 @@
 set -uo pipefail
 rl=$1
 src=$2
-work=$(mktemp -d "${TMPDIR:-/tmp}/rl-ingest-audit.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1780000000
-export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=tester \
-  GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-05-01T00:00:00Z \
-  GIT_COMMITTER_DATE=2026-05-01T00:00:00Z
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-run() { out=$("$rl" "$@" 2>&1); rc=$?; }
-expect_rc() { [[ $rc == "$1" ]] || fail "$2: exit $rc, expected $1; output:"$'\n'"$out"; }
-expect_out() { grep -qF -- "$1" <<<"$out" || fail "$2: output lacks '$1'; output:"$'\n'"$out"; }
-scalar() { "$rl" query "$1" --format csv | tail -n +2 | tr -d '\r'; }
+source "$(dirname "$0")/lib.sh"
+make_work rl-ingest-audit
+scalar() { csv_rows query "$1"; }
 
 # Evidence rows of `kind` stored == files the ingest entries of that kind say were stored.
 # Prints "<rows> <covered> <entries>".
@@ -162,5 +152,4 @@ printf '<testsuite name="a"><testcase classname="k" name="two"/></testsuite>\n' 
 run ingest junit "$work/report.xml"; expect_rc 0 "ingest report.xml again, changed, the same second"
 [[ $(scalar "SELECT count(*) FROM audit_log WHERE action = 'ingest'") == $((before + 2)) ]] \
   && ok "two ingests alike in one second: two entries" || fail "two ingests alike in one second: entries merged"
-echo "$failures failure(s)"
-[[ $failures == 0 ]]
+finish
