@@ -4,20 +4,21 @@
 
 namespace rl::util {
 
-namespace {
-
-// Decodes one UTF-8 sequence at text[i]; returns its length and sets `cp`, or
-// returns 0 when the sequence is ill-formed (RFC 3629: no overlongs, no
-// surrogates, nothing past U+10FFFF).
 std::size_t
-decode(std::string_view text, std::size_t i, char32_t& cp)
+utf8_sequence_length(std::string_view text, std::size_t pos, char32_t* code_point)
 {
+  if (pos >= text.size()) {
+    return 0;
+  }
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
+  const unsigned char b0 = byte(pos);
   if (b0 < 0x80) {
-    cp = b0;
+    if (code_point != nullptr) {
+      *code_point = b0;
+    }
     return 1;
   }
+  char32_t cp = 0;
   std::size_t length = 0;
   char32_t min = 0;
   if (b0 >= 0xC2 && b0 <= 0xDF) {
@@ -35,11 +36,11 @@ decode(std::string_view text, std::size_t i, char32_t& cp)
   } else {
     return 0;
   }
-  if (i + length > text.size()) {
+  if (length > text.size() - pos) {
     return 0;
   }
   for (std::size_t k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + k);
+    const unsigned char b = byte(pos + k);
     if ((b & 0xC0) != 0x80) {
       return 0;
     }
@@ -48,8 +49,13 @@ decode(std::string_view text, std::size_t i, char32_t& cp)
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     return 0;
   }
+  if (code_point != nullptr) {
+    *code_point = cp;
+  }
   return length;
 }
+
+namespace {
 
 bool
 yaml_forbidden(char32_t cp)
@@ -89,7 +95,7 @@ check_text(std::string_view text, bool yaml_printable)
   std::size_t column = 1;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
     if (n == 0) {
       return TextProblem{i,
                          line,
@@ -123,7 +129,7 @@ needs_terminal_escape(std::string_view text)
       continue;
     }
     char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
     if (n == 0 || (terminal_control(cp) && !crlf(text, i))) {
       return true;
     }
@@ -142,7 +148,7 @@ terminal_safe(std::string_view text)
   out.reserve(text.size() + 16);
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
     if (n == 0) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
       ++i;
