@@ -629,35 +629,6 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
 
 namespace {
 
-// Query cell text bound for a terminal (table and CSV views): C0 controls and
-// DEL become \xNN, C1 controls (U+0080-U+009F) \u00NN, bytes that are not valid
-// UTF-8 \xNN; the characters in `keep` (e.g. "\t\n\r" for CSV, whose quoting
-// carries them) stay. Local to `query`; a shared helper may replace it.
-std::string
-escape_query_text_for_terminal(std::string_view text, std::string_view keep)
-{
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    const std::size_t length = util::utf8_sequence_length(text, i, &c);
-    if (length == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      ++i;
-      continue;
-    }
-    if ((c < 0x20 || c == 0x7F) && keep.find(static_cast<char>(c)) == std::string_view::npos) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
-    } else if (c >= 0x80 && c <= 0x9F) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out.append(text, i, length);
-    }
-    i += length;
-  }
-  return out;
-}
-
 // Text for a JSON string: invalid UTF-8 bytes become U+FFFD (the JSON writer
 // escapes control characters itself).
 std::string
@@ -775,11 +746,11 @@ run_query(const GlobalOptions& global, const QueryOptions& options)
     case OutputFormat::json:
       return valid_utf8(text);
     case OutputFormat::csv:
-      return escape_query_text_for_terminal(text, "\t\n\r");
+      return util::terminal_safe(text, "\t\n\r"); // CSV quoting carries them
     case OutputFormat::table:
       break;
     }
-    return escape_query_text_for_terminal(text, "");
+    return util::terminal_safe(text, ""); // a table cell keeps no control character
   };
   std::vector<std::string> columns;
   for (const std::string& name : result.columns) {
