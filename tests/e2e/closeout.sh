@@ -145,8 +145,7 @@ for point in after-staging after-commit-point before-database; do
   scenario "kill-$point"
   run status
   fp=$(fingerprint .)
-  out=$(RL_FAULT_INJECT=$point "$rl" "${close_args[@]}" 2>&1); rc=$?
-  expect_rc 86 "close killed at $point"
+  run_killed "$point" "${close_args[@]}"; expect_rc 86 "close killed at $point"
   run status; expect_rc 0 "the next command after a kill at $point"
   if [[ $point == after-staging ]]; then
     expect_out "undid an interrupted closeout write" "kill at $point: undone"

@@ -30,6 +30,12 @@ finish() {
 
 # Runs the binary in the current program; stdout+stderr go to $out, $rc is the exit code.
 run() { out=$("$rl" "$@" 2>&1); rc=$?; }
+# run_killed POINT ARGS...: run with RL_FAULT_INJECT=POINT, where the binary kills itself (exit 86).
+run_killed() {
+  local point=$1
+  shift
+  out=$(RL_FAULT_INJECT=$point "$rl" "$@" 2>&1); rc=$?
+}
 expect_rc() { [[ $rc == "$1" ]] || fail "$2: exit $rc, expected $1; output:"$'\n'"$out"; }
 expect_out() { grep -qF -- "$1" <<<"$out" || fail "$2: output lacks '$1'; output:"$'\n'"$out"; }
 # The rows the binary prints for "$@" --format csv, without the header line and CRs.
