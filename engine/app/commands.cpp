@@ -13,6 +13,7 @@
 #include "store/query.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 #include "util/text_diff.hpp"
 
 #include <fmt/format.h>
@@ -628,71 +629,6 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
 
 namespace {
 
-// The length of the valid UTF-8 sequence at text[i] (1-4), or 0 when the byte
-// there does not start one (stray continuation byte, overlong form, surrogate,
-// beyond U+10FFFF, cut short); `code_point` receives its value.
-std::size_t
-utf8_sequence(std::string_view text, std::size_t i, char32_t& code_point)
-{
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, min = 0x80, code_point = lead & 0x1Fu;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, min = 0x800, code_point = lead & 0x0Fu;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, min = 0x10000, code_point = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      return 0;
-    }
-    code_point = (code_point << 6) | (byte(i + k) & 0x3Fu);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  return code_point < min || surrogate || code_point > 0x10FFFF ? 0 : length;
-}
-
-// Query cell text bound for a terminal (table and CSV views): C0 controls and
-// DEL become \xNN, C1 controls (U+0080-U+009F) \u00NN, bytes that are not valid
-// UTF-8 \xNN; the characters in `keep` (e.g. "\t\n\r" for CSV, whose quoting
-// carries them) stay. Local to `query`; a shared helper may replace it.
-std::string
-escape_query_text_for_terminal(std::string_view text, std::string_view keep)
-{
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    const std::size_t length = utf8_sequence(text, i, c);
-    if (length == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      ++i;
-      continue;
-    }
-    if ((c < 0x20 || c == 0x7F) && keep.find(static_cast<char>(c)) == std::string_view::npos) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
-    } else if (c >= 0x80 && c <= 0x9F) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out.append(text, i, length);
-    }
-    i += length;
-  }
-  return out;
-}
-
 // Text for a JSON string: invalid UTF-8 bytes become U+FFFD (the JSON writer
 // escapes control characters itself).
 std::string
@@ -701,8 +637,7 @@ valid_utf8(std::string_view text)
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    const std::size_t length = utf8_sequence(text, i, c);
+    const std::size_t length = util::utf8_sequence_length(text, i);
     if (length == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -811,11 +746,11 @@ run_query(const GlobalOptions& global, const QueryOptions& options)
     case OutputFormat::json:
       return valid_utf8(text);
     case OutputFormat::csv:
-      return escape_query_text_for_terminal(text, "\t\n\r");
+      return util::terminal_safe(text, "\t\n\r"); // CSV quoting carries them
     case OutputFormat::table:
       break;
     }
-    return escape_query_text_for_terminal(text, "");
+    return util::terminal_safe(text, ""); // a table cell keeps no control character
   };
   std::vector<std::string> columns;
   for (const std::string& name : result.columns) {

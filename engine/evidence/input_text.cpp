@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 #include "util/limits.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -10,50 +11,6 @@
 #include <limits>
 
 namespace rl::evidence {
-
-namespace {
-
-// Length of the well-formed UTF-8 sequence starting at text[i], 0 when there
-// is none (the table of RFC 3629, section 4).
-std::size_t
-sequence_length(std::string_view text, std::size_t i)
-{
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    return 1;
-  }
-  std::size_t n = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
-    hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
-    hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) {
-    return 0;
-  }
-  if (byte(i + 1) < lo || byte(i + 1) > hi) {
-    return 0;
-  }
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) {
-      return 0;
-    }
-  }
-  return n;
-}
-
-} // namespace
 
 util::SourceLocation
 location_at(std::string_view text, std::size_t offset, const std::string& display_path)
@@ -77,7 +34,7 @@ invalid_utf8_offset(std::string_view text)
       ++i;
       continue;
     }
-    const std::size_t n = sequence_length(text, i);
+    const std::size_t n = util::utf8_sequence_length(text, i);
     if (n == 0) {
       return i;
     }
@@ -109,7 +66,7 @@ printable(std::string_view text, std::size_t max_bytes)
       break;
     }
     const auto b = static_cast<unsigned char>(text[i]);
-    const std::size_t n = sequence_length(text, i);
+    const std::size_t n = util::utf8_sequence_length(text, i);
     if (n == 0 || b < 0x20 || b == 0x7F) {
       out += fmt::format("\\x{:02X}", b);
       ++i;

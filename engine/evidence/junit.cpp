@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 #include "util/limits.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -164,43 +165,6 @@ quoted(std::string_view name)
   return std::string(name.substr(0, cut)) + "…";
 }
 
-// True when the bytes at `s` (n available) do not start a valid UTF-8
-// sequence: a stray continuation byte, an overlong form, a surrogate, a code
-// point above U+10FFFF, or a sequence cut short.
-bool
-invalid_utf8_at(const unsigned char* s, std::size_t n)
-{
-  if (n == 0 || s[0] < 0x80) {
-    return false;
-  }
-  const unsigned char c = s[0];
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    length = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    length = 3;
-    low = c == 0xE0 ? 0xA0 : 0x80;  // overlong
-    high = c == 0xED ? 0x9F : 0xBF; // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    length = 4;
-    low = c == 0xF0 ? 0x90 : 0x80;  // overlong
-    high = c == 0xF4 ? 0x8F : 0xBF; // above U+10FFFF
-  } else {
-    return true;
-  }
-  if (n < length || s[1] < low || s[1] > high) {
-    return true;
-  }
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((s[i] & 0xC0) != 0x80) {
-      return true;
-    }
-  }
-  return false;
-}
-
 class JunitParser
 {
 public:
@@ -338,11 +302,11 @@ private:
       int size = 0;
       const char* context = XML_GetInputContext(m_parser, &offset, &size);
       if (context != nullptr && offset >= 0 && offset < size) {
-        const auto* at = reinterpret_cast<const unsigned char*>(context) + offset;
-        if (invalid_utf8_at(at, static_cast<std::size_t>(size - offset))) {
+        const std::string_view rest(context + offset, static_cast<std::size_t>(size - offset));
+        if (util::utf8_sequence_length(rest, 0) == 0) {
           fail_here(fmt::format("malformed XML: invalid UTF-8 at byte offset {} (byte 0x{:02X})",
                                 XML_GetCurrentByteIndex(m_parser),
-                                static_cast<unsigned>(*at)),
+                                static_cast<unsigned>(static_cast<unsigned char>(rest[0]))),
                     "JUnit XML is UTF-8 unless it declares another encoding; the file is corrupt "
                     "or not text");
         }

@@ -4,20 +4,21 @@
 
 namespace rl::util {
 
-namespace {
-
-// Decodes one UTF-8 sequence at text[i]; returns its length and sets `cp`, or
-// returns 0 when the sequence is ill-formed (RFC 3629: no overlongs, no
-// surrogates, nothing past U+10FFFF).
 std::size_t
-decode(std::string_view text, std::size_t i, char32_t& cp)
+utf8_sequence_length(std::string_view text, std::size_t pos, char32_t* code_point)
 {
+  if (pos >= text.size()) {
+    return 0;
+  }
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
+  const unsigned char b0 = byte(pos);
   if (b0 < 0x80) {
-    cp = b0;
+    if (code_point != nullptr) {
+      *code_point = b0;
+    }
     return 1;
   }
+  char32_t cp = 0;
   std::size_t length = 0;
   char32_t min = 0;
   if (b0 >= 0xC2 && b0 <= 0xDF) {
@@ -35,11 +36,11 @@ decode(std::string_view text, std::size_t i, char32_t& cp)
   } else {
     return 0;
   }
-  if (i + length > text.size()) {
+  if (length > text.size() - pos) {
     return 0;
   }
   for (std::size_t k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + k);
+    const unsigned char b = byte(pos + k);
     if ((b & 0xC0) != 0x80) {
       return 0;
     }
@@ -48,8 +49,13 @@ decode(std::string_view text, std::size_t i, char32_t& cp)
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     return 0;
   }
+  if (code_point != nullptr) {
+    *code_point = cp;
+  }
   return length;
 }
+
+namespace {
 
 bool
 yaml_forbidden(char32_t cp)
@@ -66,18 +72,74 @@ yaml_forbidden(char32_t cp)
   return cp == 0xFFFE || cp == 0xFFFF;
 }
 
+// The C0 controls terminal_safe(text) keeps; besides them it keeps a CR that
+// ends a line (CSV's CRLF), but not a lone CR, which can overwrite what a line
+// showed.
+constexpr std::string_view k_terminal_keep = "\t\n";
+
+// True when the character `cp` at text[i] is escaped for a terminal: a C1
+// control, or a C0 control or DEL that is neither in `keep` nor (with
+// `keep_crlf`) a CR before LF.
 bool
-terminal_control(char32_t cp)
+terminal_escaped(char32_t cp, std::string_view text, std::size_t i, std::string_view keep, bool keep_crlf)
 {
-  return (cp < 0x20 && cp != 0x0A && cp != 0x09) || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+  if (cp >= 0x80 && cp <= 0x9F) {
+    return true;
+  }
+  if (cp >= 0x20 && cp != 0x7F) {
+    return false;
+  }
+  if (keep.find(static_cast<char>(cp)) != std::string_view::npos) {
+    return false;
+  }
+  const bool crlf = text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
+  return !(keep_crlf && crlf);
 }
 
-// A CR that ends a line (CSV's CRLF) is kept; a lone CR, which can
-// overwrite what a line showed, is not.
 bool
-crlf(std::string_view text, std::size_t i)
+needs_escape(std::string_view text, std::string_view keep, bool keep_crlf)
 {
-  return text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
+    if (n == 0 || terminal_escaped(cp, text, i, keep, keep_crlf)) {
+      return true;
+    }
+    i += n;
+  }
+  return false;
+}
+
+std::string
+escape_for_terminal(std::string_view text, std::string_view keep, bool keep_crlf)
+{
+  if (!needs_escape(text, keep, keep_crlf)) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if (terminal_escaped(cp, text, i, keep, keep_crlf)) {
+      out += cp < 0x80 ? fmt::format("\\x{:02x}", static_cast<std::uint32_t>(cp))
+                       : fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
 }
 
 } // namespace
@@ -89,7 +151,7 @@ check_text(std::string_view text, bool yaml_printable)
   std::size_t column = 1;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
+    const std::size_t n = utf8_sequence_length(text, i, &cp);
     if (n == 0) {
       return TextProblem{i,
                          line,
@@ -116,47 +178,19 @@ check_text(std::string_view text, bool yaml_printable)
 bool
 needs_terminal_escape(std::string_view text)
 {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x20 && b < 0x7F) {
-      ++i;
-      continue;
-    }
-    char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
-    if (n == 0 || (terminal_control(cp) && !crlf(text, i))) {
-      return true;
-    }
-    i += n;
-  }
-  return false;
+  return needs_escape(text, k_terminal_keep, true);
 }
 
 std::string
 terminal_safe(std::string_view text)
 {
-  if (!needs_terminal_escape(text)) {
-    return std::string(text);
-  }
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
-    if (n == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      ++i;
-      continue;
-    }
-    if (terminal_control(cp) && !crlf(text, i)) {
-      out += cp < 0x80 ? fmt::format("\\x{:02x}", static_cast<std::uint32_t>(cp))
-                       : fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
-    } else {
-      out.append(text.substr(i, n));
-    }
-    i += n;
-  }
-  return out;
+  return escape_for_terminal(text, k_terminal_keep, true);
+}
+
+std::string
+terminal_safe(std::string_view text, std::string_view keep)
+{
+  return escape_for_terminal(text, keep, false);
 }
 
 } // namespace rl::util

@@ -25,11 +25,26 @@ struct TextProblem
 };
 std::optional<TextProblem> check_text(std::string_view text, bool yaml_printable);
 
-// `text` made safe to print on a terminal: C0 controls other than LF and tab,
-// DEL and C1 controls become \xNN / \u00NN escapes, and bytes that are not
-// valid UTF-8 become \xNN; everything else is kept. Idempotent on its output
-// only where no backslash escapes were in the input (it does not escape '\').
+// The length (1 to 4) of the well-formed UTF-8 sequence that starts at
+// text[pos], or 0 when none does (RFC 3629): a stray continuation byte, a byte
+// that starts no sequence (0xC0, 0xC1, 0xF5 to 0xFF), a sequence cut short by
+// a wrong byte or by the end of `text`, an overlong form, an encoded surrogate
+// (U+D800 to U+DFFF) or a code point past U+10FFFF; 0 also when pos is past the
+// end. When a sequence is found and `code_point` is given, it receives the
+// character's code point.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos, char32_t* code_point = nullptr);
+
+// `text` made safe to print on a terminal: C0 controls other than LF, tab and
+// a CR before LF, DEL and C1 controls become \xNN / \u00NN escapes, and bytes
+// that are not valid UTF-8 become \xNN; everything else is kept. Idempotent on
+// its output only where no backslash escapes were in the input (it does not
+// escape '\').
 std::string terminal_safe(std::string_view text);
+
+// The same, but exactly the C0 controls and DEL in `keep` stay as they are
+// (a CR before LF only when `keep` has CR): "" for a table cell, "\t\n\r" for
+// a CSV field, whose quoting carries them.
+std::string terminal_safe(std::string_view text, std::string_view keep);
 
 // True when terminal_safe would change `text` (a fast scan, no allocation).
 bool needs_terminal_escape(std::string_view text);

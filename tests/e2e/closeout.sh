@@ -14,62 +14,13 @@
 set -uo pipefail
 rl=$1
 src=$2
-work=$(mktemp -d "${TMPDIR:-/tmp}/rl-e2e.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1780000000 # 2026-05-28T20:26:40Z
-export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=tester \
-  GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-05-01T00:00:00Z \
-  GIT_COMMITTER_DATE=2026-05-01T00:00:00Z
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-# Runs the binary in the current program; stdout+stderr go to $out, $rc is the exit code.
-run() { out=$("$rl" "$@" 2>&1); rc=$?; }
-expect_rc() { [[ $rc == "$1" ]] || fail "$2: exit $rc, expected $1; output:"$'\n'"$out"; }
-expect_out() { grep -qF -- "$1" <<<"$out" || fail "$2: output lacks '$1'; output:"$'\n'"$out"; }
+source "$(dirname "$0")/lib.sh"
+make_work rl-e2e
 # Every file of the tree (the ledger's database included) with its checksum.
 fingerprint() { (cd "$1" && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
 
-# ---- the example program as a governed repository at its M01 state ----------
-ready=$work/ready
-mkdir -p "$ready"
-cp -R "$src/milestones" "$src/invariants" "$src/REFACTOR.md" "$ready/"
-cd "$ready" || exit 1
-git init -q -b main .
-printf '.ledger/\n' >.gitignore
-# M02 protects INV-060 (deprecation policy); give it a rule evidence can meet.
-python3 - <<'EOF'
-import re
-p = "invariants/backward-compatibility.yaml"
-s = open(p).read()
-s = s.replace("""      milestone: M19
-  - id: INV-061""", """      milestone: M19
-    verify:
-      metric: deprecation_policy_documented
-      op: "=="
-      value: 1
-  - id: INV-061""", 1)
-open(p, "w").write(s)
-EOF
-grep -q "deprecation_policy_documented" invariants/backward-compatibility.yaml || { echo "setup: INV-060 rule not added"; exit 1; }
-git add -A && git commit -qm "example program at M01" && base=$(git rev-parse HEAD)
-mkdir -p docs/refactor/audit
-printf '# Audit pack\n' >docs/refactor/audit/README.md
-printf '# Deprecation policy\n\nTwo releases of warnings before removal.\n' >docs/refactor/deprecation.md
-git add -A && git commit -qm "M02: governance sections" && closing=$(git rev-parse HEAD)
-
-run_json() { # id sha conclusion attempt -> a REST workflow run document
-  cat <<EOF
-{"id": $1, "name": "Refactor Smoke Test", "head_branch": "m02", "head_sha": "$2",
- "path": ".github/workflows/refactor-smoke.yml", "event": "pull_request", "status": "completed",
- "conclusion": "$3", "html_url": "https://github.com/m-cahill/pytorch/actions/runs/$1",
- "created_at": "2026-05-02T10:00:00Z", "updated_at": "2026-05-02T10:0$4:00Z", "run_attempt": $4,
- "repository": {"full_name": "m-cahill/pytorch"}}
-EOF
-}
-run_json 31000000001 "$closing" success 1 >"$work/green.json"
-run ingest github-run "$work/green.json"; expect_rc 0 "ingest the green run"
-run record metric deprecation_policy_documented 1 --commit "$closing"; expect_rc 0 "record the metric"
+# ---- the example program at M01 with M02 ready to close -----------------------
+make_ready_program
 cp -a "$ready" "$work/unapproved"
 run approve M02 closeout --by alice --note "explicit closeout permission"; expect_rc 0 "approve"
 run approve M02 sign-off --by alice; expect_rc 2 "approve an unknown approval"
@@ -194,8 +145,7 @@ for point in after-staging after-commit-point before-database; do
   scenario "kill-$point"
   run status
   fp=$(fingerprint .)
-  out=$(RL_FAULT_INJECT=$point "$rl" "${close_args[@]}" 2>&1); rc=$?
-  expect_rc 86 "close killed at $point"
+  run_killed "$point" "${close_args[@]}"; expect_rc 86 "close killed at $point"
   run status; expect_rc 0 "the next command after a kill at $point"
   if [[ $point == after-staging ]]; then
     expect_out "undid an interrupted closeout write" "kill at $point: undone"
@@ -226,5 +176,4 @@ run render --check; expect_rc 0 "after the race, the files are consistent"
 [[ $(python3 -c 'import json; print(len(json.load(open("milestones/M02.closeout.json"))["events"]))') == 1 ]] \
   || fail "after the race, M02's record has one close event"
 
-echo "$failures failure(s)"
-[[ $failures == 0 ]]
+finish

@@ -17,56 +17,15 @@ set -uo pipefail
 rl=$1
 src=$2
 rounds=${ROUNDS:-20}
-work=$(mktemp -d "${TMPDIR:-/tmp}/rl-concurrency.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1780000000
-export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=tester \
-  GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-05-01T00:00:00Z \
-  GIT_COMMITTER_DATE=2026-05-01T00:00:00Z
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-run() { out=$("$rl" "$@" 2>&1); rc=$?; }
-expect_rc() { [[ $rc == "$1" ]] || fail "$2: exit $rc, expected $1; output:"$'\n'"$out"; }
-scalar() { "$rl" "$@" --format csv | tail -n +2 | tr -d '\r'; }
+source "$(dirname "$0")/lib.sh"
+make_work rl-concurrency
 
 # Starts "$@" in the background, waiting for $work/go to exist first, so that
 # the processes of a round start together.
 start_at_go() { (while [[ ! -e $work/go ]]; do :; done; exec "$@") & }
 
-# ---- the example program at M01 with M02 ready to close (as in closeout.sh) ----
-ready=$work/ready
-mkdir -p "$ready"
-cp -R "$src/milestones" "$src/invariants" "$src/REFACTOR.md" "$ready/"
-cd "$ready" || exit 1
-git init -q -b main .
-printf '.ledger/\n' >.gitignore
-python3 - <<'EOF'
-p = "invariants/backward-compatibility.yaml"
-s = open(p).read()
-s = s.replace("""      milestone: M19
-  - id: INV-061""", """      milestone: M19
-    verify:
-      metric: deprecation_policy_documented
-      op: "=="
-      value: 1
-  - id: INV-061""", 1)
-open(p, "w").write(s)
-EOF
-git add -A && git commit -qm "example program at M01" && base=$(git rev-parse HEAD)
-mkdir -p docs/refactor/audit
-printf '# Audit pack\n' >docs/refactor/audit/README.md
-printf '# Deprecation policy\n' >docs/refactor/deprecation.md
-git add -A && git commit -qm "M02: governance sections" && closing=$(git rev-parse HEAD)
-cat >"$work/green.json" <<EOF
-{"id": 31000000001, "name": "Refactor Smoke Test", "head_branch": "m02", "head_sha": "$closing",
- "path": ".github/workflows/refactor-smoke.yml", "event": "pull_request", "status": "completed",
- "conclusion": "success", "html_url": "https://github.com/m-cahill/pytorch/actions/runs/31000000001",
- "created_at": "2026-05-02T10:00:00Z", "updated_at": "2026-05-02T10:01:00Z", "run_attempt": 1,
- "repository": {"full_name": "m-cahill/pytorch"}}
-EOF
-run ingest github-run "$work/green.json"; expect_rc 0 "ingest the green run"
-run record metric deprecation_policy_documented 1 --commit "$closing"; expect_rc 0 "record the metric"
+# ---- the example program at M01 with M02 ready to close -----------------------
+make_ready_program
 run approve M02 closeout --by alice; expect_rc 0 "approve"
 run close M02 --dry-run --base "$base"; expect_rc 0 "M02 is ready to close"
 close_args=(close M02 --base "$base" --by alice)
@@ -98,7 +57,7 @@ for ((i = 1; i <= rounds; i++)); do
   fi
   events=$(python3 -c 'import json; print(len(json.load(open("milestones/M02.closeout.json"))["events"]))')
   [[ $events == 1 ]] || { fail "round $i: the record has $events events"; round_ok=0; }
-  closes=$(scalar log --milestone M02 --action close | grep -c "M02 closed")
+  closes=$(csv_rows log --milestone M02 --action close | grep -c "M02 closed")
   [[ $closes == 1 ]] || { fail "round $i: $closes close entries in the log"; round_ok=0; }
   run milestones --status closed --format csv
   grep -q "^M02," <<<"$out" || { fail "round $i: the database does not show M02 closed"; round_ok=0; }
@@ -146,7 +105,7 @@ ingest_round() { # name db-path
     wait "${pids[$((k - 1))]}" || { fail "$1: ingest $k exited $?:"; cat "$work/i$k"; all_ok=0; }
   done
   if grep -l "locked\|busy" "$work"/i[1-8]; then fail "$1: a 'database is locked' failure"; all_ok=0; fi
-  q() { "$rl" -C "$ready" --db "$db" query "$1" --format csv | tail -n +2 | tr -d '\r'; }
+  q() { csv_rows -C "$ready" --db "$db" query "$1"; }
   [[ $(q "SELECT count(*) FROM evidence WHERE kind = 'junit'") == 7 ]] || { fail "$1: not 7 evidence rows"; all_ok=0; }
   [[ $(q "SELECT count(*) FROM evidence WHERE kind = 'junit' AND tests = 20000") == 7 ]] || { fail "$1: counts wrong"; all_ok=0; }
   [[ $(q "SELECT count(*) FROM test_result") == 140000 ]] || { fail "$1: not 140000 results: $(q "SELECT count(*) FROM test_result")"; all_ok=0; }
@@ -172,5 +131,4 @@ for r in 1 2 3; do
   ingest_round "ingest round $r on no ledger at all" "$work/none$r.db"
 done
 
-echo "$failures failure(s)"
-[[ $failures == 0 ]]
+finish

@@ -21,19 +21,9 @@
 set -uo pipefail
 rl=$1
 src=$2
-work=$(mktemp -d "${TMPDIR:-/tmp}/rl-ingest-audit.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1780000000
-export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=tester \
-  GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-05-01T00:00:00Z \
-  GIT_COMMITTER_DATE=2026-05-01T00:00:00Z
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
-run() { out=$("$rl" "$@" 2>&1); rc=$?; }
-expect_rc() { [[ $rc == "$1" ]] || fail "$2: exit $rc, expected $1; output:"$'\n'"$out"; }
-expect_out() { grep -qF -- "$1" <<<"$out" || fail "$2: output lacks '$1'; output:"$'\n'"$out"; }
-scalar() { "$rl" query "$1" --format csv | tail -n +2 | tr -d '\r'; }
+source "$(dirname "$0")/lib.sh"
+make_work rl-ingest-audit
+scalar() { csv_rows query "$1"; }
 
 # Evidence rows of `kind` stored == files the ingest entries of that kind say were stored.
 # Prints "<rows> <covered> <entries>".
@@ -82,13 +72,11 @@ junit "$work/a.xml" 3 a
 junit "$work/b.xml" 4 b
 
 # ---- 1. killed between writing the evidence and its audit entry ---------------
-out=$(RL_FAULT_INJECT=ingest-before-audit "$rl" ingest junit "$work/a.xml" "$work/b.xml" 2>&1); rc=$?
-expect_rc 86 "ingest killed before its audit entry"
+run_killed ingest-before-audit ingest junit "$work/a.xml" "$work/b.xml"; expect_rc 86 "ingest killed before its audit entry"
 expect_coverage junit junit 0 0 "killed before the audit entry: neither evidence nor entry"
 
 # ---- 2. killed right after the commit ------------------------------------------
-out=$(RL_FAULT_INJECT=ingest-after-commit "$rl" ingest junit "$work/a.xml" "$work/b.xml" 2>&1); rc=$?
-expect_rc 86 "ingest killed after its commit"
+run_killed ingest-after-commit ingest junit "$work/a.xml" "$work/b.xml"; expect_rc 86 "ingest killed after its commit"
 expect_coverage junit junit 2 1 "killed after the commit: evidence and entry"
 run ingest junit "$work/a.xml" "$work/b.xml"; expect_rc 0 "the same files again"
 expect_out "already ingested" "the same files again are already ingested"
@@ -101,17 +89,14 @@ cat >"$work/run.json" <<'EOF'
  "html_url": "https://github.com/o/r/actions/runs/41000000001", "created_at": "2026-05-02T10:00:00Z",
  "updated_at": "2026-05-02T10:05:00Z", "run_attempt": 1, "repository": {"full_name": "o/r"}}
 EOF
-out=$(RL_FAULT_INJECT=ingest-before-audit "$rl" ingest github-run "$work/run.json" 2>&1); rc=$?
-expect_rc 86 "github-run ingest killed before its audit entry"
+run_killed ingest-before-audit ingest github-run "$work/run.json"; expect_rc 86 "github-run ingest killed before its audit entry"
 expect_coverage ci_run ci_run 0 0 "CI run killed before the audit entry"
 run ingest github-run "$work/run.json"; expect_rc 0 "github-run ingest"
 expect_coverage ci_run ci_run 1 1 "CI run stored with its entry"
 printf 'TN:\nSF:src/a.c\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n' >"$work/cov.info"
-out=$(RL_FAULT_INJECT=ingest-before-audit "$rl" ingest coverage "$work/cov.info" 2>&1); rc=$?
-expect_rc 86 "coverage ingest killed before its audit entry"
+run_killed ingest-before-audit ingest coverage "$work/cov.info"; expect_rc 86 "coverage ingest killed before its audit entry"
 expect_coverage coverage coverage 0 0 "coverage killed before the audit entry"
-out=$(RL_FAULT_INJECT=ingest-after-commit "$rl" ingest coverage "$work/cov.info" 2>&1); rc=$?
-expect_rc 86 "coverage ingest killed after its commit"
+run_killed ingest-after-commit ingest coverage "$work/cov.info"; expect_rc 86 "coverage ingest killed after its commit"
 expect_coverage coverage coverage 1 1 "coverage stored with its entry"
 
 # ---- 4. an ingest committed in parts -------------------------------------------
@@ -120,11 +105,9 @@ junit "$work/big1.xml" 150000 big1
 junit "$work/big2.xml" 150000 big2
 junit "$work/small.xml" 5 small
 parts=("$work/big1.xml" "$work/big2.xml" "$work/small.xml")
-out=$(RL_FAULT_INJECT=ingest-before-audit "$rl" ingest junit "${parts[@]}" 2>&1); rc=$?
-expect_rc 86 "multi-part ingest killed before part 1's entry"
+run_killed ingest-before-audit ingest junit "${parts[@]}"; expect_rc 86 "multi-part ingest killed before part 1's entry"
 expect_coverage junit junit 2 1 "killed before part 1's entry: nothing of it"
-out=$(RL_FAULT_INJECT=ingest-after-commit "$rl" ingest junit "${parts[@]}" 2>&1); rc=$?
-expect_rc 86 "multi-part ingest killed after part 1's commit"
+run_killed ingest-after-commit ingest junit "${parts[@]}"; expect_rc 86 "multi-part ingest killed after part 1's commit"
 expect_coverage junit junit 4 2 "killed after part 1: part 1 stored with its entry"
 run log --action ingest; expect_out "junit part 1, files 1-2 of 3: 2 stored, 0 already ingested, 0 rejected" "log shows part 1"
 expect_out "continued in part 2" "part 1 says more was to follow"
@@ -143,8 +126,7 @@ expect_out "junit part 2 (last), files 3-3 of 3: 1 stored, 0 already ingested, 0
 
 # ---- 5. record metric ------------------------------------------------------------
 before=$(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'")
-out=$(RL_FAULT_INJECT=record-before-commit "$rl" record metric m1 1 2>&1); rc=$?
-expect_rc 86 "record metric killed before its commit"
+run_killed record-before-commit record metric m1 1; expect_rc 86 "record metric killed before its commit"
 [[ $(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'") == "$before" ]] && ok "killed: no value" || fail "killed: value stored"
 run record metric m1 1; expect_rc 0 "record metric"
 [[ $(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'") == $((before + 1)) \
@@ -162,5 +144,4 @@ printf '<testsuite name="a"><testcase classname="k" name="two"/></testsuite>\n' 
 run ingest junit "$work/report.xml"; expect_rc 0 "ingest report.xml again, changed, the same second"
 [[ $(scalar "SELECT count(*) FROM audit_log WHERE action = 'ingest'") == $((before + 2)) ]] \
   && ok "two ingests alike in one second: two entries" || fail "two ingests alike in one second: entries merged"
-echo "$failures failure(s)"
-[[ $failures == 0 ]]
+finish

@@ -24,21 +24,18 @@
 set -uo pipefail
 rl=$1
 src=$2
-work=$(mktemp -d "${TMPDIR:-/tmp}/rl-readonly.XXXXXX")
+source "$(dirname "$0")/lib.sh"
+make_work rl-readonly
 immutable_paths=()
+# Replaces make_work's trap: immutable or read-only files must be made
+# removable first.
 cleanup() {
   for p in "${immutable_paths[@]}"; do chattr -R -i "$p" 2>/dev/null; done
   chmod -R u+w "$work" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
-export SOURCE_DATE_EPOCH=1780000000
-export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=tester \
-  GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-05-01T00:00:00Z \
-  GIT_COMMITTER_DATE=2026-05-01T00:00:00Z
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
+# Every file of the tree (.git included) with its checksum.
 fingerprint() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 
 # ---- which means of making a folder read-only work here ------------------------
@@ -214,5 +211,4 @@ for mode in "${means[@]}"; do
   rm -rf "$work/ref-C" "$work/w.db"*
 done
 
-echo "$failures failure(s)"
-[[ $failures == 0 ]]
+finish

@@ -5,66 +5,27 @@
 // another exception.
 #include "evidence/ci_run.hpp"
 #include "evidence/json_access.hpp"
-#include "util/error.hpp"
-#include "util/limits.hpp"
+#include "unit/evidence_test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
-#include <sstream>
 
 namespace {
 
-const std::filesystem::path k_fixtures = std::filesystem::path(RL_SOURCE_DIR) / "tests/fixtures";
-
-std::string
-slurp(const std::filesystem::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using rl::test::check_hostile_fixtures;
+using rl::test::first_line;
+using rl::test::input_error;
+using rl::test::k_fixtures;
+using rl::test::LimitGuard;
+using rl::test::slurp;
 
 rl::evidence::CiDocument
 parse_fixture(const std::string& relative, const std::string& repository = "")
 {
   return rl::evidence::parse_github_document(slurp(k_fixtures / relative), relative, repository);
 }
-
-// The first diagnostic of the InputError `f` throws, formatted; any other
-// exception fails the test.
-std::string
-input_error(const std::function<void()>& f)
-{
-  try {
-    f();
-  } catch (const rl::util::InputError& e) {
-    REQUIRE(!e.diagnostics().empty());
-    return rl::util::format_diagnostic(e.diagnostics().front());
-  }
-  return "(accepted)";
-}
-
-std::string
-first_line(const std::string& text)
-{
-  return text.substr(0, text.find('\n'));
-}
-
-// Restores the default limits however the test ends.
-struct LimitGuard
-{
-  explicit LimitGuard(const char* assignment) { rl::util::set_limit(assignment); }
-  ~LimitGuard() { rl::util::reset_limits(); }
-  LimitGuard(const LimitGuard&) = delete;
-  LimitGuard& operator=(const LimitGuard&) = delete;
-};
 
 } // namespace
 
@@ -186,14 +147,9 @@ TEST_CASE("hostile GitHub documents are invalid input naming the file and where"
      "run_deep_300.json:1:437: error: JSON arrays and objects nested deeper than the limit 'depth' "
      "(256), at byte 436"},
   };
-  for (const auto& [name, expected] : cases) {
-    CAPTURE(name);
-    const std::string text = slurp(k_fixtures / "hostile/evidence" / name);
-    const std::string error =
-      input_error([&] { rl::evidence::parse_github_document(text, name, "octo-org/octo-repo"); });
-    CHECK(first_line(error) == expected);
-    CHECK(error.find("\n  help: ") != std::string::npos);
-  }
+  check_hostile_fixtures(cases, [](const std::string& text, const std::string& name) {
+    rl::evidence::parse_github_document(text, name, "octo-org/octo-repo");
+  });
 }
 
 TEST_CASE("JSON limits: depth and token-bytes are refused with the limit's name", "[evidence][ci_run][hostile]")
@@ -248,7 +204,6 @@ TEST_CASE("every field of a run given a value of any other type is an InputError
                                            nlohmann::json(1e300), nlohmann::json::object(), nlohmann::json::array(),
                                            nlohmann::json(true), nlohmann::json(nullptr),
                                            nlohmann::json::array({nlohmann::json::object()})};
-  // Every value inside the document, replaced by each value in turn.
   // Every value inside the document, replaced by each value in turn: a field
   // the reader reads must refuse any other kind of value (null is "absent";
   // another string may be fine); the one it does not read (a job's url) may

@@ -4,32 +4,22 @@
 // file and line:col / JSON Pointer, never another exception.
 #include "evidence/input_text.hpp"
 #include "evidence/metrics.hpp"
-#include "util/error.hpp"
-#include "util/limits.hpp"
+#include "unit/evidence_test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
 #include <regex>
-#include <sstream>
 
 namespace {
 
-const std::filesystem::path k_fixtures = std::filesystem::path(RL_SOURCE_DIR) / "tests/fixtures";
-
-std::string
-slurp(const std::filesystem::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using rl::test::check_hostile_fixtures;
+using rl::test::first_line;
+using rl::test::input_error;
+using rl::test::k_fixtures;
+using rl::test::LimitGuard;
+using rl::test::slurp;
 
 std::map<std::string, double>
 as_map(const std::vector<rl::evidence::MetricRecord>& metrics)
@@ -46,32 +36,6 @@ coverage(const std::string& relative)
 {
   return as_map(rl::evidence::parse_coverage(slurp(k_fixtures / relative), relative, "coverage"));
 }
-
-std::string
-input_error(const std::function<void()>& f)
-{
-  try {
-    f();
-  } catch (const rl::util::InputError& e) {
-    REQUIRE(!e.diagnostics().empty());
-    return rl::util::format_diagnostic(e.diagnostics().front());
-  }
-  return "(accepted)";
-}
-
-std::string
-first_line(const std::string& text)
-{
-  return text.substr(0, text.find('\n'));
-}
-
-struct LimitGuard
-{
-  explicit LimitGuard(const char* assignment) { rl::util::set_limit(assignment); }
-  ~LimitGuard() { rl::util::reset_limits(); }
-  LimitGuard(const LimitGuard&) = delete;
-  LimitGuard& operator=(const LimitGuard&) = delete;
-};
 
 } // namespace
 
@@ -142,13 +106,9 @@ TEST_CASE("hostile coverage reports are invalid input naming the file and line:c
      "lcov_sum_overflow.info:6:1: error: the LF counts add up to more than 9223372036854775807"},
     {"lcov_invalid_utf8.info", "lcov_invalid_utf8.info:1:7: error: invalid UTF-8 at byte 6 (0xE9)"},
   };
-  for (const auto& [name, expected] : cases) {
-    CAPTURE(name);
-    const std::string text = slurp(k_fixtures / "hostile/evidence" / name);
-    const std::string error = input_error([&] { rl::evidence::parse_coverage(text, name, "coverage"); });
-    CHECK(first_line(error) == expected);
-    CHECK(error.find("\n  help: ") != std::string::npos);
-  }
+  check_hostile_fixtures(cases, [](const std::string& text, const std::string& name) {
+    rl::evidence::parse_coverage(text, name, "coverage");
+  });
 }
 
 TEST_CASE("hostile SARIF logs are invalid input naming the file and JSON Pointer", "[evidence][metrics][hostile]")
@@ -174,13 +134,9 @@ TEST_CASE("hostile SARIF logs are invalid input naming the file and JSON Pointer
      "sarif_deep_300.sarif:1:1574: error: JSON arrays and objects nested deeper than the limit 'depth' "
      "(256), at byte 1573"},
   };
-  for (const auto& [name, expected] : cases) {
-    CAPTURE(name);
-    const std::string text = slurp(k_fixtures / "hostile/evidence" / name);
-    const std::string error = input_error([&] { rl::evidence::parse_sarif(text, name, "sarif"); });
-    CHECK(first_line(error) == expected);
-    CHECK(error.find("\n  help: ") != std::string::npos);
-  }
+  check_hostile_fixtures(cases, [](const std::string& text, const std::string& name) {
+    rl::evidence::parse_sarif(text, name, "sarif");
+  });
   CHECK(first_line(input_error([] {
           rl::evidence::parse_sarif(R"({"runs": [{"results": [{"ruleIndex": 3}]}]})", "r.sarif", "sarif");
         }))
