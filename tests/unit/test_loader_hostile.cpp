@@ -202,3 +202,32 @@ TEST_CASE("check_text and terminal_safe", "[util][hostile]")
   CHECK(rl::util::terminal_safe("ümlaut") == "ümlaut");
   CHECK(rl::util::terminal_safe("a,b\r\nc\rd") == "a,b\r\nc\\x0dd"); // CRLF kept, a lone CR not
 }
+
+TEST_CASE("utf8_sequence_length finds well-formed sequences only (RFC 3629)", "[util][hostile]")
+{
+  using rl::util::utf8_sequence_length;
+  char32_t cp = 0;
+  CHECK(utf8_sequence_length("a", 0, &cp) == 1);
+  CHECK(cp == U'a');
+  CHECK(utf8_sequence_length("\xc3\xa9", 0, &cp) == 2); // é
+  CHECK(cp == U'\u00e9');
+  CHECK(utf8_sequence_length("\xe2\x82\xac", 0, &cp) == 3); // €
+  CHECK(cp == U'\u20ac');
+  CHECK(utf8_sequence_length("\xf0\x9f\x98\x80", 0, &cp) == 4); // U+1F600
+  CHECK(cp == U'\U0001F600');
+  CHECK(utf8_sequence_length("\xf4\x8f\xbf\xbf", 0, &cp) == 4); // U+10FFFF, the last
+  CHECK(utf8_sequence_length("x\xc3\xa9", 1) == 2);           // from a position
+  CHECK(utf8_sequence_length("\xc3\xa9", 1) == 0);            // a continuation byte alone
+  CHECK(utf8_sequence_length("\xc3", 0) == 0);                // cut short by the end
+  CHECK(utf8_sequence_length("\xe2\x82x", 0) == 0);           // cut short by another byte
+  CHECK(utf8_sequence_length("\xc0\xaf", 0) == 0);            // overlong '/'
+  CHECK(utf8_sequence_length("\xe0\x80\xaf", 0) == 0);        // overlong, 3 bytes
+  CHECK(utf8_sequence_length("\xf0\x80\x80\xaf", 0) == 0);    // overlong, 4 bytes
+  CHECK(utf8_sequence_length("\xed\xa0\x80", 0) == 0);        // surrogate U+D800
+  CHECK(utf8_sequence_length("\xf4\x90\x80\x80", 0) == 0);    // U+110000
+  CHECK(utf8_sequence_length("\xf5\x80\x80\x80", 0) == 0);    // lead byte past 0xF4
+  CHECK(utf8_sequence_length("\xff", 0) == 0);
+  CHECK(utf8_sequence_length("abc", 3) == 0);                 // past the end
+  CHECK(utf8_sequence_length(std::string_view("\0", 1), 0, &cp) == 1);
+  CHECK(cp == 0);
+}
