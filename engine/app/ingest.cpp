@@ -152,8 +152,7 @@ header_for(const std::string& kind,
           c.now};
 }
 
-// Appends a parsed test case as the store keeps it (test_result.status
-// shares TestOutcome's numbering).
+// Appends a parsed test case as the store keeps it.
 void
 add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
 {
@@ -162,7 +161,7 @@ add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
   block.add(identity,
             tc.file,
             tc.suite,
-            static_cast<model::ResultStatus>(static_cast<int>(tc.outcome)),
+            tc.outcome,
             tc.duration,
             tc.message);
 }

@@ -120,20 +120,20 @@ parse_seconds(const char* text)
 }
 
 int
-severity(TestOutcome outcome)
+severity(model::ResultStatus outcome)
 {
   switch (outcome) {
-  case TestOutcome::passed:
+  case model::ResultStatus::passed:
     return 0;
-  case TestOutcome::skipped:
+  case model::ResultStatus::skipped:
     return 1;
-  case TestOutcome::expected_failure:
+  case model::ResultStatus::expected_failure:
     return 2;
-  case TestOutcome::flaky:
+  case model::ResultStatus::flaky:
     return 3;
-  case TestOutcome::failed:
+  case model::ResultStatus::failed:
     return 4;
-  case TestOutcome::error:
+  case model::ResultStatus::error:
     return 5;
   }
   return 0;
@@ -427,22 +427,22 @@ private:
       return;
     }
     // Children of a test case that carry its outcome.
-    std::optional<TestOutcome> outcome;
+    std::optional<model::ResultStatus> outcome;
     if (std::strcmp(name, "failure") == 0) {
-      outcome = TestOutcome::failed;
+      outcome = model::ResultStatus::failed;
     } else if (std::strcmp(name, "error") == 0) {
-      outcome = TestOutcome::error;
+      outcome = model::ResultStatus::error;
     } else if (std::strcmp(name, "skipped") == 0) {
       const char* type = attribute(attrs, "type");
       outcome = type != nullptr && std::strcmp(type, "pytest.xfail") == 0
-                  ? TestOutcome::expected_failure
-                  : TestOutcome::skipped;
+                  ? model::ResultStatus::expected_failure
+                  : model::ResultStatus::skipped;
     } else if (std::strcmp(name, "flakyFailure") == 0 || std::strcmp(name, "flakyError") == 0) {
-      outcome = TestOutcome::flaky;
+      outcome = model::ResultStatus::flaky;
     } else if (std::strcmp(name, "rerunFailure") == 0) {
-      outcome = TestOutcome::failed;
+      outcome = model::ResultStatus::failed;
     } else if (std::strcmp(name, "rerunError") == 0) {
-      outcome = TestOutcome::error;
+      outcome = model::ResultStatus::error;
     }
     if (outcome) {
       const bool first_message = m_case.message.empty();
@@ -510,7 +510,7 @@ private:
     m_case_depth = m_depth;
     // Reset in place: the strings keep their capacity from case to case.
     m_case.suite = m_suite_path;
-    m_case.outcome = TestOutcome::passed;
+    m_case.outcome = model::ResultStatus::passed;
     m_case.message.clear();
     const CaseAttributes a(attrs);
     m_case.name = a.name != nullptr ? a.name : "";
@@ -535,7 +535,7 @@ private:
          && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
         || (status != nullptr
             && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
-      raise(TestOutcome::skipped);
+      raise(model::ResultStatus::skipped);
     }
   }
 
@@ -592,7 +592,7 @@ private:
   }
 
   void
-  raise(TestOutcome outcome)
+  raise(model::ResultStatus outcome)
   {
     if (severity(outcome) > severity(m_case.outcome)) {
       m_case.outcome = outcome;

@@ -6,26 +6,6 @@
 
 namespace rl::evidence {
 
-std::string_view
-to_string(TestOutcome outcome)
-{
-  switch (outcome) {
-  case TestOutcome::passed:
-    return "passed";
-  case TestOutcome::failed:
-    return "failed";
-  case TestOutcome::error:
-    return "error";
-  case TestOutcome::skipped:
-    return "skipped";
-  case TestOutcome::expected_failure:
-    return "expected_failure";
-  case TestOutcome::flaky:
-    return "flaky";
-  }
-  return "?";
-}
-
 std::string
 TestCaseRecord::identity() const
 {
@@ -87,22 +67,22 @@ pytest_file_from_classname(const std::string& classname)
 }
 
 void
-TestTotals::add(TestOutcome outcome)
+TestTotals::add(model::ResultStatus outcome)
 {
   ++tests;
   switch (outcome) {
-  case TestOutcome::passed:
-  case TestOutcome::flaky:
+  case model::ResultStatus::passed:
+  case model::ResultStatus::flaky:
     ++passed;
     break;
-  case TestOutcome::failed:
+  case model::ResultStatus::failed:
     ++failed;
     break;
-  case TestOutcome::error:
+  case model::ResultStatus::error:
     ++errors;
     break;
-  case TestOutcome::skipped:
-  case TestOutcome::expected_failure:
+  case model::ResultStatus::skipped:
+  case model::ResultStatus::expected_failure:
     ++skipped;
     break;
   }

@@ -9,18 +9,6 @@
 
 namespace rl::evidence {
 
-// Outcome of one test case. The numbers are what test_result.status stores.
-enum class TestOutcome : int {
-  passed = 0,
-  failed = 1,
-  error = 2,
-  skipped = 3,
-  expected_failure = 4,
-  flaky = 5, // passed on retry
-};
-
-std::string_view to_string(TestOutcome outcome);
-
 // Stored messages are cut to this many bytes (on a UTF-8 boundary), with "…" added.
 inline constexpr std::size_t k_max_message_bytes = 4096;
 
@@ -31,7 +19,7 @@ struct TestCaseRecord
   std::string classname; // may be empty (node:test, some CTest files)
   std::string name;
   std::string file; // when the producer says (pytest xunit1, GoogleTest, jest)
-  TestOutcome outcome = TestOutcome::passed;
+  model::ResultStatus outcome = model::ResultStatus::passed;
   std::optional<double> duration; // seconds
   std::string message;            // first failure/error/skip message, capped
 
@@ -57,7 +45,7 @@ struct TestTotals
   std::int64_t errors = 0;
   std::int64_t skipped = 0; // includes expected failures
 
-  void add(TestOutcome outcome);
+  void add(model::ResultStatus outcome);
 };
 
 // CI runs are model types shared with the store (model/evidence.hpp).

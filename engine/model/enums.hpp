@@ -38,6 +38,16 @@ enum class InvariantRole { introduced, protected_, verified };
 enum class InvariantStatus { verified, failing, stale, unverified, waived };
 // An event of a milestone's closeout history (see model/closeout.hpp).
 enum class CloseoutEventKind { close, adopt, reopen };
+// The outcome of one test case, as every JUnit dialect is mapped onto it. The
+// numbers are what test_result.status stores (schema/0002_evidence.sql).
+enum class ResultStatus : int {
+  passed = 0,
+  failed = 1,
+  error = 2,
+  skipped = 3,
+  expected_failure = 4,
+  flaky = 5, // passed on retry
+};
 
 // The one table per enum that maps values to their text form. The text forms
 // are what YAML files, the database CHECK constraints and JSON output use.
@@ -125,6 +135,15 @@ RL_ENUM_TRAITS(CloseoutEventKind,
                {CloseoutEventKind::close, "close"},
                {CloseoutEventKind::adopt, "adopt"},
                {CloseoutEventKind::reopen, "reopen"});
+
+RL_ENUM_TRAITS(ResultStatus,
+               "test result status",
+               {ResultStatus::passed, "passed"},
+               {ResultStatus::failed, "failed"},
+               {ResultStatus::error, "error"},
+               {ResultStatus::skipped, "skipped"},
+               {ResultStatus::expected_failure, "expected_failure"},
+               {ResultStatus::flaky, "flaky"});
 
 #undef RL_ENUM_TRAITS
 

@@ -1,23 +1,13 @@
 #pragma once
 
+#include "model/enums.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace rl::model {
-
-// test_result.status values (see schema/0002_evidence.sql).
-enum class ResultStatus : int {
-  passed = 0,
-  failed = 1,
-  error = 2,
-  skipped = 3,
-  expected_failure = 4,
-  flaky = 5,
-};
-
-std::string_view to_string(ResultStatus status);
 
 // Where and when a piece of evidence was taken.
 struct EvidenceStamp

@@ -131,16 +131,16 @@ TEST_CASE("the streaming and in-memory parsers read a document alike", "[evidenc
     CHECK(cases[0].suite == "outer/inner");
     CHECK(cases[0].file == "o.py");
     CHECK(*cases[0].duration == Approx(1.5));
-    CHECK(cases[0].outcome == rl::evidence::TestOutcome::failed);
+    CHECK(cases[0].outcome == rl::model::ResultStatus::failed);
     CHECK(cases[0].message == "boom");
     // The next case starts afresh.
-    CHECK(cases[1].outcome == rl::evidence::TestOutcome::passed);
+    CHECK(cases[1].outcome == rl::model::ResultStatus::passed);
     CHECK(cases[1].message.empty());
     CHECK(*cases[1].duration == Approx(2.0));
     CHECK(cases[2].file == "f.py");
     CHECK_FALSE(cases[2].duration);
     CHECK(cases[3].suite == "outer");
-    CHECK(cases[3].outcome == rl::evidence::TestOutcome::error);
+    CHECK(cases[3].outcome == rl::model::ResultStatus::error);
     CHECK(cases[3].message == "details");
   };
   std::vector<rl::evidence::TestCaseRecord> streamed;
@@ -169,10 +169,10 @@ TEST_CASE("times are parsed tolerantly", "[evidence][junit]")
   CHECK(*cases[0].duration == Approx(0.16));
   CHECK(*cases[1].duration == Approx(1e-7));
   CHECK_FALSE(cases[2].duration);
-  CHECK(cases[3].outcome == rl::evidence::TestOutcome::skipped);
-  CHECK(cases[4].outcome == rl::evidence::TestOutcome::skipped);
-  CHECK(cases[5].outcome == rl::evidence::TestOutcome::flaky);
-  CHECK(cases[6].outcome == rl::evidence::TestOutcome::expected_failure);
+  CHECK(cases[3].outcome == rl::model::ResultStatus::skipped);
+  CHECK(cases[4].outcome == rl::model::ResultStatus::skipped);
+  CHECK(cases[5].outcome == rl::model::ResultStatus::flaky);
+  CHECK(cases[6].outcome == rl::model::ResultStatus::expected_failure);
   CHECK(info.taken_at == "2026-02-08T05:30:00Z");
   CHECK(info.totals.passed == 4);
   CHECK(info.totals.skipped == 3);

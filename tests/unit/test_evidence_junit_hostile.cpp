@@ -205,7 +205,7 @@ TEST_CASE("valid documents in other encodings and with markup beyond elements ar
     CHECK(v.cases[0].name == "caf\xc3\xa9"); // records are UTF-8 whatever the file's encoding
     CHECK(v.cases[0].suite == "s\xc3\xa9");
     CHECK(v.cases[0].message == "\xe2\x98\x83 melted");
-    CHECK(v.cases[0].outcome == rl::evidence::TestOutcome::failed);
+    CHECK(v.cases[0].outcome == rl::model::ResultStatus::failed);
   }
   {
     const Verdict v = both(read_fixture("latin1_declared.xml"));
