@@ -26,8 +26,6 @@ struct Assessment
 // Queries the evidence the invariants' rules select and evaluates each one.
 // `root` is the program root, asked (through git) how far behind HEAD the
 // evidence commits are when a rule uses max_commits_behind.
-Assessment assess(SQLite::Database& db,
-                  const model::Definitions& definitions,
-                  const std::filesystem::path& root);
+Assessment assess(SQLite::Database& db, const model::Definitions& definitions, const std::filesystem::path& root);
 
 } // namespace rl::app

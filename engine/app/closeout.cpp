@@ -8,6 +8,7 @@
 #include "app/ledger.hpp"
 #include "app/outputs.hpp"
 #include "loader/loader.hpp"
+#include "model/commit.hpp"
 #include "model/gates.hpp"
 #include "report/closeout_docs.hpp"
 #include "report/records.hpp"
@@ -20,7 +21,6 @@
 #include "util/date.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
-#include "model/commit.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -38,7 +38,6 @@ using nlohmann::ordered_json;
 using report::OutputFormat;
 
 constexpr std::size_t k_max_pattern_lines = 20;
-
 
 // The milestone with `id`; a usage error naming the milestones when there is none.
 const model::Milestone&
@@ -112,7 +111,8 @@ git_context(const std::filesystem::path& root, const model::Program& program)
     g.checkout = std::filesystem::path(*top);
     std::error_code ec;
     const auto canonical_root = std::filesystem::weakly_canonical(root, ec);
-    const std::string rel = canonical_root.lexically_relative(std::filesystem::weakly_canonical(g.checkout, ec)).generic_string();
+    const std::string rel =
+      canonical_root.lexically_relative(std::filesystem::weakly_canonical(g.checkout, ec)).generic_string();
     g.relative_root = rel == "." ? "" : rel;
   }
   return g;
@@ -135,7 +135,8 @@ gather_facts(SQLite::Database& db,
   if (!git_output(git.checkout, {"rev-parse", "--git-dir"})) {
     f.git_problem = fmt::format("{} is not a git checkout (program.yaml checkout: {}), or git is not "
                                 "installed",
-                                shown_checkout, d.program.checkout);
+                                shown_checkout,
+                                d.program.checkout);
   } else {
     const std::string rev = options.commit.empty() ? "HEAD" : options.commit;
     if (const auto commit = resolve_commit(git.checkout, rev)) {
@@ -145,7 +146,8 @@ gather_facts(SQLite::Database& db,
     }
   }
   if (f.git_problem.empty()) {
-    f.files_at_commit = split_nul(git_output(git.checkout, {"ls-tree", "-r", "-z", "--name-only", f.commit}).value_or(""));
+    f.files_at_commit =
+      split_nul(git_output(git.checkout, {"ls-tree", "-r", "-z", "--name-only", f.commit}).value_or(""));
     // The base of the scope diff, from the most specific source.
     std::string base = options.base;
     std::string from = "--base";
@@ -199,8 +201,8 @@ gather_facts(SQLite::Database& db,
         }
       } else if (grep.exit_code != 1) {
         matches.count = 1;
-        matches.lines.push_back(fmt::format("git grep failed (exit {}): check the pattern and the glob",
-                                            grep.exit_code));
+        matches.lines.push_back(
+          fmt::format("git grep failed (exit {}): check the pattern and the glob", grep.exit_code));
       }
       f.patterns.push_back(std::move(matches));
     }
@@ -268,9 +270,7 @@ score_from_options(const model::Definitions& d,
   for (const std::string& item : scores) {
     const std::size_t eq = item.find('=');
     const std::string dim = item.substr(0, eq);
-    const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) {
-      return x.id == dim;
-    });
+    const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
     if (eq == std::string::npos || it == d.dimensions.end()) {
       std::vector<std::string> known;
       for (const model::ScoreDimension& x : d.dimensions) {
@@ -337,8 +337,12 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
   // the audit's cumulative registry gathers them from every closeout so far.
   for (const model::Deferral& x : d.deferrals) {
     if (x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id)) {
-      event.registry.push_back({x.id, x.what, x.discovered_in.id, x.deferred_to ? x.deferred_to->id : "",
-                                std::string(model::to_string(x.status)), x.blocker});
+      event.registry.push_back({x.id,
+                                x.what,
+                                x.discovered_in.id,
+                                x.deferred_to ? x.deferred_to->id : "",
+                                std::string(model::to_string(x.status)),
+                                x.blocker});
     }
   }
 }
@@ -376,12 +380,19 @@ commit_records(Ledger& ledger,
       const model::CloseoutEvent& e = *now->last_close();
       throw util::UsageError(fmt::format("{} was closed meanwhile by another refactor-ledger ({} at {} by {}); "
                                          "nothing was written: see `refactor-ledger log --milestone {}`",
-                                         r.milestone, e.date, model::short_commit(e.commit), e.by, r.milestone));
+                                         r.milestone,
+                                         e.date,
+                                         model::short_commit(e.commit),
+                                         e.by,
+                                         r.milestone));
     }
     if (now && !now->events.empty() && !now->closed()) {
       throw util::UsageError(fmt::format("{} was reopened meanwhile by another refactor-ledger ({} by {}); "
                                          "nothing was written: see `refactor-ledger log --milestone {}`",
-                                         r.milestone, now->events.back().date, now->events.back().by, r.milestone));
+                                         r.milestone,
+                                         now->events.back().date,
+                                         now->events.back().by,
+                                         r.milestone));
     }
     throw util::StoreError(fmt::format("{} changed while this command ran; nothing was written: check the file "
                                        "and run the command again",
@@ -463,9 +474,8 @@ closing_event(const GlobalOptions& global,
   // unverified, which is what the living log assumes for an absent one.
   for (const model::Invariant& inv : d.invariants) {
     const auto it = assessment.evaluations.find(inv.id);
-    const bool in_scope = std::any_of(m.invariants.begin(), m.invariants.end(), [&](const auto& l) {
-      return l.invariant.id == inv.id;
-    });
+    const bool in_scope =
+      std::any_of(m.invariants.begin(), m.invariants.end(), [&](const auto& l) { return l.invariant.id == inv.id; });
     if (it != assessment.evaluations.end()
         && (in_scope || it->second.status != model::InvariantStatus::unverified || it->second.waiver_expired
             || it->second.waiver_unneeded)) {
@@ -496,12 +506,15 @@ closing_event(const GlobalOptions& global,
   freeze_context(d, m, event);
   event.artifacts = report::closeout_document_paths(d.program, m.id);
   event.artifacts.insert(event.artifacts.end(), options.artifacts.begin(), options.artifacts.end());
-  event.log.push_back(make_entry(global, ledger.paths.root, options.adopt ? "adopt" : "close", m.id,
-                                 options.adopt ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)",
-                                                             m.id, event.date, event.commit)
-                                               : fmt::format("{} closed at {}: {} gates passed", m.id,
-                                                             model::short_commit(event.commit), event.gates.size()),
-                                 options.by));
+  event.log.push_back(make_entry(
+    global,
+    ledger.paths.root,
+    options.adopt ? "adopt" : "close",
+    m.id,
+    options.adopt
+      ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)", m.id, event.date, event.commit)
+      : fmt::format("{} closed at {}: {} gates passed", m.id, model::short_commit(event.commit), event.gates.size()),
+    options.by));
   return event;
 }
 
@@ -524,8 +537,8 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     }
     if (options.commit.size() < 7 || options.commit.size() > 40
         || options.commit.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      throw util::UsageError(fmt::format("--commit '{}' is not a commit SHA: 7 to 40 lower-case hex digits",
-                                         options.commit));
+      throw util::UsageError(
+        fmt::format("--commit '{}' is not a commit SHA: 7 to 40 lower-case hex digits", options.commit));
     }
     if (options.dry_run) {
       throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
@@ -542,7 +555,10 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       const model::CloseoutEvent& e = *existing->last_close();
       throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
                                          "refactor-ledger reopen {} --reason TEXT",
-                                         id, e.date, model::short_commit(e.commit), id));
+                                         id,
+                                         e.date,
+                                         model::short_commit(e.commit),
+                                         id));
     }
   }
   const std::string now = current_time();
@@ -568,9 +584,8 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       event.gates = rules::evaluate_gates(d, m, gates, facts);
       event.commit = facts.commit;
       event.base_commit = facts.base_commit;
-      const auto failed = std::count_if(event.gates.begin(), event.gates.end(), [](const auto& g) {
-        return g.outcome == model::GateOutcome::failed;
-      });
+      const auto failed = std::count_if(
+        event.gates.begin(), event.gates.end(), [](const auto& g) { return g.outcome == model::GateOutcome::failed; });
       if (format == OutputFormat::table) {
         fmt::print("{} gates at {}:\n", id, facts.commit.empty() ? "(no commit)" : model::short_commit(facts.commit));
         print_gates(event.gates, format);
@@ -579,15 +594,20 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       }
       if (options.dry_run) {
         if (format == OutputFormat::table) {
-          fmt::print("\n{}: {} of {} gates pass{}\n", id, event.gates.size() - static_cast<std::size_t>(failed),
-                     event.gates.size(), failed > 0 ? "; close would refuse" : "; close would succeed");
+          fmt::print("\n{}: {} of {} gates pass{}\n",
+                     id,
+                     event.gates.size() - static_cast<std::size_t>(failed),
+                     event.gates.size(),
+                     failed > 0 ? "; close would refuse" : "; close would succeed");
         }
         return failed > 0 ? ExitCode::negative : ExitCode::ok;
       }
       if (failed > 0) {
         fmt::print(stderr,
                    "refactor-ledger: {} not closed: {} of {} gates failed (above); nothing was changed\n",
-                   id, failed, event.gates.size());
+                   id,
+                   failed,
+                   event.gates.size());
         return ExitCode::negative;
       }
     }
@@ -602,10 +622,15 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   }
   const Committed c = commit_records(ledger, changed, records);
   const model::CloseoutEvent& e = changed.front().events.back();
-  print_written(fmt::format("closed {} ({}, commit {}){}", fmt::join(ids, ", "), e.date, model::short_commit(e.commit),
-                            options.adopt ? "; adopted without gate evaluation" : ""),
-                c, options.format,
-                {{"milestones", ids}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});
+  print_written(
+    fmt::format("closed {} ({}, commit {}){}",
+                fmt::join(ids, ", "),
+                e.date,
+                model::short_commit(e.commit),
+                options.adopt ? "; adopted without gate evaluation" : ""),
+    c,
+    options.format,
+    {{"milestones", ids}, {"result", options.adopt ? "adopted" : "closed"}, {"date", e.date}, {"commit", e.commit}});
   return ExitCode::ok;
 }
 
@@ -632,16 +657,24 @@ run_approve(const GlobalOptions& global,
     throw util::UsageError(
       gates.approvals.empty()
         ? fmt::format("{} requires no approvals (its gates.approvals is empty)", id)
-        : fmt::format("'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
+        : fmt::format(
+          "'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
   }
   const model::Approval approval{id, gate, by, note, current_time(), head_commit(ledger.paths.root)};
-  store::add_approval(*ledger.db, approval,
-                      make_entry(global, ledger.paths.root, "approve", id,
-                                 fmt::format("{} approved by {}{}", gate, by, note.empty() ? "" : ": " + note), by));
+  store::add_approval(*ledger.db,
+                      approval,
+                      make_entry(global,
+                                 ledger.paths.root,
+                                 "approve",
+                                 id,
+                                 fmt::format("{} approved by {}{}", gate, by, note.empty() ? "" : ": " + note),
+                                 by));
   if (format == OutputFormat::table) {
     fmt::print("approved {} {} by {} at {}\n", id, gate, by, approval.at);
   } else {
-    fmt::print("{}\n", ordered_json{{"milestone", id}, {"approval", gate}, {"by", by}, {"note", note}, {"at", approval.at}}.dump(2));
+    fmt::print(
+      "{}\n",
+      ordered_json{{"milestone", id}, {"approval", gate}, {"by", by}, {"note", note}, {"at", approval.at}}.dump(2));
   }
   return ExitCode::ok;
 }
@@ -678,8 +711,11 @@ run_reopen(const GlobalOptions& global,
   const Committed c = commit_records(ledger, {record}, records);
   print_written(fmt::format("reopened {}: its definition may change; close it again with "
                             "`refactor-ledger close {}`",
-                            id, id),
-                c, format, {{"milestone", id}, {"result", "reopened"}, {"reason", reason}});
+                            id,
+                            id),
+                c,
+                format,
+                {{"milestone", id}, {"result", "reopened"}, {"reason", reason}});
   return ExitCode::ok;
 }
 
@@ -694,12 +730,13 @@ run_log(const GlobalOptions& global, const LogOptions& options)
   for (const model::AuditEntry& e : entries) {
     rows.push_back(ordered_json::parse(model::audit_entry_json(e)));
   }
-  fmt::print("{}", report::format_records(rows,
-                                          format == OutputFormat::table
-                                            ? std::vector<std::string>{"at", "user", "action", "milestone", "summary"}
-                                            : std::vector<std::string>{"id", "at", "user", "action", "milestone",
-                                                                       "command", "commit", "summary"},
-                                          format));
+  fmt::print("{}",
+             report::format_records(
+               rows,
+               format == OutputFormat::table
+                 ? std::vector<std::string>{"at", "user", "action", "milestone", "summary"}
+                 : std::vector<std::string>{"id", "at", "user", "action", "milestone", "command", "commit", "summary"},
+               format));
   return ExitCode::ok;
 }
 
@@ -721,20 +758,20 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
                                                  {"action", last[0].action},
                                                  {"milestone", last[0].milestone},
                                                  {"summary", last[0].summary}};
-  j["progress"] = {{"closed", metrics.milestone_closed},
-                   {"total", metrics.milestone_total},
-                   {"percent", metrics.percent_complete},
-                   {"current_phase", metrics.current_phase ? ordered_json(*metrics.current_phase) : ordered_json(nullptr)},
-                   {"complete", metrics.program_complete}};
-  const std::optional<std::string> next = metrics.in_progress_milestone ? metrics.in_progress_milestone
-                                                                        : metrics.next_milestone;
+  j["progress"] = {
+    {"closed", metrics.milestone_closed},
+    {"total", metrics.milestone_total},
+    {"percent", metrics.percent_complete},
+    {"current_phase", metrics.current_phase ? ordered_json(*metrics.current_phase) : ordered_json(nullptr)},
+    {"complete", metrics.program_complete}};
+  const std::optional<std::string> next =
+    metrics.in_progress_milestone ? metrics.in_progress_milestone : metrics.next_milestone;
   std::vector<model::GateResult> open_gates;
   if (next) {
     const model::Milestone& m = find_milestone(d, *next);
     const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
-    const rules::GateFacts facts =
-      gather_facts(*ledger.db, ledger.paths.root, d, records, m, gates, CloseOptions{}, assessment,
-                   store::ci_runs(*ledger.db));
+    const rules::GateFacts facts = gather_facts(
+      *ledger.db, ledger.paths.root, d, records, m, gates, CloseOptions{}, assessment, store::ci_runs(*ledger.db));
     for (model::GateResult& g : rules::evaluate_gates(d, m, gates, facts)) {
       if (g.outcome == model::GateOutcome::failed) {
         open_gates.push_back(std::move(g));
@@ -749,10 +786,16 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
     return ExitCode::ok;
   }
   fmt::print("Last recorded action: {}\n",
-             last.empty() ? "none" : fmt::format("{} {} by {}{}: {}", last[0].at, last[0].action, last[0].user,
-                                                 last[0].milestone.empty() ? "" : " (" + last[0].milestone + ")",
-                                                 last[0].summary));
-  fmt::print("Completion: {}/{} milestones closed ({}%){}\n", metrics.milestone_closed, metrics.milestone_total,
+             last.empty() ? "none"
+                          : fmt::format("{} {} by {}{}: {}",
+                                        last[0].at,
+                                        last[0].action,
+                                        last[0].user,
+                                        last[0].milestone.empty() ? "" : " (" + last[0].milestone + ")",
+                                        last[0].summary));
+  fmt::print("Completion: {}/{} milestones closed ({}%){}\n",
+             metrics.milestone_closed,
+             metrics.milestone_total,
              metrics.percent_complete,
              metrics.current_phase ? fmt::format("; current phase {}", *metrics.current_phase) : "");
   if (!next) {
@@ -761,7 +804,8 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
   }
   const model::Milestone& m = find_milestone(d, *next);
   if (open_gates.empty()) {
-    fmt::print("Next planned action: close {} — {}; every gate passes (refactor-ledger close {})\n", m.id, m.title, m.id);
+    fmt::print(
+      "Next planned action: close {} — {}; every gate passes (refactor-ledger close {})\n", m.id, m.title, m.id);
   } else {
     fmt::print("Next planned action: {} — {}; {} gates still open:\n", m.id, m.title, open_gates.size());
     for (const model::GateResult& g : open_gates) {

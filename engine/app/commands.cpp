@@ -24,10 +24,10 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <map>
 #include <unordered_map>
 
 namespace rl::app {
@@ -36,7 +36,6 @@ namespace {
 
 using nlohmann::ordered_json;
 using report::OutputFormat;
-
 
 template<typename E>
 std::string
@@ -60,8 +59,8 @@ check_values(const std::vector<std::string>& values, std::string_view option)
 {
   for (const std::string& v : values) {
     if (!model::parse_enum<E>(v)) {
-      throw util::UsageError(fmt::format(
-        "invalid value '{}' for {}: allowed values are {}", v, option, model::allowed_values<E>()));
+      throw util::UsageError(
+        fmt::format("invalid value '{}' for {}: allowed values are {}", v, option, model::allowed_values<E>()));
     }
   }
 }
@@ -71,7 +70,6 @@ optional_number(const std::optional<double>& value)
 {
   return value ? ordered_json(*value) : ordered_json(nullptr);
 }
-
 
 using LinkIndex = std::unordered_map<std::string, std::vector<rules::InvariantLinkRef>>;
 
@@ -97,11 +95,11 @@ invariant_json(const model::Invariant& inv, const model::Evaluation& evaluation,
   j["coverage_note"] = inv.coverage_note;
   j["notes"] = inv.notes;
   if (inv.recommendation) {
-    j["recommendation"] = {{"action", inv.recommendation->action},
-                           {"text", inv.recommendation->text},
-                           {"milestone",
-                            inv.recommendation->milestone ? ordered_json(inv.recommendation->milestone->id)
-                                                          : ordered_json(nullptr)}};
+    j["recommendation"] = {
+      {"action", inv.recommendation->action},
+      {"text", inv.recommendation->text},
+      {"milestone",
+       inv.recommendation->milestone ? ordered_json(inv.recommendation->milestone->id) : ordered_json(nullptr)}};
   } else {
     j["recommendation"] = nullptr;
   }
@@ -226,20 +224,20 @@ print_object(const ordered_json& object, OutputFormat format)
     return;
   }
   ordered_json rows = ordered_json::array();
-  std::function<void(const std::string&, const ordered_json&)> flatten =
-    [&](const std::string& prefix, const ordered_json& value) {
-      if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-          flatten(prefix.empty() ? it.key() : prefix + "." + it.key(), it.value());
-        }
-      } else if (value.is_array() && !value.empty() && value.front().is_object()) {
-        for (std::size_t i = 0; i < value.size(); ++i) {
-          flatten(fmt::format("{}[{}]", prefix, i), value[i]);
-        }
-      } else {
-        rows.push_back({{"field", prefix}, {"value", report::cell_text(value)}});
+  std::function<void(const std::string&, const ordered_json&)> flatten = [&](const std::string& prefix,
+                                                                             const ordered_json& value) {
+    if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        flatten(prefix.empty() ? it.key() : prefix + "." + it.key(), it.value());
       }
-    };
+    } else if (value.is_array() && !value.empty() && value.front().is_object()) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        flatten(fmt::format("{}[{}]", prefix, i), value[i]);
+      }
+    } else {
+      rows.push_back({{"field", prefix}, {"value", report::cell_text(value)}});
+    }
+  };
   flatten("", object);
   fmt::print("{}", report::format_records(rows, {"field", "value"}, format));
 }
@@ -318,8 +316,8 @@ ExitCode
 run_render(const GlobalOptions& global, const RenderOptions& options)
 {
   // --check writes no output: a read command (the ledger cache may be refreshed).
-  Ledger ledger = open_current(global, ReloadPolicy::if_changed,
-                               options.mode == WriteMode::check_only ? Access::read : Access::write);
+  Ledger ledger = open_current(
+    global, ReloadPolicy::if_changed, options.mode == WriteMode::check_only ? Access::read : Access::write);
   const model::Definitions d = store::read_definitions(*ledger.db);
   std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
   if (!options.output.empty()) {
@@ -387,17 +385,14 @@ run_status(const GlobalOptions& global, const std::string& format_text)
   ordered_json j;
   j["id"] = d.program.name;
   j["repository"] = d.program.repository;
-  j["progress"] = {{"closed", m.milestone_closed},
-                   {"total", m.milestone_total},
-                   {"percent", m.percent_complete}};
+  j["progress"] = {{"closed", m.milestone_closed}, {"total", m.milestone_total}, {"percent", m.percent_complete}};
   if (m.current_phase) {
     j["current_phase"] = {{"id", *m.current_phase}, {"name", phases.at(*m.current_phase)->name}};
   } else {
     j["current_phase"] = nullptr;
   }
   j["next_milestone"] = m.next_milestone ? ordered_json(*m.next_milestone) : ordered_json(nullptr);
-  j["in_progress_milestone"] =
-    m.in_progress_milestone ? ordered_json(*m.in_progress_milestone) : ordered_json(nullptr);
+  j["in_progress_milestone"] = m.in_progress_milestone ? ordered_json(*m.in_progress_milestone) : ordered_json(nullptr);
   j["remaining_effort_hours"] = m.remaining_effort;
   j["deferred_effort_hours"] = m.deferred_effort;
   j["invariants"] = {{"total", m.invariant_total},
@@ -405,8 +400,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
                      {"by_coverage", counts_json<model::Coverage>(m.invariants_by_coverage)},
                      {"by_status", counts_json<model::InvariantStatus>(m.invariants_by_status)},
                      {"p0_strong_percent", m.p0_strong_percent}};
-  j["risks"] = {{"total", d.risks.size()},
-                {"by_status", counts_json<model::RiskStatus>(m.risks_by_status)}};
+  j["risks"] = {{"total", d.risks.size()}, {"by_status", counts_json<model::RiskStatus>(m.risks_by_status)}};
   int expired = 0;
   int unneeded = 0;
   for (const auto& [id, e] : assessment.evaluations) {
@@ -414,9 +408,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
     unneeded += e.waiver_unneeded ? 1 : 0;
   }
   j["waivers"] = {{"expired", expired}, {"unneeded", unneeded}};
-  j["deferrals"] = {{"total", d.deferrals.size()},
-                    {"open", m.open_deferrals},
-                    {"overdue", m.overdue_deferrals}};
+  j["deferrals"] = {{"total", d.deferrals.size()}, {"open", m.open_deferrals}, {"overdue", m.overdue_deferrals}};
   if (format != OutputFormat::table) {
     print_object(j, format);
     return ExitCode::ok;
@@ -436,10 +428,8 @@ run_status(const GlobalOptions& global, const std::string& format_text)
     next = fmt::format("{} — {}", it->id, it->title);
   }
   fmt::print("{} ({})\n", d.program.name, d.program.repository);
-  fmt::print("progress:        {}/{} milestones complete ({}%)\n",
-             m.milestone_closed,
-             m.milestone_total,
-             m.percent_complete);
+  fmt::print(
+    "progress:        {}/{} milestones complete ({}%)\n", m.milestone_closed, m.milestone_total, m.percent_complete);
   fmt::print("current phase:   {}\n",
              m.current_phase ? fmt::format("Phase {}: {}", *m.current_phase, phases.at(*m.current_phase)->name)
                              : std::string("none"));
@@ -496,8 +486,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
     }
     rows.push_back(invariant_json(inv, evaluation, links));
   }
-  fmt::print("{}",
-             report::format_records(rows, {"id", "priority", "coverage", "status", "category", "name"}, format));
+  fmt::print("{}", report::format_records(rows, {"id", "priority", "coverage", "status", "category", "name"}, format));
   return ExitCode::ok;
 }
 
@@ -516,9 +505,9 @@ run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const
     }
     rows.push_back(milestone_json(m, metrics));
   }
-  fmt::print("{}",
-             report::format_records(
-               rows, {"id", "phase", "status", "next", "effort_estimate", "depends_on", "title"}, format));
+  fmt::print(
+    "{}",
+    report::format_records(rows, {"id", "phase", "status", "next", "effort_estimate", "depends_on", "title"}, format));
   return ExitCode::ok;
 }
 
@@ -536,8 +525,7 @@ run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::stri
       rows.push_back(risk_json(r));
     }
   }
-  fmt::print("{}",
-             report::format_records(rows, {"id", "priority", "status", "milestones", "title"}, format));
+  fmt::print("{}", report::format_records(rows, {"id", "priority", "status", "milestones", "title"}, format));
   return ExitCode::ok;
 }
 
@@ -576,7 +564,8 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
     j["deliverables"] = deliverables;
     ordered_json gaps = ordered_json::array();
     for (const model::EvidenceGap& g : m->evidence_gaps) {
-      gaps.push_back({{"text", g.text}, {"deferred_to", g.deferred_to ? ordered_json(g.deferred_to->id) : ordered_json(nullptr)}});
+      gaps.push_back(
+        {{"text", g.text}, {"deferred_to", g.deferred_to ? ordered_json(g.deferred_to->id) : ordered_json(nullptr)}});
     }
     j["evidence_gaps"] = gaps;
     j["outcome"] = m->outcome;
@@ -618,10 +607,9 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
              x != metrics.deferrals.end()) {
     j = with_kind("deferral", deferral_json(*x));
   } else {
-    throw util::UsageError(fmt::format(
-      "no milestone, invariant, risk or deferral has the id '{}'; list them with "
-      "`refactor-ledger milestones`, `invariants` or `risks`",
-      id));
+    throw util::UsageError(fmt::format("no milestone, invariant, risk or deferral has the id '{}'; list them with "
+                                       "`refactor-ledger milestones`, `invariants` or `risks`",
+                                       id));
   }
   print_object(j, format);
   return ExitCode::ok;
@@ -662,9 +650,9 @@ public:
     for (const util::Diagnostic& d : error.diagnostics()) {
       message += util::format_diagnostic(d) + "\n";
     }
-    const auto deadline = std::chrono::steady_clock::now()
-                          + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(seconds + 1));
+    const auto deadline =
+      std::chrono::steady_clock::now()
+      + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds + 1));
     m_thread = std::thread([this, deadline, message = std::move(message)] {
       std::unique_lock lock(m_mutex);
       if (!m_done.wait_until(lock, deadline, [this] { return m_finished; })) {
@@ -703,9 +691,8 @@ query_limits(const QueryOptions& options)
                                        k_max_query_timeout_seconds));
   }
   if (options.max_memory_mb < 1 || options.max_memory_mb > k_max_query_memory_mb) {
-    throw util::UsageError(fmt::format("invalid value '{}' for --max-memory: give MiB, from 1 to {}",
-                                       options.max_memory_mb,
-                                       k_max_query_memory_mb));
+    throw util::UsageError(fmt::format(
+      "invalid value '{}' for --max-memory: give MiB, from 1 to {}", options.max_memory_mb, k_max_query_memory_mb));
   }
   return {options.timeout_seconds, options.max_memory_mb << 20};
 }

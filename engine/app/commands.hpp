@@ -91,12 +91,8 @@ ExitCode run_validate(const GlobalOptions& global);
 ExitCode run_load(const GlobalOptions& global, const std::string& format);
 ExitCode run_render(const GlobalOptions& global, const RenderOptions& options);
 ExitCode run_status(const GlobalOptions& global, const std::string& format);
-ExitCode run_invariants(const GlobalOptions& global,
-                        const InvariantFilter& filter,
-                        const std::string& format);
-ExitCode run_milestones(const GlobalOptions& global,
-                        const MilestoneFilter& filter,
-                        const std::string& format);
+ExitCode run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const std::string& format);
+ExitCode run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const std::string& format);
 ExitCode run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::string& format);
 ExitCode run_show(const GlobalOptions& global, const std::string& id, const std::string& format);
 
@@ -104,7 +100,7 @@ struct QueryOptions
 {
   std::string sql;
   std::string format = "table";
-  double timeout_seconds = 5;      // --timeout; > 0, at most k_max_query_timeout_seconds
+  double timeout_seconds = 5;        // --timeout; > 0, at most k_max_query_timeout_seconds
   std::uint64_t max_memory_mb = 256; // --max-memory, MiB; 1 .. k_max_query_memory_mb
 };
 inline constexpr double k_max_query_timeout_seconds = 86400;
@@ -118,20 +114,22 @@ ExitCode run_query(const GlobalOptions& global, const QueryOptions& options);
 struct CloseOptions
 {
   bool dry_run = false;
-  bool adopt = false;           // record a milestone closed before the ledger existed
-  std::string commit;           // closing commit; empty: HEAD of the checkout
-  std::string base;             // start of the scope diff; empty: base_commit / previous closeout
-  std::string date;             // empty: today (UTC)
-  std::string by;               // empty: the OS user
+  bool adopt = false; // record a milestone closed before the ledger existed
+  std::string commit; // closing commit; empty: HEAD of the checkout
+  std::string base;   // start of the scope diff; empty: base_commit / previous closeout
+  std::string date;   // empty: today (UTC)
+  std::string by;     // empty: the OS user
   std::string verdict = "PASS";
-  std::string reason;           // adopt: where the evidence is
+  std::string reason;                 // adopt: where the evidence is
   std::vector<std::string> scores;    // DIM=VALUE
   std::vector<std::string> artifacts; // adopt: documents that already exist
   std::string format = "table";
 };
 
 // One milestone, or (with --adopt) several closed at the same commit and date.
-ExitCode run_close(const GlobalOptions& global, const std::vector<std::string>& milestones, const CloseOptions& options);
+ExitCode run_close(const GlobalOptions& global,
+                   const std::vector<std::string>& milestones,
+                   const CloseOptions& options);
 ExitCode run_approve(const GlobalOptions& global,
                      const std::string& milestone,
                      const std::string& gate,

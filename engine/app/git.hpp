@@ -13,7 +13,7 @@ struct GitResult
 {
   bool started = false; // false: no git executable
   int exit_code = -1;
-  std::string out;      // standard output, as is
+  std::string out; // standard output, as is
 };
 
 // Runs `git -C root ARGS...` (no shell; stdin closed, stderr discarded).
@@ -22,8 +22,7 @@ GitResult git_run(const std::filesystem::path& root, const std::vector<std::stri
 // Runs `git -C root ARGS...` (no shell; stdin closed, stderr discarded) and
 // returns its standard output without the trailing newline, or nullopt when
 // git is missing or exits non-zero.
-std::optional<std::string> git_output(const std::filesystem::path& root,
-                                      const std::vector<std::string>& args);
+std::optional<std::string> git_output(const std::filesystem::path& root, const std::vector<std::string>& args);
 
 // How many commits `commit` is behind HEAD: 0 at HEAD; nullopt when it is not
 // an ancestor of HEAD (or git cannot tell).

@@ -1,7 +1,6 @@
 // ingest, record, why, check: evidence in, status out.
 #include "app/assess.hpp"
 #include "app/audit.hpp"
-#include "store/closeout_repo.hpp"
 #include "app/commands.hpp"
 #include "app/git.hpp"
 #include "app/journal.hpp"
@@ -10,16 +9,17 @@
 #include "evidence/input_text.hpp"
 #include "evidence/junit.hpp"
 #include "evidence/metrics.hpp"
+#include "model/commit.hpp"
 #include "report/records.hpp"
+#include "store/closeout_repo.hpp"
 #include "store/definitions_repo.hpp"
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
-#include "util/terminal.hpp"
-#include "util/text.hpp"
 #include "util/hash.hpp"
 #include "util/limits.hpp"
-#include "model/commit.hpp"
+#include "util/terminal.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -29,14 +29,13 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <fcntl.h>
 #include <fstream>
 #include <future>
-#include <mutex>
-#include <unordered_set>
-#include <fcntl.h>
 #include <glob.h>
+#include <mutex>
 #include <unistd.h>
-
+#include <unordered_set>
 
 namespace rl::app {
 
@@ -89,11 +88,10 @@ expand_paths(const std::vector<std::string>& args, const char* extension)
             // A symlink inside an evidence folder (committed in a pull
             // request, say) is followed only when it stays inside the folder.
             if (e.is_symlink() && !util::resolves_inside(m, e.path())) {
-              throw util::InputError(
-                fmt::format("{}: a symlink that leads outside the folder {}; refusing to read it",
-                            m,
-                            e.path().generic_string()),
-                "name the file itself on the command line if it is meant to be read");
+              throw util::InputError(fmt::format("{}: a symlink that leads outside the folder {}; refusing to read it",
+                                                 m,
+                                                 e.path().generic_string()),
+                                     "name the file itself on the command line if it is meant to be read");
             }
             found.push_back(e.path().string());
           }
@@ -143,13 +141,7 @@ header_for(const std::string& kind,
            const EvidenceOptions& options,
            const Context& c)
 {
-  return {kind,
-          hash,
-          options.source.empty() ? path : options.source,
-          path,
-          c.commit,
-          taken_at(options, c.now),
-          c.now};
+  return {kind, hash, options.source.empty() ? path : options.source, path, c.commit, taken_at(options, c.now), c.now};
 }
 
 // Appends a parsed test case as the store keeps it.
@@ -158,12 +150,7 @@ add_case(store::TestResultBlock& block, const evidence::TestCaseRecord& tc)
 {
   thread_local std::string identity; // one buffer per parsing thread
   tc.identity_into(identity);
-  block.add(identity,
-            tc.file,
-            tc.suite,
-            tc.outcome,
-            tc.duration,
-            tc.message);
+  block.add(identity, tc.file, tc.suite, tc.outcome, tc.duration, tc.message);
 }
 
 // A streamed file's cases are written in blocks of this many (bounded memory).
@@ -184,8 +171,7 @@ struct Prepared
 class BufferPool
 {
 public:
-  std::string
-  take()
+  std::string take()
   {
     const std::lock_guard lock(m_mutex);
     if (m_free.empty()) {
@@ -196,8 +182,7 @@ public:
     return buffer;
   }
 
-  void
-  give(std::string buffer)
+  void give(std::string buffer)
   {
     const std::lock_guard lock(m_mutex);
     m_free.push_back(std::move(buffer));
@@ -212,8 +197,8 @@ private:
 struct PooledBuffer
 {
   explicit PooledBuffer(BufferPool& p)
-    : pool(p),
-      text(p.take())
+    : pool(p)
+    , text(p.take())
   {
   }
   ~PooledBuffer()
@@ -312,12 +297,21 @@ part_summary(const char* kind, const Part& p, int number, bool last, std::size_t
 {
   const std::string at_commit = commit.empty() ? "" : " (commit " + model::short_commit(commit) + ")";
   if (number == 1 && last) {
-    return fmt::format("{} {} files stored, {} already ingested, {} rejected{}", kind, p.stored, p.already,
-                       p.rejected, at_commit);
+    return fmt::format(
+      "{} {} files stored, {} already ingested, {} rejected{}", kind, p.stored, p.already, p.rejected, at_commit);
   }
-  return fmt::format("{} part {}{}, files {}-{} of {}: {} stored, {} already ingested, {} rejected{}{}", kind, number,
-                     last ? " (last)" : "", p.first_file, p.first_file + p.files - 1, total, p.stored, p.already,
-                     p.rejected, at_commit, last ? "" : fmt::format("; continued in part {}", number + 1));
+  return fmt::format("{} part {}{}, files {}-{} of {}: {} stored, {} already ingested, {} rejected{}{}",
+                     kind,
+                     number,
+                     last ? " (last)" : "",
+                     p.first_file,
+                     p.first_file + p.files - 1,
+                     total,
+                     p.stored,
+                     p.already,
+                     p.rejected,
+                     at_commit,
+                     last ? "" : fmt::format("; continued in part {}", number + 1));
 }
 
 void
@@ -337,7 +331,7 @@ run_ingest(const GlobalOptions& global,
            const EvidenceOptions& options)
 {
   const auto format = output_format(options.format);
-  const char* extension = kind == IngestKind::junit      ? ".xml"
+  const char* extension = kind == IngestKind::junit        ? ".xml"
                           : kind == IngestKind::github_run ? ".json"
                           : kind == IngestKind::sarif      ? ".sarif"
                                                            : ".xml";
@@ -367,10 +361,14 @@ run_ingest(const GlobalOptions& global,
     // Nothing stored, nothing to record (unless earlier parts need their last one).
     if (part.stored > 0 || (last && part_number > 1)) {
       fault_point("ingest-before-audit");
-      store::append_audit_entries(db, {make_entry(global, c.ledger.paths.root, "ingest", "",
-                                                  part_summary(kind_label(kind), part, part_number, last, files.size(),
-                                                               c.commit))},
-                                 store::AuditOrigin::made_now);
+      store::append_audit_entries(
+        db,
+        {make_entry(global,
+                    c.ledger.paths.root,
+                    "ingest",
+                    "",
+                    part_summary(kind_label(kind), part, part_number, last, files.size(), c.commit))},
+        store::AuditOrigin::made_now);
     }
   };
   constexpr std::size_t k_prepared_ahead = 2;
@@ -458,9 +456,9 @@ run_ingest(const GlobalOptions& global,
         store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
         const std::string text = read_evidence_file(file);
         const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
-        const std::vector<evidence::MetricRecord> metrics =
-          kind == IngestKind::coverage ? evidence::parse_coverage(text, file, prefix)
-                                       : evidence::parse_sarif(text, file, prefix);
+        const std::vector<evidence::MetricRecord> metrics = kind == IngestKind::coverage
+                                                              ? evidence::parse_coverage(text, file, prefix)
+                                                              : evidence::parse_sarif(text, file, prefix);
         std::vector<std::pair<std::string, double>> rows;
         ordered_json values = ordered_json::object();
         for (const evidence::MetricRecord& m : metrics) {
@@ -480,8 +478,7 @@ run_ingest(const GlobalOptions& global,
         for (const evidence::CiRunRecord& run : doc.runs) {
           store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
           h.commit = options.commit.empty() ? run.head_sha : options.commit;
-          h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at)
-                                          : h.taken_at;
+          h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at) : h.taken_at;
           if (doc.runs.size() > 1) {
             h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
           }
@@ -499,10 +496,14 @@ run_ingest(const GlobalOptions& global,
             throw util::InputError(std::vector<util::Diagnostic>{
               {util::Severity::error,
                {file, 0, 0},
-               fmt::format("jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
+               fmt::format(
+                 "jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
                "ingest the run document first (it can come before this file in the same command)"}});
           }
-          runs.push_back({{"run_id", jobs.run_id}, {"attempt", jobs.attempt}, {"jobs", jobs.jobs.size()}, {"result", "jobs_stored"}});
+          runs.push_back({{"run_id", jobs.run_id},
+                          {"attempt", jobs.attempt},
+                          {"jobs", jobs.jobs.size()},
+                          {"result", "jobs_stored"}});
         }
         file_transaction.commit();
         ++part.stored;
@@ -527,7 +528,13 @@ run_ingest(const GlobalOptions& global,
   if (format == report::OutputFormat::json) {
     ordered_json out;
     out["files"] = results;
-    ordered_json total = {{"files", results.size()}, {"rejected", rejected}, {"tests", 0}, {"passed", 0}, {"failed", 0}, {"errors", 0}, {"skipped", 0}};
+    ordered_json total = {{"files", results.size()},
+                          {"rejected", rejected},
+                          {"tests", 0},
+                          {"passed", 0},
+                          {"failed", 0},
+                          {"errors", 0},
+                          {"skipped", 0}};
     for (const auto& r : results) {
       for (const char* k : {"tests", "passed", "failed", "errors", "skipped"}) {
         if (r.contains(k)) {
@@ -549,15 +556,26 @@ run_ingest(const GlobalOptions& global,
         errors += r["errors"].get<std::int64_t>();
         skipped += r["skipped"].get<std::int64_t>();
         fmt::print("{}: stored {} tests: {} passed, {} failed, {} errors, {} skipped\n",
-                   r["id"].get<std::string>(), r["tests"].get<std::int64_t>(), r["passed"].get<std::int64_t>(),
-                   r["failed"].get<std::int64_t>(), r["errors"].get<std::int64_t>(), r["skipped"].get<std::int64_t>());
+                   r["id"].get<std::string>(),
+                   r["tests"].get<std::int64_t>(),
+                   r["passed"].get<std::int64_t>(),
+                   r["failed"].get<std::int64_t>(),
+                   r["errors"].get<std::int64_t>(),
+                   r["skipped"].get<std::int64_t>());
       } else if (r.contains("runs")) {
         for (const auto& run : r["runs"]) {
-          fmt::print("{}: run {} attempt {}{}: {}{}\n", r["id"].get<std::string>(), run["run_id"].get<std::int64_t>(),
+          fmt::print("{}: run {} attempt {}{}: {}{}\n",
+                     r["id"].get<std::string>(),
+                     run["run_id"].get<std::int64_t>(),
                      run["attempt"].get<std::int64_t>(),
                      run.contains("workflow") ? " (" + run["workflow"].get<std::string>() + ")" : std::string(),
-                     run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed" : run["result"].get<std::string>(),
-                     run.contains("conclusion") ? ", " + (run["conclusion"].get<std::string>().empty() ? std::string("not completed") : run["conclusion"].get<std::string>()) : std::string());
+                     run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed"
+                                                                            : run["result"].get<std::string>(),
+                     run.contains("conclusion")
+                       ? ", "
+                           + (run["conclusion"].get<std::string>().empty() ? std::string("not completed")
+                                                                           : run["conclusion"].get<std::string>())
+                       : std::string());
         }
       } else if (r.contains("metrics")) {
         std::string list;
@@ -573,7 +591,13 @@ run_ingest(const GlobalOptions& global,
     }
     if (kind == IngestKind::junit) {
       fmt::print("total: {} files ({} rejected); {} tests: {} passed, {} failed, {} errors, {} skipped\n",
-                 results.size(), rejected, tests, passed, failed, errors, skipped);
+                 results.size(),
+                 rejected,
+                 tests,
+                 passed,
+                 failed,
+                 errors,
+                 skipped);
     }
   }
   if (c.commit.empty() && kind == IngestKind::junit) {
@@ -611,9 +635,13 @@ run_record_metric(const GlobalOptions& global,
   }
   Context c = open_for_evidence(global, options);
   const std::string at = taken_at(options, c.now);
-  const std::string hash = util::sha256(fmt::format("metric\n{}\n{}\n{}\n{}\n{}", name, value_text, c.commit, at, options.source));
+  const std::string hash =
+    util::sha256(fmt::format("metric\n{}\n{}\n{}\n{}\n{}", name, value_text, c.commit, at, options.source));
   if (store::evidence_exists(*c.ledger.db, "metric", hash)) {
-    fmt::print("{} = {} at {} is already recorded, nothing changed\n", name, value_text, c.commit.empty() ? "unknown commit" : c.commit);
+    fmt::print("{} = {} at {} is already recorded, nothing changed\n",
+               name,
+               value_text,
+               c.commit.empty() ? "unknown commit" : c.commit);
     return ExitCode::ok;
   }
   store::EvidenceHeader h = header_for("metric", hash, "", options, c);
@@ -624,8 +652,13 @@ run_record_metric(const GlobalOptions& global,
   store::WriteTransaction transaction(*c.ledger.db);
   store::store_metrics(*c.ledger.db, h, {{name, value}});
   store::append_audit_entries(*c.ledger.db,
-                              {make_entry(global, c.ledger.paths.root, "record", "",
-                                          fmt::format("metric {} = {} at commit {}", name, value_text,
+                              {make_entry(global,
+                                          c.ledger.paths.root,
+                                          "record",
+                                          "",
+                                          fmt::format("metric {} = {} at commit {}",
+                                                      name,
+                                                      value_text,
                                                       c.commit.empty() ? "unknown" : model::short_commit(c.commit)))},
                               store::AuditOrigin::made_now);
   fault_point("record-before-commit");
@@ -672,14 +705,19 @@ run_why(const GlobalOptions& global, const std::string& id, const std::string& f
   const model::Definitions d = store::read_definitions(*ledger.db);
   const auto inv = std::find_if(d.invariants.begin(), d.invariants.end(), [&](const auto& x) { return x.id == id; });
   if (inv == d.invariants.end()) {
-    throw util::UsageError(fmt::format("no invariant has the id '{}'; list them with `refactor-ledger invariants`", id));
+    throw util::UsageError(
+      fmt::format("no invariant has the id '{}'; list them with `refactor-ledger invariants`", id));
   }
   const Assessment a = assess(*ledger.db, d, ledger.paths.root);
   const model::Evaluation& e = a.evaluations.at(id);
   if (format == "json") {
-    ordered_json j{{"id", id}, {"name", inv->name}, {"status", model::to_string(e.status)}, {"reasons", e.reasons},
+    ordered_json j{{"id", id},
+                   {"name", inv->name},
+                   {"status", model::to_string(e.status)},
+                   {"reasons", e.reasons},
                    {"rules", e.tree ? tree_json(*e.tree) : ordered_json(nullptr)},
-                   {"waiver_expired", e.waiver_expired}, {"waiver_unneeded", e.waiver_unneeded}};
+                   {"waiver_expired", e.waiver_expired},
+                   {"waiver_unneeded", e.waiver_unneeded}};
     fmt::print("{}\n", j.dump(2));
     return ExitCode::ok;
   }
@@ -700,7 +738,8 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
   const auto threshold = model::parse_enum<model::Priority>(options.min_priority);
   if (!threshold) {
     throw util::UsageError(fmt::format("invalid value '{}' for --priority: allowed values are {}",
-                                       options.min_priority, model::allowed_values<model::Priority>()));
+                                       options.min_priority,
+                                       model::allowed_values<model::Priority>()));
   }
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
   const model::Definitions d = store::read_definitions(*ledger.db);
@@ -715,25 +754,35 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
                      || (options.require_verified && e.status != model::InvariantStatus::verified
                          && e.status != model::InvariantStatus::waived);
     if (bad) {
-      offenders.push_back({{"id", inv.id}, {"name", inv.name}, {"priority", model::to_string(inv.priority)},
-                           {"status", model::to_string(e.status)}, {"reasons", e.reasons}});
+      offenders.push_back({{"id", inv.id},
+                           {"name", inv.name},
+                           {"priority", model::to_string(inv.priority)},
+                           {"status", model::to_string(e.status)},
+                           {"reasons", e.reasons}});
     }
   }
   if (options.format == "json") {
     fmt::print("{}\n", ordered_json{{"id", "check"}, {"passed", offenders.empty()}, {"offenders", offenders}}.dump(2));
   } else if (offenders.empty()) {
-    fmt::print("check passed: no invariant at {} or above is {}\n", options.min_priority,
+    fmt::print("check passed: no invariant at {} or above is {}\n",
+               options.min_priority,
                options.require_verified ? "unverified, stale or failing" : "failing");
   } else {
     for (const auto& o : offenders) {
-      fmt::print("{} ({}) {}: {}\n", o["id"].get<std::string>(), o["priority"].get<std::string>(),
-                 o["status"].get<std::string>(), o["name"].get<std::string>());
+      fmt::print("{} ({}) {}: {}\n",
+                 o["id"].get<std::string>(),
+                 o["priority"].get<std::string>(),
+                 o["status"].get<std::string>(),
+                 o["name"].get<std::string>());
       for (const auto& r : o["reasons"]) {
         fmt::print("    {}\n", r.get<std::string>());
       }
     }
-    fmt::print("check failed: {} invariant{} at {} or above {}\n", offenders.size(), offenders.size() == 1 ? "" : "s",
-               options.min_priority, options.require_verified ? "not verified" : "failing");
+    fmt::print("check failed: {} invariant{} at {} or above {}\n",
+               offenders.size(),
+               offenders.size() == 1 ? "" : "s",
+               options.min_priority,
+               options.require_verified ? "not verified" : "failing");
   }
   return offenders.empty() ? ExitCode::ok : ExitCode::negative;
 }

@@ -35,8 +35,8 @@ rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& 
   std::error_code ec;
   std::filesystem::rename(from, to, ec);
   if (ec) {
-    throw util::StoreError(fmt::format("cannot move {} to {}: {}", from.generic_string(),
-                                       to.generic_string(), ec.message()));
+    throw util::StoreError(
+      fmt::format("cannot move {} to {}: {}", from.generic_string(), to.generic_string(), ec.message()));
   }
 }
 
@@ -68,14 +68,16 @@ require_writable(const std::vector<std::filesystem::path>& targets)
     while (!std::filesystem::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
       dir = dir.parent_path();
     }
-    const std::filesystem::path& checked =
-      ::access(dir.c_str(), W_OK) != 0 ? dir
-      : std::filesystem::exists(target, ec) && ::access(target.c_str(), W_OK) != 0 ? target
-                                                                                    : std::filesystem::path();
+    const std::filesystem::path& checked = ::access(dir.c_str(), W_OK) != 0 ? dir
+                                           : std::filesystem::exists(target, ec) && ::access(target.c_str(), W_OK) != 0
+                                             ? target
+                                             : std::filesystem::path();
     if (!checked.empty()) {
       throw util::StoreError(fmt::format("cannot write {}: {} is not writable ({}); nothing was written: run the "
                                          "command where the program's files can be written",
-                                         target.generic_string(), checked.generic_string(), std::strerror(errno)));
+                                         target.generic_string(),
+                                         checked.generic_string(),
+                                         std::strerror(errno)));
     }
   }
 }
@@ -176,7 +178,8 @@ damaged(const std::filesystem::path& journal, const std::string& why)
 {
   throw util::StoreError(fmt::format("{} is damaged ({}); nothing was changed: check the files it names and "
                                      "delete it",
-                                     journal.generic_string(), why));
+                                     journal.generic_string(),
+                                     why));
 }
 
 std::string
@@ -200,7 +203,9 @@ journal_array(const std::filesystem::path& journal, const json& plan, std::strin
 
 // A file the journal names: root / relative, never through a symlink.
 std::filesystem::path
-journal_file(const std::filesystem::path& root, const std::filesystem::path& journal, const json& item,
+journal_file(const std::filesystem::path& root,
+             const std::filesystem::path& journal,
+             const json& item,
              std::string_view key)
 {
   const std::string relative = journal_string(journal, item, key);
@@ -223,13 +228,16 @@ journal_folder(const std::filesystem::path& root, const std::filesystem::path& j
   std::filesystem::path path = root;
   for (const auto& part : std::filesystem::path(relative)) {
     path /= part;
-    struct stat st{};
+    struct stat st
+    {};
     if (::lstat(path.c_str(), &st) != 0) {
       break;
     }
     if (!S_ISDIR(st.st_mode)) {
-      damaged(journal, fmt::format("created_folders: '{}': {} is not a folder", util::terminal_safe(relative),
-                                   util::display_path(path, root)));
+      damaged(journal,
+              fmt::format("created_folders: '{}': {} is not a folder",
+                          util::terminal_safe(relative),
+                          util::display_path(path, root)));
     }
   }
   return root / relative;
@@ -273,13 +281,14 @@ recover_interrupted(const std::filesystem::path& root, const std::filesystem::pa
     folders.push_back(journal_folder(root, journal, item));
   }
   for (const std::filesystem::path& target : targets) {
-    struct stat st{};
+    struct stat st
+    {};
     if (::lstat(staged_path(target).c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
       damaged(journal, fmt::format("{} is not a regular file", util::display_path(staged_path(target), root)));
     }
   }
-  const bool committed = std::filesystem::exists(commit_point)
-                         && util::sha256(util::read_text(commit_point)) == commit_point_sha256;
+  const bool committed =
+    std::filesystem::exists(commit_point) && util::sha256(util::read_text(commit_point)) == commit_point_sha256;
   std::size_t moved = 0;
   for (const std::filesystem::path& target : targets) {
     const std::filesystem::path staged = staged_path(target);

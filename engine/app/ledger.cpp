@@ -89,9 +89,8 @@ resolve_paths(const GlobalOptions& global)
   if (!global.root.empty()) {
     root = std::filesystem::absolute(global.root, ec).lexically_normal();
     if (!std::filesystem::is_regular_file(root / "milestones" / "program.yaml")) {
-      throw util::UsageError(fmt::format(
-        "{} is not a refactor-ledger program: it has no milestones/program.yaml",
-        global.root.generic_string()));
+      throw util::UsageError(fmt::format("{} is not a refactor-ledger program: it has no milestones/program.yaml",
+                                         global.root.generic_string()));
     }
   } else {
     std::filesystem::path dir = std::filesystem::current_path(ec);
@@ -101,15 +100,14 @@ resolve_paths(const GlobalOptions& global)
         break;
       }
       if (!dir.has_parent_path() || dir.parent_path() == dir) {
-        throw util::UsageError(
-          "not inside a refactor-ledger program (no milestones/program.yaml here or in any "
-          "parent folder); run it from the program's folder or pass -C DIR");
+        throw util::UsageError("not inside a refactor-ledger program (no milestones/program.yaml here or in any "
+                               "parent folder); run it from the program's folder or pass -C DIR");
       }
       dir = dir.parent_path();
     }
   }
-  std::filesystem::path db = global.db.empty() ? root / ".ledger" / "ledger.db"
-                                               : std::filesystem::absolute(global.db, ec);
+  std::filesystem::path db =
+    global.db.empty() ? root / ".ledger" / "ledger.db" : std::filesystem::absolute(global.db, ec);
   return {root, db};
 }
 
@@ -129,10 +127,9 @@ scan_sources(const std::filesystem::path& root)
   // anywhere: it is read only when it resolves inside the program root.
   auto contained = [&](const std::filesystem::directory_entry& entry) {
     if (entry.is_symlink() && !util::resolves_inside(root, entry.path())) {
-      throw util::InputError(
-        fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
-                    util::display_path(entry.path(), root)),
-        "replace the symlink with the file itself, or remove it");
+      throw util::InputError(fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
+                                         util::display_path(entry.path(), root)),
+                             "replace the symlink with the file itself, or remove it");
     }
     return true;
   };
@@ -140,10 +137,9 @@ scan_sources(const std::filesystem::path& root)
   const std::filesystem::path invariants = root / "invariants";
   for (const std::filesystem::path& folder : {milestones, invariants}) {
     if (std::filesystem::is_symlink(folder) && !util::resolves_inside(root, folder)) {
-      throw util::InputError(
-        fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
-                    util::display_path(folder, root)),
-        "replace the symlink with the folder itself");
+      throw util::InputError(fmt::format("{}: a symlink that leads outside the program root; refusing to read it",
+                                         util::display_path(folder, root)),
+                             "replace the symlink with the folder itself");
     }
   }
   for (const auto& entry : std::filesystem::directory_iterator(milestones)) {
@@ -255,8 +251,8 @@ open_read_only(Ledger& ledger, const std::vector<store::SourceStamp>& stamps, co
   if (!std::filesystem::exists(ledger.paths.db)) {
     ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger());
     ledger.in_memory = true;
-    fmt::print(stderr, "refactor-ledger: note: {}; built the ledger in memory from the YAML (nothing is saved)\n",
-               problem);
+    fmt::print(
+      stderr, "refactor-ledger: note: {}; built the ledger in memory from the YAML (nothing is saved)\n", problem);
     return;
   }
   auto file = std::make_unique<SQLite::Database>(store::open_ledger_readonly(ledger.paths.db));
@@ -292,14 +288,18 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
       }
       // Read-only: the files before the commit point are the old state, after
       // it the record already is the new one; a command that can write finishes it.
-      fmt::print(stderr, "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
-                         "write the ledger finishes it\n", e.what());
+      fmt::print(stderr,
+                 "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
+                 "write the ledger finishes it\n",
+                 e.what());
     } catch (const std::filesystem::filesystem_error& e) {
       if (access == Access::write) {
         throw;
       }
-      fmt::print(stderr, "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
-                         "write the ledger finishes it\n", e.what());
+      fmt::print(stderr,
+                 "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
+                 "write the ledger finishes it\n",
+                 e.what());
     }
   }
   const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);

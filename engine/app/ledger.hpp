@@ -36,8 +36,7 @@ std::vector<store::SourceStamp> scan_sources(const std::filesystem::path& root);
 
 // Reads and parses every YAML file and closeout record; throws InputError
 // with all diagnostics.
-loader::LoadedProgram parse_program(const std::filesystem::path& root,
-                                 const std::vector<store::SourceStamp>& stamps);
+loader::LoadedProgram parse_program(const std::filesystem::path& root, const std::vector<store::SourceStamp>& stamps);
 
 enum class LoadResult { unchanged, updated };
 

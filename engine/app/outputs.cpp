@@ -61,8 +61,7 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
   }
   const model::ProgramMetrics metrics = rules::compute_metrics(d, statuses);
   std::vector<report::RenderedFile> out;
-  out.push_back({d.program.log_path,
-                 report::render_living_log(d, metrics, evaluations, ci_runs, records, as_of)});
+  out.push_back({d.program.log_path, report::render_living_log(d, metrics, evaluations, ci_runs, records, as_of)});
   if (!records.empty()) {
     out.push_back({d.program.toolcalls_path, report::render_toolcalls(d, records)});
     for (report::RenderedFile& doc : report::render_closeout_documents(d, records)) {
@@ -73,9 +72,7 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
 }
 
 std::filesystem::path
-output_target(const std::filesystem::path& root,
-              const model::Program& program,
-              const std::string& relative)
+output_target(const std::filesystem::path& root, const model::Program& program, const std::string& relative)
 {
   std::string key = "milestone_docs";
   if (relative == program.log_path) {

@@ -10,27 +10,29 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto ids = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::CloseOptions>();
-  CLI::App* command = app.add_subcommand(
-    "close",
-    "Close a milestone: evaluate its gates (its YAML `gates:` over program.yaml's defaults:\n"
-    "dependencies, deliverables, invariants, ci, scope, pattern_absent, metrics, approvals,\n"
-    "deferrals) at the closing commit. If any gate fails: exit 1, print what to do, change\n"
-    "nothing. Otherwise, as one step: write milestones/ID.closeout.json (commit it), the\n"
-    "closeout summary and audit, the tool-call log and REFACTOR.md, and lock the milestone.\n"
-    "Examples: refactor-ledger close M02 --dry-run\n"
-    "          refactor-ledger close M02 --score architecture=8 --score tests=7 --by alice\n"
-    "          refactor-ledger close M01 --adopt --commit 41daf4ea527 --date 2026-02-08");
+  CLI::App* command =
+    app.add_subcommand("close",
+                       "Close a milestone: evaluate its gates (its YAML `gates:` over program.yaml's defaults:\n"
+                       "dependencies, deliverables, invariants, ci, scope, pattern_absent, metrics, approvals,\n"
+                       "deferrals) at the closing commit. If any gate fails: exit 1, print what to do, change\n"
+                       "nothing. Otherwise, as one step: write milestones/ID.closeout.json (commit it), the\n"
+                       "closeout summary and audit, the tool-call log and REFACTOR.md, and lock the milestone.\n"
+                       "Examples: refactor-ledger close M02 --dry-run\n"
+                       "          refactor-ledger close M02 --score architecture=8 --score tests=7 --by alice\n"
+                       "          refactor-ledger close M01 --adopt --commit 41daf4ea527 --date 2026-02-08");
   command->add_option("milestone", *ids, "Milestone id, e.g. M02 (several only with --adopt)")->required();
   command->add_flag("--dry-run", options->dry_run, "Print the gate table; exit 0 if all pass, 1 if not; write nothing");
   command->add_option("--commit", options->commit, "Closing commit (default: HEAD of the checkout)");
-  command->add_option("--base", options->base,
+  command->add_option("--base",
+                      options->base,
                       "Start of the scope diff (default: the milestone's base_commit, else the previous "
                       "closeout's commit, else the program's baseline_commit)");
   command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: today, UTC)");
   command->add_option("--by", options->by, "Who closes it (default: the OS user)");
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
-  command->add_flag("--adopt", options->adopt,
+  command->add_flag("--adopt",
+                    options->adopt,
                     "Record milestones closed before the ledger existed, without evaluating gates "
                     "(needs --commit and --date; takes several milestones closed at that commit)");
   command->add_option("--reason", options->reason, "With --adopt: where that closeout's evidence is");
@@ -73,11 +75,11 @@ register_reopen(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     std::string id, reason, by, format = "table";
   };
   auto args = std::make_shared<Args>();
-  CLI::App* command = app.add_subcommand(
-    "reopen",
-    "Unlock a closed milestone so that its YAML may change; the reason is recorded in its\n"
-    "closeout record and shown in REFACTOR.md. Close it again with `close`.\n"
-    "Example: refactor-ledger reopen M02 --reason \"scope missed the audit pack link\"");
+  CLI::App* command =
+    app.add_subcommand("reopen",
+                       "Unlock a closed milestone so that its YAML may change; the reason is recorded in its\n"
+                       "closeout record and shown in REFACTOR.md. Close it again with `close`.\n"
+                       "Example: refactor-ledger reopen M02 --reason \"scope missed the audit pack link\"");
   command->add_option("milestone", args->id, "Milestone id")->required();
   command->add_option("--reason", args->reason, "Why it must change")->required();
   command->add_option("--by", args->by, "Who reopens it (default: the OS user)");
@@ -91,33 +93,32 @@ void
 register_log(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto options = std::make_shared<app::LogOptions>();
-  CLI::App* command = app.add_subcommand(
-    "log",
-    "The audit log: every command that changed the ledger (load, ingest, record, approve,\n"
-    "close, adopt, reopen), oldest first. Entries carried by closeout records survive a rebuild.");
+  CLI::App* command =
+    app.add_subcommand("log",
+                       "The audit log: every command that changed the ledger (load, ingest, record, approve,\n"
+                       "close, adopt, reopen), oldest first. Entries carried by closeout records survive a rebuild.");
   command->add_option("--milestone", options->milestone, "Only entries about this milestone");
-  command->add_option("--action", options->action, "Only this action (load, ingest, record, approve, close, adopt, reopen)");
+  command->add_option(
+    "--action", options->action, "Only this action (load, ingest, record, approve, close, adopt, reopen)");
   command->add_option("--since", options->since, "Only entries at or after this time (YYYY-MM-DD[THH:MM:SSZ])");
   command->add_option("-n,--limit", options->limit, "Only the latest N entries");
   add_format_option(*command, options->format);
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return app::run_log(global, *options); };
-  });
+  command->callback(
+    [&global, &chosen, options] { chosen = [&global, options] { return app::run_log(global, *options); }; });
 }
 
 void
 register_recover(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto format = std::make_shared<std::string>("table");
-  CLI::App* command = app.add_subcommand(
-    "recover",
-    "Where the program stands, for a session that starts fresh (the Recovery Protocol): the\n"
-    "last recorded action, the next planned action (the next milestone and its open gates)\n"
-    "and completion status.");
+  CLI::App* command =
+    app.add_subcommand("recover",
+                       "Where the program stands, for a session that starts fresh (the Recovery Protocol): the\n"
+                       "last recorded action, the next planned action (the next milestone and its open gates)\n"
+                       "and completion status.");
   add_format_option(*command, *format);
-  command->callback([&global, &chosen, format] {
-    chosen = [&global, format] { return app::run_recover(global, *format); };
-  });
+  command->callback(
+    [&global, &chosen, format] { chosen = [&global, format] { return app::run_recover(global, *format); }; });
 }
 
 } // namespace rl::cli

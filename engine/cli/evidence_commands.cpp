@@ -10,7 +10,8 @@ namespace {
 void
 add_evidence_options(CLI::App& command, app::EvidenceOptions& options)
 {
-  command.add_option("--commit", options.commit, "Commit the evidence was taken at (default: git HEAD of the program root)");
+  command.add_option(
+    "--commit", options.commit, "Commit the evidence was taken at (default: git HEAD of the program root)");
   command.add_option("--at", options.at, "When it was taken, ISO 8601 (default: from the file, else now)");
   command.add_option("--source", options.source, "Label stored with the evidence (default: the path)");
   add_format_option(command, options.format);
@@ -23,10 +24,10 @@ void register_metric_ingest(CLI::App& ingest, const app::GlobalOptions& global, 
 void
 register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  CLI::App* ingest = app.add_subcommand(
-    "ingest",
-    "Store verification evidence in the ledger. Each file lands completely or not at all;\n"
-    "a file already ingested (same content) changes nothing. Exit 3 if any file was rejected.");
+  CLI::App* ingest =
+    app.add_subcommand("ingest",
+                       "Store verification evidence in the ledger. Each file lands completely or not at all;\n"
+                       "a file already ingested (same content) changes nothing. Exit 3 if any file was rejected.");
   ingest->require_subcommand(1);
 
   auto junit_paths = std::make_shared<std::vector<std::string>>();
@@ -46,14 +47,14 @@ register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 
   auto run_paths = std::make_shared<std::vector<std::string>>();
   auto run_options = std::make_shared<app::EvidenceOptions>();
-  CLI::App* run = ingest->add_subcommand(
-    "github-run",
-    "GitHub Actions workflow runs: the REST run object, its jobs document, a run list, or\n"
-    "`gh run view --json ...` / `gh run list --json ...` output. Keyed by repository, run id\n"
-    "and attempt: the same run ingested twice is stored once.\n"
-    "Example: gh run view 21794131738 --json databaseId,attempt,workflowName,headSha,\\\n"
-    "           headBranch,event,status,conclusion,createdAt,updatedAt,url,jobs > run.json\n"
-    "         refactor-ledger ingest github-run run.json");
+  CLI::App* run =
+    ingest->add_subcommand("github-run",
+                           "GitHub Actions workflow runs: the REST run object, its jobs document, a run list, or\n"
+                           "`gh run view --json ...` / `gh run list --json ...` output. Keyed by repository, run id\n"
+                           "and attempt: the same run ingested twice is stored once.\n"
+                           "Example: gh run view 21794131738 --json databaseId,attempt,workflowName,headSha,\\\n"
+                           "           headBranch,event,status,conclusion,createdAt,updatedAt,url,jobs > run.json\n"
+                           "         refactor-ledger ingest github-run run.json");
   run->add_option("paths", *run_paths, "JSON files, directories or globs")->required();
   run->add_option("--repo", run_options->repository, "owner/name, when the document does not say");
   add_evidence_options(*run, *run_options);
@@ -72,14 +73,14 @@ register_metric_ingest(CLI::App& ingest, const app::GlobalOptions& global, Actio
     auto paths = std::make_shared<std::vector<std::string>>();
     auto options = std::make_shared<app::EvidenceOptions>();
     const bool coverage = kind == app::IngestKind::coverage;
-    CLI::App* command = ingest.add_subcommand(
-      coverage ? "coverage" : "sarif",
-      coverage ? "Line and branch coverage from Cobertura XML or an lcov tracefile, stored as\n"
-                 "metrics coverage.line_percent and coverage.branch_percent (0-100).\n"
-                 "Example: refactor-ledger ingest coverage coverage.xml"
-               : "Findings of a SARIF log counted by level, stored as metrics sarif.error,\n"
-                 "sarif.warning, sarif.note, sarif.none and sarif.total.\n"
-                 "Example: refactor-ledger ingest sarif codeql.sarif --prefix codeql");
+    CLI::App* command =
+      ingest.add_subcommand(coverage ? "coverage" : "sarif",
+                            coverage ? "Line and branch coverage from Cobertura XML or an lcov tracefile, stored as\n"
+                                       "metrics coverage.line_percent and coverage.branch_percent (0-100).\n"
+                                       "Example: refactor-ledger ingest coverage coverage.xml"
+                                     : "Findings of a SARIF log counted by level, stored as metrics sarif.error,\n"
+                                       "sarif.warning, sarif.note, sarif.none and sarif.total.\n"
+                                       "Example: refactor-ledger ingest sarif codeql.sarif --prefix codeql");
     command->add_option("paths", *paths, "Files, directories or globs")->required();
     command->add_option("--prefix", options->prefix, "Metric name prefix");
     add_evidence_options(*command, *options);
@@ -97,10 +98,10 @@ register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   auto name = std::make_shared<std::string>();
   auto value = std::make_shared<std::string>();
   auto options = std::make_shared<app::EvidenceOptions>();
-  CLI::App* metric = record->add_subcommand(
-    "metric",
-    "Record a named number at a commit, for `metric:` rules.\n"
-    "Example: refactor-ledger record metric unresolved_imports 0 --commit d72fd100459");
+  CLI::App* metric =
+    record->add_subcommand("metric",
+                           "Record a named number at a commit, for `metric:` rules.\n"
+                           "Example: refactor-ledger record metric unresolved_imports 0 --commit d72fd100459");
   metric->add_option("name", *name, "Metric name")->required();
   metric->add_option("value", *value, "A number")->required();
   add_evidence_options(*metric, *options);
@@ -114,33 +115,31 @@ register_why(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto id = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
-  CLI::App* command = app.add_subcommand(
-    "why",
-    "Explain an invariant's status: its rule tree, each condition's result, and the evidence\n"
-    "behind it (run, commit, counts, times).\n"
-    "Example: refactor-ledger why INV-050");
+  CLI::App* command =
+    app.add_subcommand("why",
+                       "Explain an invariant's status: its rule tree, each condition's result, and the evidence\n"
+                       "behind it (run, commit, counts, times).\n"
+                       "Example: refactor-ledger why INV-050");
   command->add_option("id", *id, "Invariant id")->required();
   add_format_option(*command, *format);
-  command->callback([&global, &chosen, id, format] {
-    chosen = [&global, id, format] { return app::run_why(global, *id, *format); };
-  });
+  command->callback(
+    [&global, &chosen, id, format] { chosen = [&global, id, format] { return app::run_why(global, *id, *format); }; });
 }
 
 void
 register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto options = std::make_shared<app::CheckOptions>();
-  CLI::App* command = app.add_subcommand(
-    "check",
-    "For CI: exit 1 when any invariant at or above --priority (default P0) is failing, or,\n"
-    "with --require-verified, not verified (waived counts as verified). Names each offender.\n"
-    "Example: refactor-ledger check --priority P1 --require-verified");
+  CLI::App* command =
+    app.add_subcommand("check",
+                       "For CI: exit 1 when any invariant at or above --priority (default P0) is failing, or,\n"
+                       "with --require-verified, not verified (waived counts as verified). Names each offender.\n"
+                       "Example: refactor-ledger check --priority P1 --require-verified");
   command->add_option("--priority", options->min_priority, "Lowest priority checked")->capture_default_str();
   command->add_flag("--require-verified", options->require_verified, "Also fail on unverified and stale");
   add_format_option(*command, options->format);
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return app::run_check(global, *options); };
-  });
+  command->callback(
+    [&global, &chosen, options] { chosen = [&global, options] { return app::run_check(global, *options); }; });
 }
 
 } // namespace rl::cli

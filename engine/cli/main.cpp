@@ -15,13 +15,12 @@ namespace {
 int
 parse_and_run(int argc, char** argv)
 {
-  CLI::App app{
-    "refactor-ledger: the governance ledger of a refactoring program.\n"
-    "Reads milestones/ and invariants/ (YAML), keeps them in .ledger/ledger.db (SQLite),\n"
-    "and renders the living log REFACTOR.md from them. Exit codes: 0 ok, 1 negative\n"
-    "verdict (e.g. render --check found a stale file), 2 usage, 3 invalid input,\n"
-    "4 store or environment, 70 internal error.",
-    "refactor-ledger"};
+  CLI::App app{"refactor-ledger: the governance ledger of a refactoring program.\n"
+               "Reads milestones/ and invariants/ (YAML), keeps them in .ledger/ledger.db (SQLite),\n"
+               "and renders the living log REFACTOR.md from them. Exit codes: 0 ok, 1 negative\n"
+               "verdict (e.g. render --check found a stale file), 2 usage, 3 invalid input,\n"
+               "4 store or environment, 70 internal error.",
+               "refactor-ledger"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("refactor-ledger ") + rl::util::k_version);
 
@@ -47,12 +46,13 @@ parse_and_run(int argc, char** argv)
                  "directory upwards, as git finds its repository");
   app.add_option("--db", global.db, "Ledger database; default: <root>/.ledger/ledger.db");
   std::vector<std::string> limit_assignments;
-  app.add_option("--limit",
-                 limit_assignments,
-                 "Raise (or lower) a bound on untrusted input, NAME=VALUE, repeatable: depth "
-                 "(nesting, default 256), token-bytes (one scalar/attribute/string, 16M), "
-                 "file-bytes (one input file, 4G), yaml-aliases (nodes reached through "
-                 "aliases per YAML file, 10000); K/M/G suffixes")
+  app
+    .add_option("--limit",
+                limit_assignments,
+                "Raise (or lower) a bound on untrusted input, NAME=VALUE, repeatable: depth "
+                "(nesting, default 256), token-bytes (one scalar/attribute/string, 16M), "
+                "file-bytes (one input file, 4G), yaml-aliases (nodes reached through "
+                "aliases per YAML file, 10000); K/M/G suffixes")
     ->type_name("NAME=VALUE");
 
   rl::cli::Action chosen;
@@ -87,9 +87,8 @@ parse_and_run(int argc, char** argv)
       continue;
     }
     const auto subcommands = app.get_subcommands({});
-    const bool known = std::any_of(subcommands.begin(), subcommands.end(), [&](const CLI::App* sub) {
-      return sub->get_name() == arg;
-    });
+    const bool known =
+      std::any_of(subcommands.begin(), subcommands.end(), [&](const CLI::App* sub) { return sub->get_name() == arg; });
     if (!known) {
       std::string names;
       for (const CLI::App* sub : subcommands) {

@@ -16,50 +16,49 @@ add_format_option(CLI::App& command, std::string& format)
 void
 register_validate(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  CLI::App* command = app.add_subcommand(
-    "validate",
-    "Check every YAML file under milestones/ and invariants/ without writing anything.\n"
-    "Reports every problem as path:line:col: error: ... and exits 3 if there is any.\n"
-    "Example: refactor-ledger validate");
-  command->callback([&global, &chosen] {
-    chosen = [&global] { return app::run_validate(global); };
-  });
+  CLI::App* command =
+    app.add_subcommand("validate",
+                       "Check every YAML file under milestones/ and invariants/ without writing anything.\n"
+                       "Reports every problem as path:line:col: error: ... and exits 3 if there is any.\n"
+                       "Example: refactor-ledger validate");
+  command->callback([&global, &chosen] { chosen = [&global] { return app::run_validate(global); }; });
 }
 
 void
 register_load(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto format = std::make_shared<std::string>("table");
-  CLI::App* command = app.add_subcommand(
-    "load",
-    "Validate the YAML and load it into the ledger database (.ledger/ledger.db).\n"
-    "Other commands reload changed files by themselves; `load` forces a full reload.\n"
-    "Example: refactor-ledger load --format json");
+  CLI::App* command =
+    app.add_subcommand("load",
+                       "Validate the YAML and load it into the ledger database (.ledger/ledger.db).\n"
+                       "Other commands reload changed files by themselves; `load` forces a full reload.\n"
+                       "Example: refactor-ledger load --format json");
   add_format_option(*command, *format);
-  command->callback([&global, &chosen, format] {
-    chosen = [&global, format] { return app::run_load(global, *format); };
-  });
+  command->callback(
+    [&global, &chosen, format] { chosen = [&global, format] { return app::run_load(global, *format); }; });
 }
 
 void
 register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto options = std::make_shared<app::RenderOptions>();
-  CLI::App* command = app.add_subcommand(
-    "render",
-    "Regenerate the living log (REFACTOR.md, path set by program.yaml outputs.log)\n"
-    "from the ledger. Output is byte-stable; writes are atomic.\n"
-    "With --check nothing is written: exit 0 when the file is current, otherwise\n"
-    "exit 1 and print a unified diff (for CI).\n"
-    "Example: refactor-ledger render --check");
+  CLI::App* command =
+    app.add_subcommand("render",
+                       "Regenerate the living log (REFACTOR.md, path set by program.yaml outputs.log)\n"
+                       "from the ledger. Output is byte-stable; writes are atomic.\n"
+                       "With --check nothing is written: exit 0 when the file is current, otherwise\n"
+                       "exit 1 and print a unified diff (for CI).\n"
+                       "Example: refactor-ledger render --check");
   command->add_flag_callback(
     "--check",
     [options] { options->mode = app::WriteMode::check_only; },
     "Do not write; exit 1 with a diff if the file is stale");
-  command->add_option("-o,--output", options->output, "Write the living log here instead of outputs.log: a path inside the program root (never through a symlink), or - for standard output");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return app::run_render(global, *options); };
-  });
+  command->add_option("-o,--output",
+                      options->output,
+                      "Write the living log here instead of outputs.log: a path inside the program root (never through "
+                      "a symlink), or - for standard output");
+  command->callback(
+    [&global, &chosen, options] { chosen = [&global, options] { return app::run_render(global, *options); }; });
 }
 
 } // namespace rl::cli

@@ -104,20 +104,18 @@ repository_from_url(std::string_view url)
   return {};
 }
 
-const char* const k_document_help =
-  "pass a workflow run (REST or gh --json), a run list or a jobs document";
+const char* const k_document_help = "pass a workflow run (REST or gh --json), a run list or a jobs document";
 
 class DocumentReader
 {
 public:
   DocumentReader(const std::string& path, const std::string& repository)
-    : m_path(path),
-      m_repository(repository)
+    : m_path(path)
+    , m_repository(repository)
   {
   }
 
-  std::string
-  conclusion(const JsonNode& object) const
+  std::string conclusion(const JsonNode& object) const
   {
     std::string value = object.string_member("conclusion").value_or("");
     std::transform(value.begin(), value.end(), value.begin(), [](char c) {
@@ -132,8 +130,7 @@ public:
     return value;
   }
 
-  CiJobRecord
-  job(const JsonNode& j) const
+  CiJobRecord job(const JsonNode& j) const
   {
     j.require_object("a job");
     CiJobRecord out;
@@ -157,15 +154,13 @@ public:
     return out;
   }
 
-  CiRunRecord
-  run(const JsonNode& j) const
+  CiRunRecord run(const JsonNode& j) const
   {
     j.require_object("a workflow run");
     CiRunRecord out;
     const auto id = j.integer_member({"id", "databaseId"}, 0);
     if (!id) {
-      j.fail("a workflow run without an id",
-             "pass the REST run object or `gh run view --json databaseId,...` output");
+      j.fail("a workflow run without an id", "pass the REST run object or `gh run view --json databaseId,...` output");
     }
     out.run_id = *id;
     out.attempt = j.integer_member({"run_attempt", "attempt"}, 1).value_or(1);
@@ -208,8 +203,7 @@ public:
     return out;
   }
 
-  CiDocument
-  read(const JsonNode& doc) const
+  CiDocument read(const JsonNode& doc) const
   {
     CiDocument out;
     if (doc.value().is_array()) { // gh run list --json
@@ -261,9 +255,7 @@ private:
 } // namespace
 
 CiDocument
-parse_github_document(const std::string& text,
-                      const std::string& display_path,
-                      const std::string& repository)
+parse_github_document(const std::string& text, const std::string& display_path, const std::string& repository)
 {
   const json doc = parse_json_bounded(text, display_path, k_document_help);
   return DocumentReader(display_path, repository).read(JsonNode(doc, "", display_path));

@@ -20,7 +20,8 @@ location_at(std::string_view text, std::size_t offset, const std::string& displa
   const std::size_t lines = static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
   const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
   constexpr std::size_t k_max = static_cast<std::size_t>(std::numeric_limits<int>::max());
-  return {display_path, static_cast<int>(std::min(lines + 1, k_max)),
+  return {display_path,
+          static_cast<int>(std::min(lines + 1, k_max)),
           static_cast<int>(std::min(offset - line_start + 1, k_max))};
 }
 
@@ -86,9 +87,7 @@ require_file_size(std::uint64_t size, const std::string& display_path)
     throw util::InputError(std::vector<util::Diagnostic>{
       {util::Severity::error,
        {display_path, 0, 0},
-       fmt::format("the file is {} bytes, more than the limit 'file-bytes' ({} bytes); nothing was read",
-                   size,
-                   limit),
+       fmt::format("the file is {} bytes, more than the limit 'file-bytes' ({} bytes); nothing was read", size, limit),
        util::limit_help("file-bytes")}});
   }
 }

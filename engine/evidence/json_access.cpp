@@ -72,21 +72,38 @@ class BoundedBuilder
 {
 public:
   explicit BoundedBuilder(json& root)
-    : m_root(root),
-      m_depth(util::limits().depth),
-      m_token(util::limits().token_bytes)
+    : m_root(root)
+    , m_depth(util::limits().depth)
+    , m_token(util::limits().token_bytes)
   {
   }
 
-  bool null() { return add(json(nullptr)); }
-  bool boolean(bool v) { return add(json(v)); }
-  bool number_integer(json::number_integer_t v) { return add(json(v)); }
-  bool number_unsigned(json::number_unsigned_t v) { return add(json(v)); }
-  bool number_float(json::number_float_t v, const json::string_t& /*text*/) { return add(json(v)); }
-  bool binary(json::binary_t& v) { return add(json(std::move(v))); }
+  bool null()
+  {
+    return add(json(nullptr));
+  }
+  bool boolean(bool v)
+  {
+    return add(json(v));
+  }
+  bool number_integer(json::number_integer_t v)
+  {
+    return add(json(v));
+  }
+  bool number_unsigned(json::number_unsigned_t v)
+  {
+    return add(json(v));
+  }
+  bool number_float(json::number_float_t v, const json::string_t& /*text*/)
+  {
+    return add(json(v));
+  }
+  bool binary(json::binary_t& v)
+  {
+    return add(json(std::move(v)));
+  }
 
-  bool
-  string(json::string_t& v)
+  bool string(json::string_t& v)
   {
     if (v.size() > m_token) {
       m_failure = Failure::token;
@@ -97,11 +114,16 @@ public:
     return add(json(std::move(v)));
   }
 
-  bool start_object(std::size_t /*elements*/) { return open(json::object()); }
-  bool start_array(std::size_t /*elements*/) { return open(json::array()); }
+  bool start_object(std::size_t /*elements*/)
+  {
+    return open(json::object());
+  }
+  bool start_array(std::size_t /*elements*/)
+  {
+    return open(json::array());
+  }
 
-  bool
-  key(json::string_t& k)
+  bool key(json::string_t& k)
   {
     if (k.size() > m_token) {
       m_failure = Failure::key;
@@ -113,22 +135,19 @@ public:
     return true;
   }
 
-  bool
-  end_object()
+  bool end_object()
   {
     m_stack.pop_back();
     m_segments.pop_back();
     return true;
   }
 
-  bool
-  end_array()
+  bool end_array()
   {
     return end_object();
   }
 
-  bool
-  parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex)
+  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex)
   {
     m_failure = ex.id == 406 ? Failure::range : Failure::syntax;
     m_position = position;
@@ -146,8 +165,7 @@ public:
   std::string m_token_pointer;
 
 private:
-  std::string
-  pointer() const
+  std::string pointer() const
   {
     std::string out;
     for (std::size_t i = 1; i < m_segments.size(); ++i) {
@@ -156,8 +174,7 @@ private:
     return out;
   }
 
-  std::string
-  segment_for_next() const
+  std::string segment_for_next() const
   {
     if (m_stack.empty()) {
       return {};
@@ -168,14 +185,12 @@ private:
     return pointer_segment(std::string_view(m_key).substr(0, 64));
   }
 
-  std::string
-  child_pointer() const
+  std::string child_pointer() const
   {
     return m_stack.empty() ? std::string() : pointer() + "/" + segment_for_next();
   }
 
-  json*
-  place(json&& v)
+  json* place(json&& v)
   {
     if (m_stack.empty()) {
       m_root = std::move(v);
@@ -191,15 +206,13 @@ private:
     return &slot;
   }
 
-  bool
-  add(json&& v)
+  bool add(json&& v)
   {
     place(std::move(v));
     return true;
   }
 
-  bool
-  open(json&& container)
+  bool open(json&& container)
   {
     if (m_stack.size() >= m_depth) {
       m_failure = Failure::depth;
@@ -297,9 +310,9 @@ parse_json_bounded(std::string_view text, const std::string& display_path, const
 }
 
 JsonNode::JsonNode(const json& value, std::string pointer, const std::string& display_path)
-  : m_value(&value),
-    m_pointer(std::move(pointer)),
-    m_path(display_path)
+  : m_value(&value)
+  , m_pointer(std::move(pointer))
+  , m_path(display_path)
 {
 }
 

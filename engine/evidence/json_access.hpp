@@ -32,9 +32,15 @@ class JsonNode
 public:
   JsonNode(const nlohmann::json& value, std::string pointer, const std::string& display_path);
 
-  const nlohmann::json& value() const { return *m_value; }
+  const nlohmann::json& value() const
+  {
+    return *m_value;
+  }
   // RFC 6901: "" for the root, "/workflow_runs/3".
-  const std::string& pointer() const { return m_pointer; }
+  const std::string& pointer() const
+  {
+    return m_pointer;
+  }
 
   // Throws InputError at this node when it is not an object / array.
   const JsonNode& require_object(std::string_view what) const;
@@ -54,8 +60,7 @@ public:
   // The first of `keys` that is present (not null), read as above; the
   // others are checked the same way.
   std::optional<std::string> string_member(std::initializer_list<std::string_view> keys) const;
-  std::optional<std::int64_t> integer_member(std::initializer_list<std::string_view> keys,
-                                             std::int64_t minimum) const;
+  std::optional<std::int64_t> integer_member(std::initializer_list<std::string_view> keys, std::int64_t minimum) const;
 
   [[noreturn]] void fail(const std::string& message, const std::string& help) const;
 

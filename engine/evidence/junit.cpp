@@ -26,8 +26,7 @@ struct Attributes
 {
   const XML_Char** expat = nullptr;
 
-  const char*
-  get(const char* name) const
+  const char* get(const char* name) const
   {
     for (int i = 0; expat[i] != nullptr; i += 2) {
       if (std::strcmp(expat[i], name) == 0) {
@@ -38,9 +37,8 @@ struct Attributes
   }
 
   // Calls fn(name, value) for every attribute, in document order.
-  template <typename Fn>
-  void
-  each(Fn&& fn) const
+  template<typename Fn>
+  void each(Fn&& fn) const
   {
     for (int i = 0; expat[i] != nullptr; i += 2) {
       fn(expat[i], expat[i + 1]);
@@ -62,7 +60,7 @@ struct CaseAttributes
 
   explicit CaseAttributes(const Attributes& attrs)
   {
-    static constexpr std::pair<const char*, const char* CaseAttributes::*> k_fields[] = {
+    static constexpr std::pair<const char*, const char * CaseAttributes::*> k_fields[] = {
       {"name", &CaseAttributes::name},
       {"classname", &CaseAttributes::classname},
       {"file", &CaseAttributes::file},
@@ -171,13 +169,13 @@ public:
   JunitParser(const std::string& path,
               const std::function<void(const TestCaseRecord&)>& on_case,
               JunitParseStats* stats)
-    : m_path(path),
-      m_on_case(on_case),
-      m_stats(stats),
-      m_parser(XML_ParserCreate(nullptr)),
-      m_max_depth(util::limits().depth),
-      m_max_token(std::min(util::limits().token_bytes, k_max_token_bytes)),
-      m_max_file(util::limits().file_bytes)
+    : m_path(path)
+    , m_on_case(on_case)
+    , m_stats(stats)
+    , m_parser(XML_ParserCreate(nullptr))
+    , m_max_depth(util::limits().depth)
+    , m_max_token(std::min(util::limits().token_bytes, k_max_token_bytes))
+    , m_max_file(util::limits().file_bytes)
   {
     if (m_parser == nullptr) {
       throw std::bad_alloc();
@@ -201,8 +199,7 @@ public:
   JunitParser& operator=(const JunitParser&) = delete;
 
   // The first (and smallest) block fed to expat; tests and fuzzing lower it.
-  void
-  set_min_block(std::size_t bytes)
+  void set_min_block(std::size_t bytes)
   {
     m_min_block = bytes;
   }
@@ -210,9 +207,8 @@ public:
   // Feeds the document to expat block by block; read(dst, n) fills dst with
   // up to n bytes and returns how many (fewer only at the end). Both parse
   // functions use this one loop, so they see the same events.
-  template <typename Read>
-  JunitFileInfo
-  run(Read&& read)
+  template<typename Read>
+  JunitFileInfo run(Read&& read)
   {
     std::size_t block = m_min_block;
     std::uint64_t fed = 0;
@@ -225,11 +221,11 @@ public:
       const std::size_t n = read(static_cast<char*>(buffer), block);
       const bool final = n < block;
       if (fed + n > m_max_file) {
-        throw util::InputError(std::vector<util::Diagnostic>{
-          {util::Severity::error,
-           {m_path, 0, 0},
-           fmt::format("the file is longer than {} bytes", m_max_file),
-           util::limit_help("file-bytes")}});
+        throw util::InputError(
+          std::vector<util::Diagnostic>{{util::Severity::error,
+                                         {m_path, 0, 0},
+                                         fmt::format("the file is longer than {} bytes", m_max_file),
+                                         util::limit_help("file-bytes")}});
       }
       if (m_stats != nullptr) {
         m_stats->bytes_fed += n;
@@ -263,16 +259,13 @@ public:
   }
 
 private:
-  std::string
-  token_message() const
+  std::string token_message() const
   {
-    return fmt::format(
-      "an XML token (a tag with its attributes, a comment, a declaration) longer than {} bytes",
-      m_max_token);
+    return fmt::format("an XML token (a tag with its attributes, a comment, a declaration) longer than {} bytes",
+                       m_max_token);
   }
 
-  [[noreturn]] void
-  fail_at(int line, int column, std::string message, std::string help)
+  [[noreturn]] void fail_at(int line, int column, std::string message, std::string help)
   {
     throw util::InputError(std::vector<util::Diagnostic>{
       {util::Severity::error, {m_path, line, column}, std::move(message), std::move(help)}});
@@ -280,8 +273,7 @@ private:
 
   // At expat's current position: the current event's start, or where
   // parsing stopped.
-  [[noreturn]] void
-  fail_here(std::string message, std::string help)
+  [[noreturn]] void fail_here(std::string message, std::string help)
   {
     fail_at(static_cast<int>(XML_GetCurrentLineNumber(m_parser)),
             static_cast<int>(XML_GetCurrentColumnNumber(m_parser)) + 1,
@@ -290,8 +282,7 @@ private:
   }
 
   // XML_ParseBuffer failed: a handler stopped it, or the XML is malformed.
-  [[noreturn]] void
-  fail_parse()
+  [[noreturn]] void fail_parse()
   {
     if (!m_error.empty()) {
       fail_at(m_error_line, m_error_column, m_error, m_help);
@@ -317,8 +308,7 @@ private:
   }
 
   // Stops parsing with a refusal at the current event (or at line:column).
-  void
-  stop(std::string message, std::string help, int line = 0, int column = 0)
+  void stop(std::string message, std::string help, int line = 0, int column = 0)
   {
     m_error = std::move(message);
     m_help = std::move(help);
@@ -328,8 +318,7 @@ private:
   }
 
   // Every event but text: counts it and checks its token's length.
-  bool
-  token_fits()
+  bool token_fits()
   {
     if (!m_error.empty()) {
       return false; // stopped: expat may still report the rest of a token
@@ -343,8 +332,7 @@ private:
   }
 
   // A suite path or file attribute, copied into every case below it.
-  bool
-  inherited_fits(const char* what, std::size_t size)
+  bool inherited_fits(const char* what, std::size_t size)
   {
     if (size > k_max_inherited_bytes) {
       stop(fmt::format("{} of {} bytes: at most {} are accepted", what, size, k_max_inherited_bytes),
@@ -355,49 +343,42 @@ private:
     return true;
   }
 
-  static void
-  start_thunk(void* self, const XML_Char* name, const XML_Char** attrs)
+  static void start_thunk(void* self, const XML_Char* name, const XML_Char** attrs)
   {
     static_cast<JunitParser*>(self)->start(name, Attributes{attrs});
   }
-  static void
-  end_thunk(void* self, const XML_Char* name)
+  static void end_thunk(void* self, const XML_Char* name)
   {
     static_cast<JunitParser*>(self)->end(name);
   }
-  static void
-  text_thunk(void* self, const XML_Char* text, int length)
+  static void text_thunk(void* self, const XML_Char* text, int length)
   {
     static_cast<JunitParser*>(self)->text(text, length);
   }
-  static void
-  other_thunk(void* self, const XML_Char*, int)
+  static void other_thunk(void* self, const XML_Char*, int)
   {
     static_cast<JunitParser*>(self)->token_fits();
   }
-  static void
-  entity_thunk(void* self,
-               const XML_Char* name,
-               int,
-               const XML_Char*,
-               int,
-               const XML_Char*,
-               const XML_Char*,
-               const XML_Char*,
-               const XML_Char*)
+  static void entity_thunk(void* self,
+                           const XML_Char* name,
+                           int,
+                           const XML_Char*,
+                           int,
+                           const XML_Char*,
+                           const XML_Char*,
+                           const XML_Char*,
+                           const XML_Char*)
   {
     auto* parser = static_cast<JunitParser*>(self);
     if (parser->token_fits()) {
       parser->stop(
-        fmt::format("the document declares the entity '{}': DTD entity declarations are refused",
-                    quoted(name)),
+        fmt::format("the document declares the entity '{}': DTD entity declarations are refused", quoted(name)),
         "JUnit files never need entities; this file may be an XML external entity or "
         "entity-expansion attack");
     }
   }
 
-  void
-  start(const char* name, const Attributes& attrs)
+  void start(const char* name, const Attributes& attrs)
   {
     if (!token_fits()) {
       return;
@@ -434,9 +415,8 @@ private:
       outcome = model::ResultStatus::error;
     } else if (std::strcmp(name, "skipped") == 0) {
       const char* type = attribute(attrs, "type");
-      outcome = type != nullptr && std::strcmp(type, "pytest.xfail") == 0
-                  ? model::ResultStatus::expected_failure
-                  : model::ResultStatus::skipped;
+      outcome = type != nullptr && std::strcmp(type, "pytest.xfail") == 0 ? model::ResultStatus::expected_failure
+                                                                          : model::ResultStatus::skipped;
     } else if (std::strcmp(name, "flakyFailure") == 0 || std::strcmp(name, "flakyError") == 0) {
       outcome = model::ResultStatus::flaky;
     } else if (std::strcmp(name, "rerunFailure") == 0) {
@@ -457,8 +437,7 @@ private:
 
   // The suite path is one buffer: a suite appends "/name" and its end cuts
   // it back, so nesting costs the names' length, not depth x path length.
-  void
-  start_suite(const Attributes& attrs)
+  void start_suite(const Attributes& attrs)
   {
     const char* suite = attribute(attrs, "name");
     const char* file = attribute(attrs, "file");
@@ -488,8 +467,7 @@ private:
     }
   }
 
-  void
-  end_suite()
+  void end_suite()
   {
     const SuiteFrame frame = m_suites.back();
     m_suites.pop_back();
@@ -499,8 +477,7 @@ private:
     }
   }
 
-  void
-  start_case(const Attributes& attrs)
+  void start_case(const Attributes& attrs)
   {
     if (m_in_case) {
       stop("a <testcase> inside another <testcase>", "JUnit test cases do not nest");
@@ -531,16 +508,13 @@ private:
     // status="notrun"; CTest status="disabled"/"notrun".
     const char* result = a.result;
     const char* status = a.status;
-    if ((result != nullptr
-         && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
-        || (status != nullptr
-            && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
+    if ((result != nullptr && (std::strcmp(result, "skipped") == 0 || std::strcmp(result, "suppressed") == 0))
+        || (status != nullptr && (std::strcmp(status, "notrun") == 0 || std::strcmp(status, "disabled") == 0))) {
       raise(model::ResultStatus::skipped);
     }
   }
 
-  void
-  end(const char* name)
+  void end(const char* name)
   {
     if (!token_fits()) {
       return;
@@ -565,8 +539,7 @@ private:
   // Text arrives in pieces (at line ends, references and block ends, which
   // differ with the blocks): its length is counted over the pieces between
   // two tags, and refused where it starts.
-  void
-  text(const char* data, int length)
+  void text(const char* data, int length)
   {
     if (!m_error.empty()) {
       return;
@@ -591,8 +564,7 @@ private:
     }
   }
 
-  void
-  raise(model::ResultStatus outcome)
+  void raise(model::ResultStatus outcome)
   {
     if (severity(outcome) > severity(m_case.outcome)) {
       m_case.outcome = outcome;
@@ -614,7 +586,7 @@ private:
   std::uint64_t m_max_file;
   JunitFileInfo m_info;
   std::vector<SuiteFrame> m_suites;
-  std::string m_suite_path; // the enclosing suites' names joined with '/'
+  std::string m_suite_path;               // the enclosing suites' names joined with '/'
   std::vector<std::string> m_suite_files; // the `file` attributes of enclosing suites
   bool m_outer_is_pytest = false;
   TestCaseRecord m_case;

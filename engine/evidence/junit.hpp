@@ -13,7 +13,7 @@ namespace rl::evidence {
 
 struct JunitFileInfo
 {
-  TestTotals totals;                // counted from the test cases
+  TestTotals totals;                   // counted from the test cases
   std::optional<std::string> taken_at; // the first suite's timestamp, UTC, when given
 };
 

@@ -48,8 +48,7 @@ struct LcovRecord
   std::optional<Count> lf, lh, brf, brh;
   int first_line = 0;
 
-  bool
-  empty() const
+  bool empty() const
   {
     return !lf && !lh && !brf && !brh;
   }
@@ -63,8 +62,7 @@ public:
   {
   }
 
-  std::vector<MetricRecord>
-  read(std::string_view text, const std::string& prefix)
+  std::vector<MetricRecord> read(std::string_view text, const std::string& prefix)
   {
     require_utf8(text, m_path, "an lcov tracefile");
     const std::uint64_t token_limit = util::limits().token_bytes;
@@ -79,7 +77,9 @@ public:
       start = end + 1;
       ++number;
       if (line.size() > token_limit) {
-        fail(m_path, number, 1,
+        fail(m_path,
+             number,
+             1,
              fmt::format("a line of {} bytes, more than the limit 'token-bytes' ({} bytes)", line.size(), token_limit),
              util::limit_help("token-bytes"));
       }
@@ -94,9 +94,14 @@ public:
       } else if (line == "end_of_record") {
         close_record();
       } else if (colon != std::string_view::npos && (key == "LF" || key == "LH" || key == "BRF" || key == "BRH")) {
-        std::optional<Count>& slot = key == "LF" ? m_record.lf : key == "LH" ? m_record.lh : key == "BRF" ? m_record.brf : m_record.brh;
+        std::optional<Count>& slot = key == "LF"    ? m_record.lf
+                                     : key == "LH"  ? m_record.lh
+                                     : key == "BRF" ? m_record.brf
+                                                    : m_record.brh;
         if (slot) {
-          fail(m_path, number, 1,
+          fail(m_path,
+               number,
+               1,
                fmt::format("a second {} in one record (the first is on line {})", key, slot->line),
                "each record (SF: ... end_of_record) has one LF, LH, BRF and BRH; is end_of_record missing?");
         }
@@ -109,7 +114,10 @@ public:
     }
     close_record();
     if (!m_any) {
-      fail(m_path, 0, 0, "not a coverage report: no Cobertura <coverage> root and no lcov LF/LH lines",
+      fail(m_path,
+           0,
+           0,
+           "not a coverage report: no Cobertura <coverage> root and no lcov LF/LH lines",
            "pass Cobertura XML (e.g. gcovr --xml, coverage.py xml) or an lcov .info tracefile");
     }
     std::vector<MetricRecord> out;
@@ -123,18 +131,19 @@ public:
   }
 
 private:
-  std::int64_t
-  count(std::string_view line, std::size_t colon, int number) const
+  std::int64_t count(std::string_view line, std::size_t colon, int number) const
   {
     const std::string_view value = line.substr(colon + 1);
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
     const bool digits = !value.empty() && value.front() >= '0' && value.front() <= '9';
     if (!digits || ec != std::errc{} || end != value.data() + value.size()) {
-      fail(m_path, number, static_cast<int>(colon) + 2,
+      fail(m_path,
+           number,
+           static_cast<int>(colon) + 2,
            fmt::format("invalid lcov count '{}': {}",
                        printable(line),
-                       ec == std::errc::result_out_of_range ? fmt::format("more than {}", k_max_count)
+                       ec == std::errc::result_out_of_range     ? fmt::format("more than {}", k_max_count)
                        : !value.empty() && value.front() == '-' ? std::string("a count cannot be negative")
                                                                 : std::string("not a whole number")),
            "lcov counts are whole numbers from 0 to 9223372036854775807, e.g. LF:120");
@@ -142,12 +151,18 @@ private:
     return v;
   }
 
-  void
-  check_pair(const std::optional<Count>& found, const std::optional<Count>& hit, std::string_view found_key,
-             std::string_view hit_key, std::int64_t& found_total, std::int64_t& hit_total) const
+  void check_pair(const std::optional<Count>& found,
+                  const std::optional<Count>& hit,
+                  std::string_view found_key,
+                  std::string_view hit_key,
+                  std::int64_t& found_total,
+                  std::int64_t& hit_total) const
   {
     if (hit && !found) {
-      fail(m_path, hit->line, 1, fmt::format("{} without {} in the same record", hit_key, found_key),
+      fail(m_path,
+           hit->line,
+           1,
+           fmt::format("{} without {} in the same record", hit_key, found_key),
            fmt::format("an lcov record gives {} (found) with {} (hit)", found_key, hit_key));
     }
     if (!found) {
@@ -155,22 +170,26 @@ private:
     }
     const std::int64_t h = hit ? hit->value : 0;
     if (h > found->value) {
-      fail(m_path, hit->line, 1,
-           fmt::format("{}:{} is more than {}:{} (line {}) of the same record", hit_key, h, found_key, found->value,
-                       found->line),
-           fmt::format("{} counts what was hit of the {} found; the tracefile is corrupt or was edited", hit_key,
-                       found_key));
+      fail(m_path,
+           hit->line,
+           1,
+           fmt::format(
+             "{}:{} is more than {}:{} (line {}) of the same record", hit_key, h, found_key, found->value, found->line),
+           fmt::format(
+             "{} counts what was hit of the {} found; the tracefile is corrupt or was edited", hit_key, found_key));
     }
     if (found_total > k_max_count - found->value) {
-      fail(m_path, found->line, 1, fmt::format("the {} counts add up to more than {}", found_key, k_max_count),
+      fail(m_path,
+           found->line,
+           1,
+           fmt::format("the {} counts add up to more than {}", found_key, k_max_count),
            "is this a real lcov tracefile?");
     }
     found_total += found->value;
     hit_total += h; // h <= found, so this cannot overflow either
   }
 
-  void
-  close_record()
+  void close_record()
   {
     check_pair(m_record.lf, m_record.lh, "LF", "LH", m_lf, m_lh);
     check_pair(m_record.brf, m_record.brh, "BRF", "BRH", m_brf, m_brh);
@@ -224,7 +243,9 @@ rate(std::string_view text, const pugi::xml_node& root, const char* name, const 
   const bool number = !value.empty() && ec == std::errc{} && end == value.data() + value.size();
   if (!number || !std::isfinite(v) || v < 0 || v > 1) {
     fail(attribute_location(text, root, name, path),
-         fmt::format("{}=\"{}\" is not a rate: {}", name, printable(root.attribute(name).value()),
+         fmt::format("{}=\"{}\" is not a rate: {}",
+                     name,
+                     printable(root.attribute(name).value()),
                      !number || !std::isfinite(v) ? "not a finite decimal number" : "outside 0 to 1"),
          fmt::format("{} is the covered fraction, a number from 0 to 1 (e.g. 0.8125)", name));
   }
@@ -237,8 +258,7 @@ rate(std::string_view text, const pugi::xml_node& root, const char* name, const 
 class BoundsWalker : public pugi::xml_tree_walker
 {
 public:
-  bool
-  for_each(pugi::xml_node& node) override
+  bool for_each(pugi::xml_node& node) override
   {
     // depth() is 0 for the root's children; the root element is level 1.
     if (static_cast<std::uint64_t>(depth()) + 1 > util::limits().depth) {
@@ -281,7 +301,8 @@ parse_cobertura(std::string_view text, const std::string& path, const std::strin
     doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!result) {
     const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0));
-    fail(location_at(text, offset, path), fmt::format("malformed XML at byte {}: {}", offset, result.description()),
+    fail(location_at(text, offset, path),
+         fmt::format("malformed XML at byte {}: {}", offset, result.description()),
          "is the file complete?");
   }
   BoundsWalker walker;
@@ -289,8 +310,7 @@ parse_cobertura(std::string_view text, const std::string& path, const std::strin
   if (walker.too_deep) {
     const auto offset = static_cast<std::size_t>(walker.too_deep.offset_debug());
     fail(location_at(text, offset, path),
-         fmt::format("elements nested deeper than the limit 'depth' ({}), at byte {}", util::limits().depth,
-                     offset),
+         fmt::format("elements nested deeper than the limit 'depth' ({}), at byte {}", util::limits().depth, offset),
          util::limit_help("depth"));
   }
   if (walker.too_long) {
@@ -302,8 +322,11 @@ parse_cobertura(std::string_view text, const std::string& path, const std::strin
   }
   const pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "coverage" || !root.attribute("line-rate")) {
-    fail(path, 0, 0,
-         fmt::format("not a Cobertura report: the root element is <{}>{}", printable(root.name()),
+    fail(path,
+         0,
+         0,
+         fmt::format("not a Cobertura report: the root element is <{}>{}",
+                     printable(root.name()),
                      std::string_view(root.name()) == "coverage" ? " without line-rate" : ""),
          k_cobertura_help);
   }

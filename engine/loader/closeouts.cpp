@@ -48,8 +48,7 @@ bool
 is_record_path(const std::string& path)
 {
   return path.size() > k_record_suffix.size()
-         && path.compare(path.size() - k_record_suffix.size(), k_record_suffix.size(), k_record_suffix)
-              == 0;
+         && path.compare(path.size() - k_record_suffix.size(), k_record_suffix.size(), k_record_suffix) == 0;
 }
 
 std::optional<model::CloseoutRecord>
@@ -67,12 +66,10 @@ parse_record_source(const SourceText& source, util::DiagnosticSink& sink)
   record->origin = {source.path, 1, 1};
   const std::string expected = milestone_of_path(source.path);
   if (record->milestone != expected) {
-    sink.error({source.path, 1, 1},
-               fmt::format("closeout record for milestone '{}' is named after '{}'",
-                           record->milestone,
-                           expected),
-               fmt::format("the record of {0} belongs in {1}", record->milestone,
-                           model::record_path(record->milestone)));
+    sink.error(
+      {source.path, 1, 1},
+      fmt::format("closeout record for milestone '{}' is named after '{}'", record->milestone, expected),
+      fmt::format("the record of {0} belongs in {1}", record->milestone, model::record_path(record->milestone)));
     return std::nullopt;
   }
   if (record->events.empty()) {
@@ -97,8 +94,7 @@ apply_records(model::Definitions& definitions,
       if (unparsed.empty()) {
         sink.error(location_of(record.origin),
                    fmt::format("closeout record of unknown milestone {}", record.milestone),
-                   fmt::format("restore milestones/{}.yaml, or delete this record",
-                               record.milestone));
+                   fmt::format("restore milestones/{}.yaml, or delete this record", record.milestone));
       }
       continue;
     }
@@ -106,9 +102,7 @@ apply_records(model::Definitions& definitions,
     if (!record.closed()) {
       if (m.status == model::MilestoneStatus::closed) {
         sink.error(location_of(m.origin),
-                   fmt::format("milestone {} says status: closed but was reopened ({})",
-                               m.id,
-                               record.origin.path),
+                   fmt::format("milestone {} says status: closed but was reopened ({})", m.id, record.origin.path),
                    fmt::format("set its status to in_progress; close it again with "
                                "`refactor-ledger close {}`",
                                m.id));
@@ -116,8 +110,7 @@ apply_records(model::Definitions& definitions,
       continue;
     }
     const model::CloseoutEvent& close = *record.last_close();
-    const std::vector<std::string> changed =
-      model::changed_fields(close.definition, model::definition_json(m));
+    const std::vector<std::string> changed = model::changed_fields(close.definition, model::definition_json(m));
     if (!changed.empty()) {
       sink.error(location_of(m.origin),
                  fmt::format("milestone {} is closed and locked (closed {} at {}), but its "

@@ -9,8 +9,7 @@ namespace rl::loader {
 bool is_record_path(const std::string& path);
 
 // Parses one record file; problems (path:line:col) go to `sink`.
-std::optional<model::CloseoutRecord> parse_record_source(const SourceText& source,
-                                                         util::DiagnosticSink& sink);
+std::optional<model::CloseoutRecord> parse_record_source(const SourceText& source, util::DiagnosticSink& sink);
 
 // Applies each record to its milestone (closed: status, closeout and score
 // come from the record) and checks the lock. `unparsed` lists YAML files that

@@ -24,7 +24,7 @@ struct SourceText
 // when the sink has no errors. Collections come back in canonical order.
 struct LoadedProgram
 {
-  model::Definitions definitions;          // closed state applied from the records
+  model::Definitions definitions;             // closed state applied from the records
   std::vector<model::CloseoutRecord> records; // milestones/*.closeout.json, by milestone
 };
 
@@ -35,8 +35,7 @@ struct LoadedProgram
 LoadedProgram load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink);
 
 // load_program without the records.
-model::Definitions load_definitions(const std::vector<SourceText>& sources,
-                                    util::DiagnosticSink& sink);
+model::Definitions load_definitions(const std::vector<SourceText>& sources, util::DiagnosticSink& sink);
 
 // Where the value of `keys` (a path of mapping keys from the document's root,
 // e.g. {"program", "outputs", "log"}) is written in the YAML `source`, for a

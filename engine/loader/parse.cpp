@@ -128,18 +128,16 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
     program.toolcalls_path = out.optional_string("toolcalls", program.toolcalls_path);
     program.milestone_docs_path = out.optional_string("milestone_docs", program.milestone_docs_path);
     for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"log", &program.log_path},
-                                      {"toolcalls", &program.toolcalls_path},
-                                      {"milestone_docs", &program.milestone_docs_path}}) {
+                                     {"toolcalls", &program.toolcalls_path},
+                                     {"milestone_docs", &program.milestone_docs_path}}) {
       const std::string problem = util::relative_path_problem(*value);
       if (!problem.empty()) {
         const YAML::Node value_node = out.get(key);
-        file.sink.error(value_node ? file.location(value_node) : file.location(outputs),
-                        fmt::format("outputs.{} '{}' must name a path inside the program root: {}",
-                                    key,
-                                    *value,
-                                    problem),
-                        "write a path relative to the program root, such as REFACTOR.md or "
-                        "docs/refactor/toolcalls.md");
+        file.sink.error(
+          value_node ? file.location(value_node) : file.location(outputs),
+          fmt::format("outputs.{} '{}' must name a path inside the program root: {}", key, *value, problem),
+          "write a path relative to the program root, such as REFACTOR.md or "
+          "docs/refactor/toolcalls.md");
       }
     }
   }
@@ -150,8 +148,7 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   map.for_each("principles", [&](const YAML::Node& item) {
     const MapReader principle(item, file, "principle", {"title", "text"});
     if (principle.valid()) {
-      program.principles.push_back(
-        {principle.required_string("title"), principle.optional_string("text")});
+      program.principles.push_back({principle.required_string("title"), principle.optional_string("text")});
     }
   });
   program.principles_note = map.optional_string("principles_note");
@@ -164,8 +161,7 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   program.checkout = map.optional_string("checkout", program.checkout);
   if (program.checkout.empty() || program.checkout.front() == '/') {
     file.sink.error(file.location(map.get("checkout")),
-                    fmt::format("checkout '{}' must be a path relative to the program root",
-                                program.checkout),
+                    fmt::format("checkout '{}' must be a path relative to the program root", program.checkout),
                     "write '.' when the program lives inside the governed repository, or e.g. "
                     "'../pytorch'");
   }
@@ -181,8 +177,7 @@ parse_program_file(const MapReader& root, model::Definitions& out)
   parse_program_section(root.get("program"), file, out.program);
 
   root.for_each("scores", [&](const YAML::Node& node) {
-    const MapReader map(
-      node, file, "score dimension", {"id", "name", "kind", "max", "target", "target_text"});
+    const MapReader map(node, file, "score dimension", {"id", "name", "kind", "max", "target", "target_text"});
     if (!map.valid()) {
       return;
     }
@@ -262,8 +257,7 @@ parse_score_row(const YAML::Node& node, const FileContext& file, const std::stri
     value.dimension = Ref{entry.first.Scalar(), file.origin(entry.first)};
     if (!entry.second.IsScalar()) {
       file.sink.error(file.location(entry.second),
-                      fmt::format("score value for '{}' must be a number or text",
-                                  value.dimension.id));
+                      fmt::format("score value for '{}' must be a number or text", value.dimension.id));
       continue;
     }
     value.number = plain_number(entry.second);
@@ -402,8 +396,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   map.for_each("deliverables", [&](const YAML::Node& item) {
     const MapReader d(item, file, "deliverable", {"text", "path", "done"});
     if (d.valid()) {
-      m.deliverables.push_back(
-        {d.required_string("text"), d.optional_string("path"), d.optional_bool("done", false)});
+      m.deliverables.push_back({d.required_string("text"), d.optional_string("path"), d.optional_bool("done", false)});
       if (!m.deliverables.back().path.empty()) {
         check_repository_path(file, d.get("path"), "deliverable path", m.deliverables.back().path);
       }
@@ -415,8 +408,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   map.for_each("evidence_gaps", [&](const YAML::Node& item) {
     const MapReader g(item, file, "evidence gap", {"text", "deferred_to"});
     if (g.valid()) {
-      m.evidence_gaps.push_back(
-        {g.required_string("text"), g.optional_ref("deferred_to", IdKind::milestone)});
+      m.evidence_gaps.push_back({g.required_string("text"), g.optional_ref("deferred_to", IdKind::milestone)});
     }
   });
   map.for_each("findings", [&](const YAML::Node& item) {
@@ -504,18 +496,11 @@ parse_risks_file(const MapReader& root, model::Definitions& out)
 {
   const FileContext& file = root.file();
   root.for_each("risks", [&](const YAML::Node& node) {
-    const MapReader map(node,
-                        file,
-                        "risk",
-                        {"id",
-                         "title",
-                         "priority",
-                         "status",
-                         "milestones",
-                         "milestones_note",
-                         "invariants",
-                         "description",
-                         "history"});
+    const MapReader map(
+      node,
+      file,
+      "risk",
+      {"id", "title", "priority", "status", "milestones", "milestones_note", "invariants", "description", "history"});
     if (!map.valid()) {
       return;
     }
@@ -646,9 +631,8 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
     if (const YAML::Node rec = map.get("recommendation")) {
       const MapReader r(rec, file, "recommendation", {"action", "text", "milestone"});
       if (r.valid()) {
-        inv.recommendation = model::Recommendation{r.required_string("action"),
-                                                   r.optional_string("text"),
-                                                   r.optional_ref("milestone", IdKind::milestone)};
+        inv.recommendation = model::Recommendation{
+          r.required_string("action"), r.optional_string("text"), r.optional_ref("milestone", IdKind::milestone)};
       }
     }
     inv.statement_changed = map.optional_date("statement_changed");
@@ -662,9 +646,7 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
     if (const YAML::Node waiver = map.get("waiver")) {
       const MapReader w(waiver, file, "waiver", {"owner", "reason", "expires"});
       if (w.valid()) {
-        inv.waiver = model::Waiver{w.required_string("owner"),
-                                   w.required_string("reason"),
-                                   w.required_date("expires")};
+        inv.waiver = model::Waiver{w.required_string("owner"), w.required_string("reason"), w.required_date("expires")};
       }
     }
     out.invariants.push_back(std::move(inv));
@@ -688,25 +670,14 @@ valid_glob(const std::string& pattern)
 }
 
 std::optional<model::RuleNode>
-parse_rule(const YAML::Node& node,
-           const FileContext& file,
-           int depth,
-           model::VerifyRules* top)
+parse_rule(const YAML::Node& node, const FileContext& file, int depth, model::VerifyRules* top)
 {
   using Kind = model::RuleNode::Kind;
-  const MapReader map(node,
-                      file,
-                      "verify rule",
-                      {"all",
-                       "any",
-                       "tests",
-                       "min",
-                       "ci",
-                       "metric",
-                       "op",
-                       "value",
-                       "max_age_days",
-                       "max_commits_behind"});
+  const MapReader map(
+    node,
+    file,
+    "verify rule",
+    {"all", "any", "tests", "min", "ci", "metric", "op", "value", "max_age_days", "max_commits_behind"});
   if (!map.valid()) {
     return std::nullopt;
   }
@@ -719,9 +690,7 @@ parse_rule(const YAML::Node& node,
   if (kinds.size() != 1) {
     file.sink.error(map.file().location(node),
                     kinds.empty() ? "a verify rule needs one of: all, any, tests, ci, metric"
-                                  : fmt::format("a verify rule has one kind, not {} and {}",
-                                                kinds[0],
-                                                kinds[1]),
+                                  : fmt::format("a verify rule has one kind, not {} and {}", kinds[0], kinds[1]),
                     "write e.g. '{tests: \"test/test_x.py::*\", min: 8}' or 'all: [...]'");
     return std::nullopt;
   }
@@ -745,8 +714,7 @@ parse_rule(const YAML::Node& node,
   auto reject = [&](std::initializer_list<const char*> keys) {
     for (const char* key : keys) {
       if (map.has(key)) {
-        file.sink.error(file.location(map.get(key)),
-                        fmt::format("'{}' does not apply to a '{}' rule", key, kind));
+        file.sink.error(file.location(map.get(key)), fmt::format("'{}' does not apply to a '{}' rule", key, kind));
       }
     }
   };
@@ -794,8 +762,7 @@ parse_rule(const YAML::Node& node,
     reject({"min"});
     rule.metric = map.required_string("metric");
     rule.op = map.required_string("op");
-    if (!rule.op.empty()
-        && std::find(k_operators.begin(), k_operators.end(), rule.op) == k_operators.end()) {
+    if (!rule.op.empty() && std::find(k_operators.begin(), k_operators.end(), rule.op) == k_operators.end()) {
       file.sink.error(file.location(map.get("op")),
                       fmt::format("invalid operator '{}' in metric rule", rule.op),
                       "operators: ==, !=, <, <=, >, >=");
@@ -847,8 +814,7 @@ parse_gates(const YAML::Node& node, const FileContext& file)
       if (!p.valid()) {
         return;
       }
-      model::PatternGate gate{p.required_string("pattern"), p.required_string("files"),
-                              p.optional_string("note")};
+      model::PatternGate gate{p.required_string("pattern"), p.required_string("files"), p.optional_string("note")};
       try {
         const std::regex compiled(gate.pattern, std::regex::extended);
       } catch (const std::regex_error& e) {
@@ -872,8 +838,7 @@ parse_gates(const YAML::Node& node, const FileContext& file)
         return;
       }
       model::MetricGate gate{m.required_string("metric"), m.required_string("op"), 0};
-      if (!gate.op.empty()
-          && std::find(k_operators.begin(), k_operators.end(), gate.op) == k_operators.end()) {
+      if (!gate.op.empty() && std::find(k_operators.begin(), k_operators.end(), gate.op) == k_operators.end()) {
         file.sink.error(file.location(m.get("op")),
                         fmt::format("invalid operator '{}' in metric gate", gate.op),
                         "operators: ==, !=, <, <=, >, >=");
@@ -951,9 +916,8 @@ parse_source(const SourceText& source,
   const bool in_invariants = source.path.rfind("invariants/", 0) == 0;
   if ((*kind == FileKind::invariants) != in_invariants) {
     sink.error(file.location(root),
-               *kind == FileKind::invariants
-                 ? "invariant catalog files belong in invariants/"
-                 : "program, milestone, risk and deferral files belong in milestones/",
+               *kind == FileKind::invariants ? "invariant catalog files belong in invariants/"
+                                             : "program, milestone, risk and deferral files belong in milestones/",
                "move the file to the folder for its kind");
     return true;
   }
@@ -974,8 +938,7 @@ parse_source(const SourceText& source,
     parse_deferrals_file(MapReader(root, file, "deferrals file", {"deferrals"}), out);
     break;
   case FileKind::invariants:
-    parse_invariants_file(MapReader(root, file, "invariants file", {"category", "invariants"}),
-                          out);
+    parse_invariants_file(MapReader(root, file, "invariants file", {"category", "invariants"}), out);
     break;
   }
   return true;

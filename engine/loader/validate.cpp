@@ -28,10 +28,7 @@ where(const model::Origin& origin)
 // Reports every id defined twice, naming both places.
 template<typename T, typename IdOf>
 std::unordered_map<std::string, const T*>
-index_unique(const std::vector<T>& items,
-             std::string_view what,
-             IdOf id_of,
-             util::DiagnosticSink& sink)
+index_unique(const std::vector<T>& items, std::string_view what, IdOf id_of, util::DiagnosticSink& sink)
 {
   std::unordered_map<std::string, const T*> index;
   for (const T& item : items) {
@@ -42,10 +39,7 @@ index_unique(const std::vector<T>& items,
     const auto [it, inserted] = index.emplace(id, &item);
     if (!inserted) {
       sink.error(loc(item.origin),
-                 fmt::format("duplicate {} id '{}': already defined at {}",
-                             what,
-                             id,
-                             where(it->second->origin)),
+                 fmt::format("duplicate {} id '{}': already defined at {}", what, id, where(it->second->origin)),
                  fmt::format("each {} needs its own id; give this one a new id", what));
     }
   }
@@ -55,11 +49,9 @@ index_unique(const std::vector<T>& items,
 class Checker
 {
 public:
-  Checker(const model::Definitions& defs,
-          const std::vector<std::string>& unparsed,
-          util::DiagnosticSink& sink)
-    : m_defs(defs),
-      m_sink(sink)
+  Checker(const model::Definitions& defs, const std::vector<std::string>& unparsed, util::DiagnosticSink& sink)
+    : m_defs(defs)
+    , m_sink(sink)
   {
     for (const std::string& path : unparsed) {
       if (path.rfind("invariants/", 0) == 0) {
@@ -73,8 +65,7 @@ public:
     }
   }
 
-  void
-  run(const std::vector<model::Origin>& program_files)
+  void run(const std::vector<model::Origin>& program_files)
   {
     check_program(program_files);
     m_has_program = !program_files.empty();
@@ -103,9 +94,7 @@ public:
         const model::Ref& ref = *inv.recommendation->milestone;
         if (!m_milestones.contains(ref.id) && !m_unparsed_milestones.contains(ref.id)) {
           m_sink.error(loc(ref.origin),
-                       fmt::format("invariant {} recommends milestone {}, which does not exist",
-                                   inv.id,
-                                   ref.id),
+                       fmt::format("invariant {} recommends milestone {}, which does not exist", inv.id, ref.id),
                        milestone_help());
         }
       }
@@ -132,25 +121,20 @@ public:
   }
 
 private:
-  std::string
-  milestone_help() const
+  std::string milestone_help() const
   {
     return "milestones are defined by milestones/MNN.yaml files; fix the id or add the milestone";
   }
 
-  void
-  require_milestone(const model::Ref& ref, const std::string& context)
+  void require_milestone(const model::Ref& ref, const std::string& context)
   {
-    if (!ref.id.empty() && !m_milestones.contains(ref.id)
-        && !m_unparsed_milestones.contains(ref.id)) {
-      m_sink.error(loc(ref.origin),
-                   fmt::format("{} refers to unknown milestone {}", context, ref.id),
-                   milestone_help());
+    if (!ref.id.empty() && !m_milestones.contains(ref.id) && !m_unparsed_milestones.contains(ref.id)) {
+      m_sink.error(
+        loc(ref.origin), fmt::format("{} refers to unknown milestone {}", context, ref.id), milestone_help());
     }
   }
 
-  void
-  require_invariant(const model::Ref& ref, const std::string& context)
+  void require_invariant(const model::Ref& ref, const std::string& context)
   {
     if (!ref.id.empty() && !m_invariants.contains(ref.id) && !m_invariant_file_unparsed) {
       m_sink.error(loc(ref.origin),
@@ -159,8 +143,7 @@ private:
     }
   }
 
-  void
-  check_program(const std::vector<model::Origin>& program_files)
+  void check_program(const std::vector<model::Origin>& program_files)
   {
     if (program_files.empty()) {
       m_sink.error({"milestones/program.yaml", 0, 0},
@@ -170,8 +153,7 @@ private:
     }
     for (std::size_t i = 1; i < program_files.size(); ++i) {
       m_sink.error(loc(program_files[i]),
-                   fmt::format("a second program file: the program is already defined at {}",
-                               where(program_files[0])),
+                   fmt::format("a second program file: the program is already defined at {}", where(program_files[0])),
                    "keep exactly one file with a top-level 'program:' key");
     }
     if (!program_files.empty() && m_defs.phases.empty()) {
@@ -181,8 +163,7 @@ private:
     }
   }
 
-  void
-  check_categories()
+  void check_categories()
   {
     std::map<std::string, const model::Category*> seen;
     for (const model::Category& c : m_defs.categories) {
@@ -199,39 +180,31 @@ private:
     }
   }
 
-  void
-  check_facts()
+  void check_facts()
   {
     // A metric observed twice on the same date is a contradiction.
     std::map<std::pair<std::string, std::string>, const model::Fact*> seen;
     for (const model::Fact& f : m_defs.facts) {
       const auto [it, inserted] = seen.emplace(std::make_pair(f.metric, f.as_of), &f);
       if (!inserted) {
-        m_sink.error(loc(f.origin),
-                     fmt::format("fact '{}' is observed twice on {}: first at {}",
-                                 f.metric,
-                                 f.as_of,
-                                 where(it->second->origin)),
-                     "an observation is a metric at a date; remove one or change its as_of");
+        m_sink.error(
+          loc(f.origin),
+          fmt::format("fact '{}' is observed twice on {}: first at {}", f.metric, f.as_of, where(it->second->origin)),
+          "an observation is a metric at a date; remove one or change its as_of");
       }
     }
   }
 
-  void
-  check_milestone(const model::Milestone& m)
+  void check_milestone(const model::Milestone& m)
   {
     if (m_has_program && !m.phase.id.empty() && !m_phase_ids.contains(m.phase.id)) {
       m_sink.error(loc(m.phase.origin),
-                   fmt::format("milestone {} is in phase {}, which program.yaml does not define",
-                               m.id,
-                               m.phase.id),
+                   fmt::format("milestone {} is in phase {}, which program.yaml does not define", m.id, m.phase.id),
                    "add the phase to 'phases:' in milestones/program.yaml or fix the number");
     }
     for (const model::Ref& dep : m.depends_on) {
       if (dep.id == m.id) {
-        m_sink.error(loc(dep.origin),
-                     fmt::format("milestone {} depends on itself", m.id),
-                     "remove it from depends_on");
+        m_sink.error(loc(dep.origin), fmt::format("milestone {} depends on itself", m.id), "remove it from depends_on");
         continue;
       }
       require_milestone(dep, fmt::format("milestone {} depends_on", m.id));
@@ -240,12 +213,11 @@ private:
     for (const model::InvariantLink& link : m.invariants) {
       require_invariant(link.invariant, fmt::format("milestone {}", m.id));
       if (!links.emplace(link.invariant.id, link.role).second) {
-        m_sink.error(loc(link.invariant.origin),
-                     fmt::format("milestone {} lists invariant {} twice as {}",
-                                 m.id,
-                                 link.invariant.id,
-                                 model::to_string(link.role)),
-                     "remove the repeated entry");
+        m_sink.error(
+          loc(link.invariant.origin),
+          fmt::format(
+            "milestone {} lists invariant {} twice as {}", m.id, link.invariant.id, model::to_string(link.role)),
+          "remove the repeated entry");
       }
     }
     for (const model::EvidenceGap& gap : m.evidence_gaps) {
@@ -268,27 +240,20 @@ private:
         }
         if (it->second->kind == model::ScoreKind::numeric && !value.number) {
           m_sink.error(loc(value.dimension.origin),
-                       fmt::format("score '{}' is numeric: '{}' is not a number",
-                                   value.dimension.id,
-                                   value.text),
+                       fmt::format("score '{}' is numeric: '{}' is not a number", value.dimension.id, value.text),
                        fmt::format("write a number from 0 to {}, or make the dimension "
                                    "'kind: label'",
                                    it->second->max));
-        } else if (value.number
-                   && (*value.number < 0 || *value.number > it->second->max)) {
+        } else if (value.number && (*value.number < 0 || *value.number > it->second->max)) {
           m_sink.error(loc(value.dimension.origin),
-                       fmt::format("score '{}' is {}, outside 0..{}",
-                                   value.dimension.id,
-                                   value.text,
-                                   it->second->max));
+                       fmt::format("score '{}' is {}, outside 0..{}", value.dimension.id, value.text, it->second->max));
         }
       }
     }
   }
 
   // Reports each dependency cycle once, as "M03 -> M04 -> M03".
-  void
-  check_cycles()
+  void check_cycles()
   {
     enum class Mark { none, active, done };
     std::unordered_map<std::string, Mark> marks;
@@ -321,8 +286,7 @@ private:
       marks[m.id] = Mark::done;
     };
     for (const model::Milestone& m : m_defs.milestones) {
-      if (marks[m.id] == Mark::none && m_milestones.contains(m.id)
-          && m_milestones.at(m.id) == &m) {
+      if (marks[m.id] == Mark::none && m_milestones.contains(m.id) && m_milestones.at(m.id) == &m) {
         visit(m);
       }
     }

@@ -31,17 +31,19 @@ struct Refusal
 class BoundsHandler : public YAML::EventHandler
 {
 public:
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
+  void OnDocumentStart(const YAML::Mark&) override
+  {
+  }
+  void OnDocumentEnd() override
+  {
+  }
 
-  void
-  OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override
   {
     leaf(mark, anchor);
   }
 
-  void
-  OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override
   {
     if (std::find(m_open_anchors.begin(), m_open_anchors.end(), anchor) != m_open_anchors.end()) {
       throw Refusal{mark,
@@ -52,21 +54,19 @@ public:
     const std::uint64_t size = it == m_sizes.end() ? 1 : it->second;
     m_expanded = add(m_expanded, size);
     if (m_expanded > util::limits().yaml_aliases) {
-      throw Refusal{mark,
-                    fmt::format("aliases in this file expand to more than {} nodes (an alias bomb?)",
-                                util::limits().yaml_aliases),
-                    util::limit_help("yaml-aliases")};
+      throw Refusal{
+        mark,
+        fmt::format("aliases in this file expand to more than {} nodes (an alias bomb?)", util::limits().yaml_aliases),
+        util::limit_help("yaml-aliases")};
     }
     add_to_parent(size);
   }
 
-  void
-  OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override
   {
     if (value.size() > util::limits().token_bytes) {
       throw Refusal{mark,
-                    fmt::format("a scalar of {} bytes, longer than {} bytes", value.size(),
-                                util::limits().token_bytes),
+                    fmt::format("a scalar of {} bytes, longer than {} bytes", value.size(), util::limits().token_bytes),
                     util::limit_help("token-bytes")};
     }
     // Escapes in double-quoted scalars ("\ud800") can make what the file
@@ -80,21 +80,26 @@ public:
     leaf(mark, anchor);
   }
 
-  void
-  OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override
+  void OnSequenceStart(const YAML::Mark& mark,
+                       const std::string&,
+                       YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override
   {
     open(mark, anchor);
   }
-  void OnSequenceEnd() override { close(); }
+  void OnSequenceEnd() override
+  {
+    close();
+  }
 
-  void
-  OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-             YAML::EmitterStyle::value) override
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override
   {
     open(mark, anchor);
   }
-  void OnMapEnd() override { close(); }
+  void OnMapEnd() override
+  {
+    close();
+  }
 
 private:
   struct Frame
@@ -103,23 +108,20 @@ private:
     std::uint64_t size;
   };
 
-  static std::uint64_t
-  add(std::uint64_t a, std::uint64_t b)
+  static std::uint64_t add(std::uint64_t a, std::uint64_t b)
   {
     const std::uint64_t sum = a + b;
     return sum < a ? UINT64_MAX : sum;
   }
 
-  void
-  add_to_parent(std::uint64_t size)
+  void add_to_parent(std::uint64_t size)
   {
     if (!m_stack.empty()) {
       m_stack.back().size = add(m_stack.back().size, size);
     }
   }
 
-  void
-  leaf(const YAML::Mark&, YAML::anchor_t anchor)
+  void leaf(const YAML::Mark&, YAML::anchor_t anchor)
   {
     if (anchor != YAML::NullAnchor) {
       m_sizes[anchor] = 1;
@@ -127,13 +129,11 @@ private:
     add_to_parent(1);
   }
 
-  void
-  open(const YAML::Mark& mark, YAML::anchor_t anchor)
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor)
   {
     if (m_stack.size() >= util::limits().depth) {
-      throw Refusal{mark,
-                    fmt::format("nesting deeper than {} levels", util::limits().depth),
-                    util::limit_help("depth")};
+      throw Refusal{
+        mark, fmt::format("nesting deeper than {} levels", util::limits().depth), util::limit_help("depth")};
     }
     m_stack.push_back({anchor, 1});
     if (anchor != YAML::NullAnchor) {
@@ -141,8 +141,7 @@ private:
     }
   }
 
-  void
-  close()
+  void close()
   {
     const Frame frame = m_stack.back();
     m_stack.pop_back();
@@ -166,8 +165,7 @@ check_yaml_bounds(const SourceText& source, util::DiagnosticSink& sink)
 {
   if (const auto problem = util::check_text(source.text, true)) {
     sink.error({source.path, static_cast<int>(problem->line), static_cast<int>(problem->column)},
-               fmt::format("{}: a YAML file must be UTF-8 text without control characters",
-                           problem->what),
+               fmt::format("{}: a YAML file must be UTF-8 text without control characters", problem->what),
                "save the file as UTF-8; write a control character as an escape in a "
                "double-quoted string (\"\\e\", \"\\x07\") if it is really meant");
     return false;

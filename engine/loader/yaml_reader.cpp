@@ -111,8 +111,7 @@ is_valid_date(std::string_view text)
 const std::vector<std::string_view>&
 known_placeholders()
 {
-  static const std::vector<std::string_view> k_names{
-    "invariant_count", "milestone_count", "risk_count", "phase_count"};
+  static const std::vector<std::string_view> k_names{"invariant_count", "milestone_count", "risk_count", "phase_count"};
   return k_names;
 }
 
@@ -164,9 +163,9 @@ MapReader::MapReader(const YAML::Node& node,
                      const FileContext& file,
                      std::string what,
                      std::initializer_list<std::string_view> allowed)
-  : m_file(file),
-    m_node(node),
-    m_what(std::move(what))
+  : m_file(file)
+  , m_node(node)
+  , m_what(std::move(what))
 {
   if (!node.IsMap()) {
     m_file.sink.error(m_file.location(node),
@@ -191,9 +190,8 @@ MapReader::MapReader(const YAML::Node& node,
     const auto duplicate =
       std::find_if(m_entries.begin(), m_entries.end(), [&](const auto& e) { return e.first == key; });
     if (duplicate != m_entries.end()) {
-      m_file.sink.error(m_file.location(key_node),
-                        fmt::format("field '{}' appears twice in {}", key, m_what),
-                        "keep one of them");
+      m_file.sink.error(
+        m_file.location(key_node), fmt::format("field '{}' appears twice in {}", key, m_what), "keep one of them");
       continue;
     }
     m_entries.emplace_back(key, entry.second);
@@ -260,17 +258,13 @@ MapReader::require(std::string_view key) const
 }
 
 std::optional<std::string>
-MapReader::scalar_text(std::string_view key,
-                       const YAML::Node& value,
-                       std::string_view expected) const
+MapReader::scalar_text(std::string_view key, const YAML::Node& value, std::string_view expected) const
 {
   if (!value.IsScalar()) {
-    m_file.sink.error(m_file.location(value),
-                      fmt::format("field '{}' of {} must be {}, not a {}",
-                                  key,
-                                  m_what,
-                                  expected,
-                                  value.IsSequence() ? "list" : "mapping"));
+    m_file.sink.error(
+      m_file.location(value),
+      fmt::format(
+        "field '{}' of {} must be {}, not a {}", key, m_what, expected, value.IsSequence() ? "list" : "mapping"));
     return std::nullopt;
   }
   return value.Scalar();
@@ -296,8 +290,7 @@ MapReader::required_string(std::string_view key) const
   const YAML::Node value = get(key);
   std::string text = optional_string(key);
   if (text.empty() && value.IsScalar()) {
-    m_file.sink.error(m_file.location(get(key)),
-                      fmt::format("field '{}' of {} must not be empty", key, m_what));
+    m_file.sink.error(m_file.location(get(key)), fmt::format("field '{}' of {} must not be empty", key, m_what));
   }
   return text;
 }
@@ -336,11 +329,7 @@ MapReader::optional_number(std::string_view key, double minimum) const
   }
   if (*number < minimum) {
     m_file.sink.error(m_file.location(value),
-                      fmt::format("field '{}' of {} must be at least {}, not {}",
-                                  key,
-                                  m_what,
-                                  minimum,
-                                  *text));
+                      fmt::format("field '{}' of {} must be at least {}, not {}", key, m_what, minimum, *text));
     return std::nullopt;
   }
   return number;
@@ -361,18 +350,13 @@ MapReader::optional_integer(std::string_view key, std::int64_t minimum) const
   const char* end = text->data() + text->size();
   const auto [ptr, ec] = std::from_chars(text->data(), end, number);
   if (ec != std::errc() || ptr != end || text->empty()) {
-    m_file.sink.error(
-      m_file.location(value),
-      fmt::format("field '{}' of {} must be a whole number, not '{}'", key, m_what, *text));
+    m_file.sink.error(m_file.location(value),
+                      fmt::format("field '{}' of {} must be a whole number, not '{}'", key, m_what, *text));
     return std::nullopt;
   }
   if (number < minimum) {
     m_file.sink.error(m_file.location(value),
-                      fmt::format("field '{}' of {} must be at least {}, not {}",
-                                  key,
-                                  m_what,
-                                  minimum,
-                                  number));
+                      fmt::format("field '{}' of {} must be at least {}, not {}", key, m_what, minimum, number));
     return std::nullopt;
   }
   return number;
@@ -475,8 +459,7 @@ MapReader::string_list(std::string_view key) const
   }
   for (const YAML::Node& item : value) {
     if (!item.IsScalar()) {
-      m_file.sink.error(m_file.location(item),
-                        fmt::format("each item of '{}' in {} must be text", key, m_what));
+      m_file.sink.error(m_file.location(item), fmt::format("each item of '{}' in {} must be text", key, m_what));
       continue;
     }
     check_placeholders(m_file, item, item.Scalar());

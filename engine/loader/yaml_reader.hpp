@@ -81,8 +81,7 @@ public:
   std::string required_id(std::string_view key, IdKind kind) const;
 
   template<typename E>
-  std::optional<E>
-  required_enum(std::string_view key) const
+  std::optional<E> required_enum(std::string_view key) const
   {
     if (!require(key)) {
       return std::nullopt;
@@ -91,8 +90,7 @@ public:
   }
 
   template<typename E>
-  std::optional<E>
-  optional_enum(std::string_view key) const
+  std::optional<E> optional_enum(std::string_view key) const
   {
     const YAML::Node value = get(key);
     if (!value) {
@@ -123,8 +121,7 @@ private:
                        std::string_view key,
                        const std::string& text,
                        const std::string& allowed) const;
-  std::optional<model::Ref>
-  ref_from(const YAML::Node& value, std::string_view key, IdKind kind) const;
+  std::optional<model::Ref> ref_from(const YAML::Node& value, std::string_view key, IdKind kind) const;
 
   const FileContext& m_file;
   YAML::Node m_node;

@@ -85,10 +85,7 @@ condition_json(const ConditionSnapshot& c)
   for (const ConditionSnapshot& child : c.children) {
     children.push_back(condition_json(child));
   }
-  return {{"description", c.description},
-          {"status", c.status},
-          {"details", c.details},
-          {"children", children}};
+  return {{"description", c.description}, {"status", c.status}, {"details", c.details}, {"children", children}};
 }
 
 ConditionSnapshot
@@ -189,11 +186,7 @@ event_json(const CloseoutEvent& e)
     j["ci_runs"] = runs;
     json approvals = json::array();
     for (const Approval& a : e.approvals) {
-      approvals.push_back({{"name", a.name},
-                           {"by", a.by},
-                           {"at", a.at},
-                           {"commit", a.commit},
-                           {"note", a.note}});
+      approvals.push_back({{"name", a.name}, {"by", a.by}, {"at", a.at}, {"commit", a.commit}, {"note", a.note}});
     }
     j["approvals"] = approvals;
     j["score"] = e.score ? score_json(*e.score) : json(nullptr);
@@ -252,8 +245,7 @@ event_from(const json& j, const std::string& milestone)
     for (const json& g : j.at("gates")) {
       GateResult r;
       r.gate = g.at("gate").get<std::string>();
-      r.outcome = g.at("result").get<std::string>() == "passed" ? GateOutcome::passed
-                                                                 : GateOutcome::failed;
+      r.outcome = g.at("result").get<std::string>() == "passed" ? GateOutcome::passed : GateOutcome::failed;
       r.reason = g.at("reason").get<std::string>();
       r.action = g.at("action").get<std::string>();
       r.evidence = g.at("evidence").get<std::vector<std::string>>();
@@ -288,9 +280,8 @@ event_from(const json& j, const std::string& milestone)
     }
     e.deferrals = j.at("deferrals").get<std::vector<std::string>>();
     for (const json& r : j.at("risks")) {
-      e.risks.push_back({r.at("risk").get<std::string>(),
-                         r.at("status").get<std::string>(),
-                         r.at("note").get<std::string>()});
+      e.risks.push_back(
+        {r.at("risk").get<std::string>(), r.at("status").get<std::string>(), r.at("note").get<std::string>()});
     }
     e.artifacts = j.at("artifacts").get<std::vector<std::string>>();
     // Fields added after the first records were written default to empty.
@@ -332,8 +323,8 @@ audit_entry_json(const AuditEntry& entry)
 void
 assign_audit_id(AuditEntry& e, int occurrence)
 {
-  std::string content = e.at + '\n' + e.user + '\n' + e.action + '\n' + e.milestone + '\n' + e.command + '\n' +
-                        e.commit + '\n' + e.summary;
+  std::string content =
+    e.at + '\n' + e.user + '\n' + e.action + '\n' + e.milestone + '\n' + e.command + '\n' + e.commit + '\n' + e.summary;
   if (occurrence > 1) {
     content += "\n#" + std::to_string(occurrence);
   }
@@ -360,9 +351,8 @@ CloseoutRecord::closed() const
 const CloseoutRecord*
 find_record(const std::vector<CloseoutRecord>& records, std::string_view milestone)
 {
-  const auto it = std::find_if(records.begin(), records.end(), [&](const CloseoutRecord& r) {
-    return r.milestone == milestone;
-  });
+  const auto it =
+    std::find_if(records.begin(), records.end(), [&](const CloseoutRecord& r) { return r.milestone == milestone; });
   return it == records.end() ? nullptr : &*it;
 }
 
@@ -400,13 +390,12 @@ parse_record(const std::string& text, RecordParseError& error)
   const json::parser_callback_t bounds = [](int depth, json::parse_event_t event, json& parsed) {
     if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
         && static_cast<std::uint64_t>(depth) >= util::limits().depth) {
-      throw Refused{fmt::format("nesting deeper than {} levels; {}", util::limits().depth,
-                                util::limit_help("depth"))};
+      throw Refused{fmt::format("nesting deeper than {} levels; {}", util::limits().depth, util::limit_help("depth"))};
     }
     if (event == json::parse_event_t::value && parsed.is_string()
         && parsed.get_ref<const std::string&>().size() > util::limits().token_bytes) {
-      throw Refused{fmt::format("a string longer than {} bytes; {}", util::limits().token_bytes,
-                                util::limit_help("token-bytes"))};
+      throw Refused{
+        fmt::format("a string longer than {} bytes; {}", util::limits().token_bytes, util::limit_help("token-bytes"))};
     }
     return true;
   };
@@ -459,10 +448,7 @@ definition_json(const Milestone& m)
   j["risk"] = m.risk;
   j["rollback"] = m.rollback;
   j["intent"] = m.intent;
-  j["scope"] = {{"summary", m.scope_summary},
-                {"in", m.scope_in},
-                {"out", m.scope_out},
-                {"paths", m.scope_paths}};
+  j["scope"] = {{"summary", m.scope_summary}, {"in", m.scope_in}, {"out", m.scope_out}, {"paths", m.scope_paths}};
   j["non_goals"] = m.non_goals;
   nlohmann::json deliverables = nlohmann::json::array();
   for (const Deliverable& d : m.deliverables) {
@@ -475,10 +461,8 @@ definition_json(const Milestone& m)
     for (const MetricValue& v : l.metrics) {
       metrics.push_back({{"name", v.name}, {"value", v.value}});
     }
-    invariants.push_back({{"id", l.invariant.id},
-                          {"role", std::string(to_string(l.role))},
-                          {"note", l.note},
-                          {"metrics", metrics}});
+    invariants.push_back(
+      {{"id", l.invariant.id}, {"role", std::string(to_string(l.role))}, {"note", l.note}, {"metrics", metrics}});
   }
   j["invariants"] = invariants;
   j["verification_plan"] = m.verification_plan;

@@ -21,10 +21,10 @@ enum class GateOutcome { passed, failed };
 
 struct GateResult
 {
-  std::string gate;   // "deliverables", "ci:<workflow>", "approval:<name>", ...
+  std::string gate; // "deliverables", "ci:<workflow>", "approval:<name>", ...
   GateOutcome outcome = GateOutcome::failed;
-  std::string reason; // one line
-  std::string action; // what to do (failed gates)
+  std::string reason;                // one line
+  std::string action;                // what to do (failed gates)
   std::vector<std::string> evidence; // what satisfied or broke it, one line each
   bool operator==(const GateResult&) const = default;
 };
@@ -124,7 +124,7 @@ struct CloseoutEvent
   std::string definition;  // close/adopt: the milestone definition (canonical JSON) frozen by it
   std::vector<GateResult> gates;
   std::vector<InvariantAtClose> invariants; // every invariant of the catalog
-  std::vector<CiRunEvidence> ci_runs;        // ingested runs named by milestones' ci.runs
+  std::vector<CiRunEvidence> ci_runs;       // ingested runs named by milestones' ci.runs
   std::vector<Approval> approvals;
   std::optional<ScoreRow> score;
   std::vector<std::string> deferrals; // opened by this milestone (discovered_in)
@@ -136,7 +136,7 @@ struct CloseoutEvent
   // gathered from every closeout up to this one).
   std::string next_milestone; // "M03 — Title", or ''
   std::vector<DeferralAtClose> registry;
-  std::vector<AuditEntry> log;        // audit entries up to and including this event
+  std::vector<AuditEntry> log; // audit entries up to and including this event
   bool operator==(const CloseoutEvent&) const = default;
 };
 

@@ -1,9 +1,9 @@
 #include "model/entities.hpp"
 
 #include <algorithm>
-#include <utility>
 #include <charconv>
 #include <tuple>
+#include <utility>
 
 namespace rl::model {
 
@@ -40,17 +40,13 @@ void
 canonicalize(Definitions& definitions)
 {
   auto by_id = [](const auto& a, const auto& b) { return natural_less(a.id, b.id); };
-  std::stable_sort(definitions.phases.begin(),
-                   definitions.phases.end(),
-                   [](const Phase& a, const Phase& b) { return a.id < b.id; });
-  std::stable_sort(definitions.categories.begin(),
-                   definitions.categories.end(),
-                   [](const Category& a, const Category& b) {
-                     return std::tie(a.order, a.id) < std::tie(b.order, b.id);
-                   });
-  std::stable_sort(definitions.milestones.begin(),
-                   definitions.milestones.end(),
-                   by_id);
+  std::stable_sort(
+    definitions.phases.begin(), definitions.phases.end(), [](const Phase& a, const Phase& b) { return a.id < b.id; });
+  std::stable_sort(
+    definitions.categories.begin(), definitions.categories.end(), [](const Category& a, const Category& b) {
+      return std::tie(a.order, a.id) < std::tie(b.order, b.id);
+    });
+  std::stable_sort(definitions.milestones.begin(), definitions.milestones.end(), by_id);
   std::stable_sort(definitions.invariants.begin(), definitions.invariants.end(), by_id);
   std::stable_sort(definitions.risks.begin(), definitions.risks.end(), by_id);
   std::stable_sort(definitions.deferrals.begin(), definitions.deferrals.end(), by_id);
@@ -59,9 +55,8 @@ canonicalize(Definitions& definitions)
 const Milestone*
 find_milestone(const Definitions& definitions, std::string_view id)
 {
-  const auto it = std::find_if(definitions.milestones.begin(), definitions.milestones.end(), [&](const Milestone& m) {
-    return m.id == id;
-  });
+  const auto it = std::find_if(
+    definitions.milestones.begin(), definitions.milestones.end(), [&](const Milestone& m) { return m.id == id; });
   return it == definitions.milestones.end() ? nullptr : &*it;
 }
 

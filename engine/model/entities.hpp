@@ -30,8 +30,7 @@ struct Ref
   std::string id;
   Origin origin;
 
-  bool
-  operator==(const Ref& other) const
+  bool operator==(const Ref& other) const
   {
     return id == other.id;
   }
@@ -97,7 +96,7 @@ struct ScoreDimension
 struct Fact
 {
   std::string metric;
-  std::string value; // as written
+  std::string value;            // as written
   std::optional<double> number; // when `value` is a plain YAML number
   std::string source;
   std::string as_of;
@@ -326,7 +325,7 @@ struct RuleNode
 struct VerifyRules
 {
   RuleNode root;
-  std::optional<int> max_age_days; // evidence older than this is stale
+  std::optional<int> max_age_days;       // evidence older than this is stale
   std::optional<int> max_commits_behind; // evidence more commits behind HEAD is stale
   bool operator==(const VerifyRules&) const = default;
 };

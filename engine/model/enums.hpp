@@ -51,13 +51,15 @@ enum class ResultStatus : int {
 
 // The one table per enum that maps values to their text form. The text forms
 // are what YAML files, the database CHECK constraints and JSON output use.
-template<typename E> struct EnumTraits;
+template<typename E>
+struct EnumTraits;
 
-#define RL_ENUM_TRAITS(Enum, Label, ...)                                                          \
-  template<> struct EnumTraits<Enum>                                                              \
-  {                                                                                               \
-    static constexpr std::string_view k_label = Label;                                            \
-    static constexpr auto k_names = std::to_array<std::pair<Enum, std::string_view>>({__VA_ARGS__}); \
+#define RL_ENUM_TRAITS(Enum, Label, ...)                                                                               \
+  template<>                                                                                                           \
+  struct EnumTraits<Enum>                                                                                              \
+  {                                                                                                                    \
+    static constexpr std::string_view k_label = Label;                                                                 \
+    static constexpr auto k_names = std::to_array<std::pair<Enum, std::string_view>>({__VA_ARGS__});                   \
   }
 
 RL_ENUM_TRAITS(Priority,

@@ -35,9 +35,9 @@ struct TestSelection
 {
   std::vector<std::pair<std::string, std::int64_t>> per_selector; // selector -> tests matched
   std::int64_t matched = 0;
-  std::int64_t passed = 0; // passed or flaky
-  std::int64_t bad = 0;    // failed or error
-  std::int64_t not_run = 0; // skipped or expected failure
+  std::int64_t passed = 0;             // passed or flaky
+  std::int64_t bad = 0;                // failed or error
+  std::int64_t not_run = 0;            // skipped or expected failure
   std::vector<TestEvidence> offenders; // the first failed/errored, then not-run tests (capped)
   std::vector<EvidenceStamp> runs;     // evidence behind the matched results, oldest first
 };

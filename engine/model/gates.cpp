@@ -84,17 +84,15 @@ gates_from_json(const std::string& text)
     if (j.contains("pattern_absent")) {
       c.pattern_absent.emplace();
       for (const json& p : j.at("pattern_absent")) {
-        c.pattern_absent->push_back({p.at("pattern").get<std::string>(),
-                                     p.at("files").get<std::string>(),
-                                     p.at("note").get<std::string>()});
+        c.pattern_absent->push_back(
+          {p.at("pattern").get<std::string>(), p.at("files").get<std::string>(), p.at("note").get<std::string>()});
       }
     }
     if (j.contains("metrics")) {
       c.metrics.emplace();
       for (const json& m : j.at("metrics")) {
-        c.metrics->push_back({m.at("metric").get<std::string>(),
-                              m.at("op").get<std::string>(),
-                              m.at("value").get<double>()});
+        c.metrics->push_back(
+          {m.at("metric").get<std::string>(), m.at("op").get<std::string>(), m.at("value").get<double>()});
       }
     }
   } catch (const json::exception& e) {

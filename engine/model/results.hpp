@@ -100,7 +100,6 @@ private:
 };
 
 // One-off form of MilestoneOrder(all_ids).compress(ids).
-std::string compress_ids(const std::vector<std::string>& ids,
-                         const std::vector<std::string>& all_ids);
+std::string compress_ids(const std::vector<std::string>& ids, const std::vector<std::string>& all_ids);
 
 } // namespace rl::model

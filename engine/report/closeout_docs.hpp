@@ -20,8 +20,7 @@ struct RenderedFile
 };
 
 // "<milestone_docs>/M02/M02_summary.md" and "..._audit.md".
-std::vector<std::string> closeout_document_paths(const model::Program& program,
-                                                 const std::string& milestone_id);
+std::vector<std::string> closeout_document_paths(const model::Program& program, const std::string& milestone_id);
 
 // The summary and audit of every milestone whose record has a close or adopt
 // event (its latest one), in milestone order.
@@ -30,7 +29,6 @@ std::vector<RenderedFile> render_closeout_documents(const model::Definitions& de
 
 // The tool-call log (program outputs.toolcalls): every audit entry the records
 // carry, by milestone, oldest first.
-std::string render_toolcalls(const model::Definitions& definitions,
-                             const std::vector<model::CloseoutRecord>& records);
+std::string render_toolcalls(const model::Definitions& definitions, const std::vector<model::CloseoutRecord>& records);
 
 } // namespace rl::report

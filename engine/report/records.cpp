@@ -14,9 +14,8 @@ namespace {
 std::size_t
 display_width(const std::string& text)
 {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(
+    std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string
@@ -82,9 +81,7 @@ cell_text(const nlohmann::ordered_json& value)
 }
 
 std::string
-format_records(const nlohmann::ordered_json& records,
-               const std::vector<std::string>& columns,
-               OutputFormat format)
+format_records(const nlohmann::ordered_json& records, const std::vector<std::string>& columns, OutputFormat format)
 {
   if (format == OutputFormat::json) {
     return records.dump(2) + "\n";

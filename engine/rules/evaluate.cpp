@@ -1,7 +1,7 @@
 #include "rules/evaluate.hpp"
 
-#include "util/date.hpp"
 #include "model/commit.hpp"
+#include "util/date.hpp"
 
 #include <fmt/format.h>
 
@@ -46,14 +46,13 @@ class Evaluator
 {
 public:
   Evaluator(const model::Invariant& inv, const EvidenceIndex& evidence, const Policy& policy)
-    : m_inv(inv),
-      m_evidence(evidence),
-      m_policy(policy)
+    : m_inv(inv)
+    , m_evidence(evidence)
+    , m_policy(policy)
   {
   }
 
-  model::ConditionResult
-  evaluate(const model::RuleNode& rule)
+  model::ConditionResult evaluate(const model::RuleNode& rule)
   {
     switch (rule.kind) {
     case Kind::all:
@@ -72,8 +71,7 @@ public:
 private:
   // Fresh evidence may still be stale: too old for max_age_days, or taken
   // before the invariant's statement last changed.
-  std::optional<std::string>
-  staleness(const model::EvidenceStamp& stamp) const
+  std::optional<std::string> staleness(const model::EvidenceStamp& stamp) const
   {
     const auto taken = day_of(stamp.taken_at);
     const auto now = day_of(m_policy.now);
@@ -93,23 +91,20 @@ private:
                            stamp.commit.empty() ? "(unknown)" : stamp.commit);
       }
       if (*it->second > *m_inv.verify->max_commits_behind) {
-        return fmt::format("evidence is {} commits behind HEAD; the rule allows {}",
-                           *it->second,
-                           *m_inv.verify->max_commits_behind);
+        return fmt::format(
+          "evidence is {} commits behind HEAD; the rule allows {}", *it->second, *m_inv.verify->max_commits_behind);
       }
     }
     if (!m_inv.statement_changed.empty() && stamp.taken_at.substr(0, 10) < m_inv.statement_changed) {
-      return fmt::format("evidence taken {} predates the statement change of {}",
-                         stamp.taken_at.substr(0, 10),
-                         m_inv.statement_changed);
+      return fmt::format(
+        "evidence taken {} predates the statement change of {}", stamp.taken_at.substr(0, 10), m_inv.statement_changed);
     }
     return std::nullopt;
   }
 
   // A condition whose evidence agrees is verified, or stale when that
   // evidence is too old.
-  void
-  hold_if_fresh(model::ConditionResult& r, const model::EvidenceStamp& stamp) const
+  void hold_if_fresh(model::ConditionResult& r, const model::EvidenceStamp& stamp) const
   {
     if (auto stale = staleness(stamp)) {
       r.status = InvariantStatus::stale;
@@ -119,8 +114,7 @@ private:
     }
   }
 
-  model::ConditionResult
-  combine(const model::RuleNode& rule)
+  model::ConditionResult combine(const model::RuleNode& rule)
   {
     model::ConditionResult r;
     const bool all = rule.kind == Kind::all;
@@ -133,10 +127,8 @@ private:
       worst = std::min(worst, rank(r.children.back().status));
     }
     const int chosen = all ? worst : best;
-    for (InvariantStatus s : {InvariantStatus::failing,
-                              InvariantStatus::stale,
-                              InvariantStatus::unverified,
-                              InvariantStatus::verified}) {
+    for (InvariantStatus s :
+         {InvariantStatus::failing, InvariantStatus::stale, InvariantStatus::unverified, InvariantStatus::verified}) {
       if (rank(s) == chosen) {
         r.status = s;
       }
@@ -144,8 +136,7 @@ private:
     return r;
   }
 
-  model::ConditionResult
-  tests(const model::RuleNode& rule)
+  model::ConditionResult tests(const model::RuleNode& rule)
   {
     model::ConditionResult r;
     std::string selectors;
@@ -169,11 +160,8 @@ private:
       r.status = InvariantStatus::unverified;
       return r;
     }
-    r.details.push_back(fmt::format("{} tests matched: {} passed, {} failed or errored, {} not run",
-                                    sel.matched,
-                                    sel.passed,
-                                    sel.bad,
-                                    sel.not_run));
+    r.details.push_back(fmt::format(
+      "{} tests matched: {} passed, {} failed or errored, {} not run", sel.matched, sel.passed, sel.bad, sel.not_run));
     for (const model::EvidenceStamp& run : sel.runs) {
       r.details.push_back("evidence: " + stamp_text(run));
     }
@@ -199,16 +187,14 @@ private:
     return r;
   }
 
-  static std::string
-  first_line(const std::string& text)
+  static std::string first_line(const std::string& text)
   {
     const std::size_t nl = text.find('\n');
     std::string line = text.substr(0, nl);
     return line.size() > 160 ? line.substr(0, 160) + "…" : line;
   }
 
-  model::ConditionResult
-  ci(const model::RuleNode& rule)
+  model::ConditionResult ci(const model::RuleNode& rule)
   {
     model::ConditionResult r;
     r.description = fmt::format("CI workflow {}{}{} concluded {}",
@@ -242,8 +228,8 @@ private:
       conclusion = job->conclusion;
       what += ", job " + job->name;
     }
-    r.details.push_back(fmt::format("latest: {} ({}): {}", what, stamp_text(latest->stamp),
-                                    conclusion.empty() ? latest->status : conclusion));
+    r.details.push_back(fmt::format(
+      "latest: {} ({}): {}", what, stamp_text(latest->stamp), conclusion.empty() ? latest->status : conclusion));
     if (conclusion.empty()) {
       r.status = InvariantStatus::unverified;
       r.details.push_back("the run has not completed");
@@ -255,8 +241,7 @@ private:
     return r;
   }
 
-  model::ConditionResult
-  metric(const model::RuleNode& rule)
+  model::ConditionResult metric(const model::RuleNode& rule)
   {
     model::ConditionResult r;
     r.description = fmt::format("metric {} {} {}", rule.metric, rule.op, format_value(rule.value));
@@ -267,7 +252,8 @@ private:
       return r;
     }
     const double v = it->second.value;
-    r.details.push_back(fmt::format("latest: {} = {} ({})", rule.metric, format_value(v), stamp_text(it->second.stamp)));
+    r.details.push_back(
+      fmt::format("latest: {} = {} ({})", rule.metric, format_value(v), stamp_text(it->second.stamp)));
     const bool holds = compare(rule.op, v, rule.value);
     if (!holds) {
       r.status = InvariantStatus::failing;
@@ -384,10 +370,12 @@ evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const
     const model::Waiver& w = *invariant.waiver;
     if (policy.now.substr(0, 10) > w.expires) {
       e.waiver_expired = true;
-      e.reasons.push_back(fmt::format("waiver by {} expired on {} and no longer applies: {}", w.owner, w.expires, w.reason));
+      e.reasons.push_back(
+        fmt::format("waiver by {} expired on {} and no longer applies: {}", w.owner, w.expires, w.reason));
     } else if (e.status == InvariantStatus::verified) {
       e.waiver_unneeded = true;
-      e.reasons.push_back(fmt::format("waiver by {} (until {}) is unneeded: the rules hold without it", w.owner, w.expires));
+      e.reasons.push_back(
+        fmt::format("waiver by {} (until {}) is unneeded: the rules hold without it", w.owner, w.expires));
     } else {
       e.reasons.insert(e.reasons.begin(),
                        fmt::format("waived by {} until {}: {} (would be {} without it)",
@@ -508,10 +496,8 @@ evaluation_from(const model::InvariantAtClose& s)
 std::string
 stamp_text(const model::EvidenceStamp& s)
 {
-  return fmt::format("{}, commit {}, taken {}",
-                     s.source,
-                     s.commit.empty() ? "unknown" : model::short_commit(s.commit),
-                     s.taken_at);
+  return fmt::format(
+    "{}, commit {}, taken {}", s.source, s.commit.empty() ? "unknown" : model::short_commit(s.commit), s.taken_at);
 }
 
 std::string
@@ -551,8 +537,7 @@ bool
 workflow_matches(std::string_view pattern, const model::CiRunEvidence& run)
 {
   const std::string file = run.workflow_path.substr(run.workflow_path.rfind('/') + 1);
-  return glob_match(pattern, run.workflow_name) || glob_match(pattern, run.workflow_path)
-         || glob_match(pattern, file);
+  return glob_match(pattern, run.workflow_name) || glob_match(pattern, run.workflow_path) || glob_match(pattern, file);
 }
 
 } // namespace rl::rules

@@ -23,7 +23,7 @@ struct EvidenceIndex
   // A tests rule's selectors (joined with '\n', see selection_key) -> what
   // their latest results are.
   std::map<std::string, model::TestSelection> tests;
-  std::vector<model::CiRunEvidence> ci_runs; // newest first
+  std::vector<model::CiRunEvidence> ci_runs;            // newest first
   std::map<std::string, model::MetricEvidence> metrics; // latest per name
   // Commit -> commits behind HEAD (nullopt: not an ancestor of HEAD), for the
   // commits of the evidence above, filled only when a rule uses max_commits_behind.
@@ -42,9 +42,7 @@ std::vector<std::vector<std::string>> selections_of(const model::Definitions& de
 std::string selection_key(const std::vector<std::string>& selectors);
 
 // Decides the status of `invariant` from `evidence`. Pure: no I/O, no clock.
-model::Evaluation evaluate(const model::Invariant& invariant,
-                    const EvidenceIndex& evidence,
-                    const Policy& policy);
+model::Evaluation evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const Policy& policy);
 
 // An evaluation as a closeout record keeps it, and back.
 model::InvariantAtClose snapshot_of(const std::string& invariant_id, const model::Evaluation& evaluation);

@@ -1,7 +1,7 @@
 #include "rules/gates.hpp"
 
-#include "rules/evaluate.hpp"
 #include "model/commit.hpp"
+#include "rules/evaluate.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -104,9 +104,7 @@ failed(std::string gate, std::string reason, std::string action, std::vector<std
 bool
 matches_any(const std::vector<std::string>& patterns, const std::string& path)
 {
-  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-    return path_glob_match(p, path);
-  });
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return path_glob_match(p, path); });
 }
 
 GateResult
@@ -120,15 +118,14 @@ dependencies_gate(const model::Definitions& d, const model::Milestone& m)
     }
   }
   if (!open.empty()) {
-    return failed("dependencies",
-                  fmt::format("{} of {} dependencies not closed: {}", open.size(), m.depends_on.size(),
-                              fmt::join(open, ", ")),
-                  "close them first (refactor-ledger close ID), or correct depends_on",
-                  open);
+    return failed(
+      "dependencies",
+      fmt::format("{} of {} dependencies not closed: {}", open.size(), m.depends_on.size(), fmt::join(open, ", ")),
+      "close them first (refactor-ledger close ID), or correct depends_on",
+      open);
   }
   return passed("dependencies",
-                m.depends_on.empty() ? "no dependencies"
-                                     : fmt::format("{} dependencies closed", m.depends_on.size()));
+                m.depends_on.empty() ? "no dependencies" : fmt::format("{} dependencies closed", m.depends_on.size()));
 }
 
 GateResult
@@ -164,8 +161,11 @@ deliverables_gate(const model::Milestone& m, const GateFacts& f)
   const std::string commit = model::short_commit(f.commit);
   if (!missing.empty()) {
     return failed("deliverables",
-                  fmt::format("{} of {} deliverable paths missing at {}: {}", missing.size(),
-                              with_path.size(), commit, fmt::join(missing, ", ")),
+                  fmt::format("{} of {} deliverable paths missing at {}: {}",
+                              missing.size(),
+                              with_path.size(),
+                              commit,
+                              fmt::join(missing, ", ")),
                   "commit the missing deliverables, or correct their paths in the milestone's YAML",
                   missing);
   }
@@ -188,10 +188,9 @@ invariants_gate(const model::Milestone& m, bool allow_waived, const GateFacts& f
   std::vector<std::string> bad;
   for (const std::string& id : ids) {
     const auto it = f.statuses.find(id);
-    const model::InvariantStatus status =
-      it == f.statuses.end() ? model::InvariantStatus::unverified : it->second;
-    const bool ok = status == model::InvariantStatus::verified
-                    || (allow_waived && status == model::InvariantStatus::waived);
+    const model::InvariantStatus status = it == f.statuses.end() ? model::InvariantStatus::unverified : it->second;
+    const bool ok =
+      status == model::InvariantStatus::verified || (allow_waived && status == model::InvariantStatus::waived);
     std::string line = fmt::format("{} {}", id, model::to_string(status));
     const auto reasons = f.reasons.find(id);
     if (reasons != f.reasons.end() && !reasons->second.empty()) {
@@ -200,15 +199,15 @@ invariants_gate(const model::Milestone& m, bool allow_waived, const GateFacts& f
     (ok ? good : bad).push_back(line);
   }
   if (!bad.empty()) {
-    return failed("invariants",
-                  fmt::format("{} of {} invariants in scope not verified{}", bad.size(), ids.size(),
-                              allow_waived ? " or waived" : ""),
-                  "ingest evidence that satisfies their verify: rules (see refactor-ledger why ID)",
-                  bad);
+    return failed(
+      "invariants",
+      fmt::format(
+        "{} of {} invariants in scope not verified{}", bad.size(), ids.size(), allow_waived ? " or waived" : ""),
+      "ingest evidence that satisfies their verify: rules (see refactor-ledger why ID)",
+      bad);
   }
   return passed("invariants",
-                fmt::format("{} invariants in scope {}", ids.size(),
-                            allow_waived ? "verified or waived" : "verified"),
+                fmt::format("{} invariants in scope {}", ids.size(), allow_waived ? "verified or waived" : "verified"),
                 good);
 }
 
@@ -222,23 +221,26 @@ ci_gate(const std::string& workflow, const GateFacts& f)
   const std::string commit = model::short_commit(f.commit);
   for (const model::CiRunEvidence& run : f.ci_runs) {
     const std::string& sha = run.stamp.commit;
-    const bool at_commit = !sha.empty()
-                           && (f.commit.rfind(sha, 0) == 0 || sha.rfind(f.commit, 0) == 0);
+    const bool at_commit = !sha.empty() && (f.commit.rfind(sha, 0) == 0 || sha.rfind(f.commit, 0) == 0);
     if (!at_commit || !workflow_matches(workflow, run)) {
       continue;
     }
-    const std::string line = fmt::format("run {} attempt {} ({}): {}", run.run_id, run.attempt,
-                                         run.workflow_name, run.conclusion.empty() ? run.status : run.conclusion);
+    const std::string line = fmt::format("run {} attempt {} ({}): {}",
+                                         run.run_id,
+                                         run.attempt,
+                                         run.workflow_name,
+                                         run.conclusion.empty() ? run.status : run.conclusion);
     if (run.conclusion == "success") {
       return passed(gate, fmt::format("latest run at {} concluded success", commit), {line, run.url});
     }
-    return failed(gate,
-                  fmt::format("latest run at {} concluded {}", commit,
-                              run.conclusion.empty() ? run.status : run.conclusion),
-                  "fix the workflow, re-run it, and ingest the new run (refactor-ledger ingest github-run)",
-                  {line, run.url});
+    return failed(
+      gate,
+      fmt::format("latest run at {} concluded {}", commit, run.conclusion.empty() ? run.status : run.conclusion),
+      "fix the workflow, re-run it, and ingest the new run (refactor-ledger ingest github-run)",
+      {line, run.url});
   }
-  return failed(gate, fmt::format("no run of {} at {} has been ingested", workflow, commit),
+  return failed(gate,
+                fmt::format("no run of {} at {} has been ingested", workflow, commit),
                 "ingest the run of the closing commit: refactor-ledger ingest github-run RUN.json");
 }
 
@@ -249,11 +251,11 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
     return failed("scope", f.git_problem, "run close inside the governed repository's git checkout");
   }
   if (f.base_commit.empty()) {
-    return failed("scope", f.base_problem,
-                  fmt::format("set base_commit: in {} or pass --base REV", m.origin.path));
+    return failed("scope", f.base_problem, fmt::format("set base_commit: in {} or pass --base REV", m.origin.path));
   }
   if (m.scope_paths.empty()) {
-    return failed("scope", "the milestone declares no scope.paths to check the diff against",
+    return failed("scope",
+                  "the milestone declares no scope.paths to check the diff against",
                   fmt::format("list the paths it may touch under scope.paths in {}, or set "
                               "gates: {{scope: false}}",
                               m.origin.path));
@@ -266,16 +268,17 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
   }
   const std::string range = fmt::format("{}..{}", model::short_commit(f.base_commit), model::short_commit(f.commit));
   if (!outside.empty()) {
-    std::vector<std::string> listed(outside.begin(),
-                                    outside.begin() + static_cast<std::ptrdiff_t>(std::min(outside.size(), k_max_listed)));
+    std::vector<std::string> listed(
+      outside.begin(), outside.begin() + static_cast<std::ptrdiff_t>(std::min(outside.size(), k_max_listed)));
     if (outside.size() > k_max_listed) {
       listed.push_back(fmt::format("… and {} more", outside.size() - k_max_listed));
     }
-    return failed("scope",
-                  fmt::format("{} of {} files changed in {} fall outside scope.paths", outside.size(),
-                              f.changed_files.size(), range),
-                  "revert those changes, or widen scope.paths (a scope change is a decision to record)",
-                  listed);
+    return failed(
+      "scope",
+      fmt::format(
+        "{} of {} files changed in {} fall outside scope.paths", outside.size(), f.changed_files.size(), range),
+      "revert those changes, or widen scope.paths (a scope change is a decision to record)",
+      listed);
   }
   return passed("scope", fmt::format("{} files changed in {}, all inside scope.paths", f.changed_files.size(), range));
 }
@@ -285,17 +288,20 @@ pattern_gate(const model::PatternGate& p, const PatternMatches* matches, const G
 {
   const std::string gate = fmt::format("pattern:{}", p.files);
   if (!f.git_problem.empty() || matches == nullptr) {
-    return failed(gate, f.git_problem.empty() ? "pattern not searched" : f.git_problem,
+    return failed(gate,
+                  f.git_problem.empty() ? "pattern not searched" : f.git_problem,
                   "run close inside the governed repository's git checkout");
   }
   if (matches->count > 0) {
-    return failed(gate,
-                  fmt::format("/{}/ matches {} lines in {}{}", p.pattern, matches->count, p.files,
-                              p.note.empty() ? "" : " (" + p.note + ")"),
-                  "remove every match (they are listed), then commit",
-                  matches->lines);
+    return failed(
+      gate,
+      fmt::format(
+        "/{}/ matches {} lines in {}{}", p.pattern, matches->count, p.files, p.note.empty() ? "" : " (" + p.note + ")"),
+      "remove every match (they are listed), then commit",
+      matches->lines);
   }
-  return passed(gate, fmt::format("/{}/ matches nothing in {} at {}", p.pattern, p.files, model::short_commit(f.commit)));
+  return passed(gate,
+                fmt::format("/{}/ matches nothing in {} at {}", p.pattern, p.files, model::short_commit(f.commit)));
 }
 
 GateResult
@@ -306,20 +312,22 @@ metric_gate(const model::MetricGate& g, const GateFacts& f)
   if (f.commit.empty()) {
     return failed(gate, f.git_problem, "run close inside the governed repository's git checkout");
   }
-  const auto it = std::find_if(f.metrics_at_commit.begin(), f.metrics_at_commit.end(), [&](const auto& m) {
-    return m.name == g.metric;
-  });
+  const auto it = std::find_if(
+    f.metrics_at_commit.begin(), f.metrics_at_commit.end(), [&](const auto& m) { return m.name == g.metric; });
   if (it == f.metrics_at_commit.end()) {
     return failed(gate,
                   fmt::format("no value of {} recorded at {}", g.metric, model::short_commit(f.commit)),
                   fmt::format("record it at the closing commit: refactor-ledger record metric {} VALUE "
                               "--commit {}",
-                              g.metric, model::short_commit(f.commit)));
+                              g.metric,
+                              model::short_commit(f.commit)));
   }
   const std::string line = fmt::format("{} = {} ({})", g.metric, format_value(it->value), stamp_text(it->stamp));
   if (!compare(g.op, it->value, g.value)) {
-    return failed(gate, fmt::format("{} = {}, wanted {}", g.metric, format_value(it->value), wanted),
-                  "fix what the metric measures and record it again", {line});
+    return failed(gate,
+                  fmt::format("{} = {}, wanted {}", g.metric, format_value(it->value), wanted),
+                  "fix what the metric measures and record it again",
+                  {line});
   }
   return passed(gate, wanted + " holds", {line});
 }
@@ -335,10 +343,12 @@ approval_gate(const std::string& name, const model::Milestone& m, const GateFact
     }
   }
   if (latest == nullptr) {
-    return failed(gate, fmt::format("no '{}' approval recorded", name),
+    return failed(gate,
+                  fmt::format("no '{}' approval recorded", name),
                   fmt::format("refactor-ledger approve {} {} --by NAME [--note TEXT]", m.id, name));
   }
-  return passed(gate, fmt::format("approved by {} at {}", latest->by, latest->at),
+  return passed(gate,
+                fmt::format("approved by {} at {}", latest->by, latest->at),
                 {fmt::format("{} at {}{}", latest->by, latest->at, latest->note.empty() ? "" : ": " + latest->note)});
 }
 
@@ -347,8 +357,7 @@ deferrals_gate(const model::Definitions& d, const model::Milestone& m)
 {
   std::vector<std::string> blockers;
   for (const model::Deferral& x : d.deferrals) {
-    if (x.status == model::DeferralStatus::open && x.blocker
-        && (!x.deferred_to || x.deferred_to->id == m.id)) {
+    if (x.status == model::DeferralStatus::open && x.blocker && (!x.deferred_to || x.deferred_to->id == m.id)) {
       blockers.push_back(fmt::format("{} ({}): {}", x.id, x.origin.path, x.what));
     }
   }

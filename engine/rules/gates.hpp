@@ -23,14 +23,14 @@ struct PatternMatches
 
 struct GateFacts
 {
-  std::string commit;      // the closing commit (full SHA); '' when git cannot tell
-  std::string git_problem; // why git facts are missing ('' when present)
-  std::string base_commit; // start of the scope diff ('' when unknown)
-  std::string base_problem; // why it is unknown
-  std::vector<std::string> files_at_commit; // every path in the closing commit's tree
-  std::vector<std::string> changed_files;   // base..commit
-  std::vector<std::string> always_in_scope; // path globs the ledger itself writes
-  std::vector<PatternMatches> patterns;     // one per EffectiveGates::pattern_absent entry
+  std::string commit;                        // the closing commit (full SHA); '' when git cannot tell
+  std::string git_problem;                   // why git facts are missing ('' when present)
+  std::string base_commit;                   // start of the scope diff ('' when unknown)
+  std::string base_problem;                  // why it is unknown
+  std::vector<std::string> files_at_commit;  // every path in the closing commit's tree
+  std::vector<std::string> changed_files;    // base..commit
+  std::vector<std::string> always_in_scope;  // path globs the ledger itself writes
+  std::vector<PatternMatches> patterns;      // one per EffectiveGates::pattern_absent entry
   std::vector<model::CiRunEvidence> ci_runs; // newest first
   std::vector<model::MetricEvidence> metrics_at_commit;
   std::vector<model::Approval> approvals;

@@ -73,13 +73,11 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
       m.deferred_milestones.push_back(ms.id);
     }
     if (!m.next_milestone && ms.status == MilestoneStatus::planned
-        && std::all_of(ms.depends_on.begin(), ms.depends_on.end(), [&](const model::Ref& dep) {
-             return closed(dep.id);
-           })) {
+        && std::all_of(
+          ms.depends_on.begin(), ms.depends_on.end(), [&](const model::Ref& dep) { return closed(dep.id); })) {
       m.next_milestone = ms.id;
     }
-    if (ms.status == MilestoneStatus::closed && ms.closeout
-        && ms.closeout->date >= m.last_closeout_date) {
+    if (ms.status == MilestoneStatus::closed && ms.closeout && ms.closeout->date >= m.last_closeout_date) {
       m.last_closeout_date = ms.closeout->date;
       m.last_closed_milestone = ms.id;
     }
@@ -95,8 +93,7 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
 
   // Current phase: where the work is (in progress, else next); else the first
   // phase with open milestones; else the last phase.
-  const std::optional<std::string> focus =
-    m.in_progress_milestone ? m.in_progress_milestone : m.next_milestone;
+  const std::optional<std::string> focus = m.in_progress_milestone ? m.in_progress_milestone : m.next_milestone;
   if (focus) {
     m.current_phase = std::stoi(by_id.at(*focus)->phase.id);
   } else {
@@ -128,8 +125,7 @@ compute_metrics(const model::Definitions& d, const std::map<std::string, model::
   m.p0_strong_percent = percent(p0_strong, p0_total);
   for (const model::Invariant& inv : d.invariants) {
     const auto it = statuses.find(inv.id);
-    ++m.invariants_by_status[model::enum_index(
-      it == statuses.end() ? model::InvariantStatus::unverified : it->second)];
+    ++m.invariants_by_status[model::enum_index(it == statuses.end() ? model::InvariantStatus::unverified : it->second)];
   }
 
   for (const model::Risk& r : d.risks) {

@@ -138,10 +138,8 @@ metrics_at_commit(SQLite::Database& db, const std::string& commit)
     model::MetricEvidence m;
     m.name = name;
     m.value = q.getColumn(1).getDouble();
-    m.stamp = {q.getColumn(2).getInt64(),
-               q.getColumn(3).getString(),
-               q.getColumn(4).getString(),
-               q.getColumn(5).getString()};
+    m.stamp = {
+      q.getColumn(2).getInt64(), q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()};
     out.push_back(std::move(m));
   }
   return out;

@@ -13,8 +13,7 @@
 
 namespace rl::store {
 
-enum class AuditOrigin
-{
+enum class AuditOrigin {
   // Entries carried by closeout records, coming back after a rebuild: one
   // whose id is in the log already is skipped.
   carried,

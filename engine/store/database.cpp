@@ -24,12 +24,12 @@ void
 refuse_newer(SQLite::Database& db, int current, int latest)
 {
   if (current > latest) {
-    throw util::StoreError(fmt::format(
-      "{}: schema version {} is newer than this refactor-ledger supports ({}); upgrade "
-      "refactor-ledger, or delete the database to rebuild it from the YAML",
-      db.getFilename(),
-      current,
-      latest));
+    throw util::StoreError(
+      fmt::format("{}: schema version {} is newer than this refactor-ledger supports ({}); upgrade "
+                  "refactor-ledger, or delete the database to rebuild it from the YAML",
+                  db.getFilename(),
+                  current,
+                  latest));
   }
 }
 
@@ -135,19 +135,17 @@ open_ledger(const std::filesystem::path& path)
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) {
-      throw util::StoreError(fmt::format(
-        "cannot create {}: {}", path.parent_path().generic_string(), ec.message()));
+      throw util::StoreError(fmt::format("cannot create {}: {}", path.parent_path().generic_string(), ec.message()));
     }
   }
   try {
     // One connection per process, used from one thread: no SQLite mutexes.
-    SQLite::Database db(path.string(),
-                        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-                        k_busy_timeout_ms);
+    SQLite::Database db(
+      path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, k_busy_timeout_ms);
     // SQLite falls back to read-only when the file cannot be opened for writing.
     if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
-      throw ReadOnlyError(fmt::format("cannot write the ledger {}: it opens read-only; {}", path.generic_string(),
-                                      read_only_help(path)));
+      throw ReadOnlyError(
+        fmt::format("cannot write the ledger {}: it opens read-only; {}", path.generic_string(), read_only_help(path)));
     }
     db.exec("PRAGMA foreign_keys = ON"); // per connection, off by default
     // Check the version before anything writes (WAL switch included).
@@ -163,8 +161,7 @@ open_ledger(const std::filesystem::path& path)
     migrate(db, all_migrations());
     return db;
   } catch (const SQLite::Exception& e) {
-    throw util::StoreError(
-      fmt::format("cannot open the ledger {}: {}", path.generic_string(), e.what()));
+    throw util::StoreError(fmt::format("cannot open the ledger {}: {}", path.generic_string(), e.what()));
   }
 }
 
@@ -176,10 +173,10 @@ struct BackgroundCheckpointer::Impl
   static constexpr std::int64_t k_restart_bytes = std::int64_t{256} << 20;
 
   explicit Impl(SQLite::Database& database)
-    : db(database),
-      automatic_pages(db.execAndGet("PRAGMA wal_autocheckpoint").getInt()),
-      restart_frames(static_cast<int>(k_restart_bytes / db.execAndGet("PRAGMA page_size").getInt64())),
-      connection(db.getFilename(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX)
+    : db(database)
+    , automatic_pages(db.execAndGet("PRAGMA wal_autocheckpoint").getInt())
+    , restart_frames(static_cast<int>(k_restart_bytes / db.execAndGet("PRAGMA page_size").getInt64()))
+    , connection(db.getFilename(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX)
   {
     // A connection learns that the database is in WAL mode when it first reads it.
     connection.exec("PRAGMA schema_version");
@@ -200,8 +197,7 @@ struct BackgroundCheckpointer::Impl
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  void
-  run()
+  void run()
   {
     std::unique_lock lock(mutex);
     for (;;) {
@@ -318,7 +314,8 @@ open_memory_ledger(SQLite::Database* source)
       const int step = sqlite3_backup_step(backup, -1);
       const int finish = sqlite3_backup_finish(backup);
       if (step != SQLITE_DONE || finish != SQLITE_OK) {
-        throw util::StoreError(fmt::format("cannot copy the ledger {} into memory: {}", source->getFilename(),
+        throw util::StoreError(fmt::format("cannot copy the ledger {} into memory: {}",
+                                           source->getFilename(),
                                            sqlite3_errstr(step != SQLITE_DONE ? step : finish)));
       }
     }
@@ -338,8 +335,8 @@ set_query_only(SQLite::Database& db)
 }
 
 WriteTransaction::WriteTransaction(SQLite::Database& db)
-  : m_db(db),
-    m_nested(sqlite3_get_autocommit(db.getHandle()) == 0)
+  : m_db(db)
+  , m_nested(sqlite3_get_autocommit(db.getHandle()) == 0)
 {
   m_db.exec(m_nested ? "SAVEPOINT rl_write" : "BEGIN IMMEDIATE");
   m_open = true;

@@ -122,8 +122,7 @@ verify_json(const std::optional<model::VerifyRules>& verify)
   }
   json j = {{"rule", rule_to_json(verify->root)}};
   j["max_age_days"] = verify->max_age_days ? json(*verify->max_age_days) : json(nullptr);
-  j["max_commits_behind"] =
-    verify->max_commits_behind ? json(*verify->max_commits_behind) : json(nullptr);
+  j["max_commits_behind"] = verify->max_commits_behind ? json(*verify->max_commits_behind) : json(nullptr);
   return j.dump();
 }
 
@@ -792,9 +791,8 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
     m.scope_paths = strings_from(q.getColumn("scope_paths").getString());
     m.non_goals = strings_from(q.getColumn("non_goals").getString());
     for (const json& j : json::parse(q.getColumn("deliverables").getString())) {
-      m.deliverables.push_back({j.at("text").get<std::string>(),
-                                j.at("path").get<std::string>(),
-                                j.at("done").get<bool>()});
+      m.deliverables.push_back(
+        {j.at("text").get<std::string>(), j.at("path").get<std::string>(), j.at("done").get<bool>()});
     }
     m.verification_plan = strings_from(q.getColumn("verification_plan").getString());
     m.verification = strings_from(q.getColumn("verification").getString());
@@ -902,9 +900,8 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
     if (!m.score) {
       throw util::StoreError("corrupt ledger: score values without a score row");
     }
-    m.score->values.push_back({{values.getColumn(1).getString(), {}},
-                               optional_double(values.getColumn(2)),
-                               values.getColumn(3).getString()});
+    m.score->values.push_back(
+      {{values.getColumn(1).getString(), {}}, optional_double(values.getColumn(2)), values.getColumn(3).getString()});
   }
 }
 
@@ -955,8 +952,7 @@ read_invariants(SQLite::Database& db, model::Definitions& d)
       throw util::StoreError(fmt::format("corrupt ledger: verification of missing invariant {}", id));
     }
     d.invariants[it->second].verification.push_back(
-      {enum_column<model::VerificationMethod>(v.getColumn(1), "invariant " + id),
-       v.getColumn(2).getString()});
+      {enum_column<model::VerificationMethod>(v.getColumn(1), "invariant " + id), v.getColumn(2).getString()});
   }
 }
 
@@ -1034,8 +1030,7 @@ insert_gates(SQLite::Database& db, const model::Definitions& d)
   p.bind(":checkout", d.program.checkout);
   p.bind(":gates", model::gates_to_json(d.program.gates));
   p.exec();
-  SQLite::Statement m(db,
-                      "UPDATE milestone SET gates_json = :gates, base_commit = :base WHERE id = :id");
+  SQLite::Statement m(db, "UPDATE milestone SET gates_json = :gates, base_commit = :base WHERE id = :id");
   for (const model::Milestone& milestone : d.milestones) {
     if (milestone.gates == model::GateConfig{} && milestone.base_commit.empty()) {
       continue;
@@ -1064,8 +1059,7 @@ insert_records(SQLite::Database& db, const std::vector<model::CloseoutRecord>& r
 void
 insert_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stamps)
 {
-  SQLite::Statement s(db,
-                      "INSERT INTO source_file (path, size, mtime_ns) VALUES (:path, :size, :mtime)");
+  SQLite::Statement s(db, "INSERT INTO source_file (path, size, mtime_ns) VALUES (:path, :size, :mtime)");
   for (const SourceStamp& stamp : stamps) {
     s.bind(":path", stamp.path);
     s.bind(":size", static_cast<std::int64_t>(stamp.size));
@@ -1157,9 +1151,7 @@ as_stored(model::Definitions d)
   std::vector<model::Category> categories;
   for (auto& x : d.categories) {
     x.origin.column = 0;
-    if (std::none_of(categories.begin(), categories.end(), [&](const model::Category& c) {
-          return c.id == x.id;
-        })) {
+    if (std::none_of(categories.begin(), categories.end(), [&](const model::Category& c) { return c.id == x.id; })) {
       categories.push_back(x);
     }
   }

@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <stdexcept>
 #include <limits>
 #include <map>
 #include <numeric>
+#include <stdexcept>
 #include <tuple>
 
 namespace rl::store {
@@ -75,8 +75,8 @@ evidence_exists(SQLite::Database& db, const std::string& kind, const std::string
 }
 
 IngestBatch::IngestBatch(SQLite::Database& db)
-  : m_db(db),
-    m_checkpointer(db)
+  : m_db(db)
+  , m_checkpointer(db)
 {
   // Each file's savepoint keeps the pages it changes in a sub-journal; in
   // memory rather than in a temporary file (a few pages per file).
@@ -193,31 +193,26 @@ public:
   RowStatement& operator=(const RowStatement&) = delete;
 
   // `text` must stay unchanged until the next step().
-  void
-  bind(int index, std::string_view text)
+  void bind(int index, std::string_view text)
   {
     check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
   }
-  void
-  bind(int index, std::int64_t value)
+  void bind(int index, std::int64_t value)
   {
     check(sqlite3_bind_int64(m_stmt, index, value));
   }
-  void
-  bind(int index, double value)
+  void bind(int index, double value)
   {
     check(sqlite3_bind_double(m_stmt, index, value));
   }
-  void
-  bind_null(int index)
+  void bind_null(int index)
   {
     check(sqlite3_bind_null(m_stmt, index));
   }
 
   // Runs the statement and resets it; true when it returned a row (then
   // first_column() holds the row's first column).
-  bool
-  step()
+  bool step()
   {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) {
@@ -230,15 +225,13 @@ public:
     return rc == SQLITE_ROW;
   }
   // The first column of the row step() returned.
-  std::int64_t
-  first_column() const
+  std::int64_t first_column() const
   {
     return m_row;
   }
 
 private:
-  void
-  check(int rc) const
+  void check(int rc) const
   {
     if (rc != SQLITE_OK) {
       throw SQLite::Exception(m_db, rc);
@@ -258,8 +251,7 @@ class IdentityIds
 {
 public:
   // 0 when not cached.
-  std::int64_t
-  find(std::uint64_t hash) const
+  std::int64_t find(std::uint64_t hash) const
   {
     if (m_slots.empty()) {
       return 0;
@@ -273,8 +265,7 @@ public:
   }
 
   // Starts loading the slot where `hash` would be, for a find() or insert() soon after.
-  void
-  prefetch(std::uint64_t hash) const
+  void prefetch(std::uint64_t hash) const
   {
     if (!m_slots.empty()) {
       __builtin_prefetch(&m_slots[slot_of(hash)]);
@@ -282,8 +273,7 @@ public:
   }
 
   // Keeps an existing entry of `hash`; false when the table is full.
-  bool
-  insert(std::uint64_t hash, std::int64_t id)
+  bool insert(std::uint64_t hash, std::int64_t id)
   {
     if ((m_used + 1) * 4 > m_slots.size() * 3) {
       if (m_slots.size() >= k_max_slots) {
@@ -296,8 +286,7 @@ public:
   }
 
   // Makes room for `entries` (as far as the size limit allows).
-  void
-  reserve(std::size_t entries)
+  void reserve(std::size_t entries)
   {
     std::size_t slots = m_slots.empty() ? k_min_slots : m_slots.size();
     while (slots < k_max_slots && entries * 4 > slots * 3) {
@@ -309,8 +298,7 @@ public:
   }
 
   // Forgets the ids from `first` on (interned by a file that was rolled back).
-  void
-  erase_from(std::int64_t first)
+  void erase_from(std::int64_t first)
   {
     rehash(m_slots.size(), first);
   }
@@ -325,15 +313,13 @@ private:
   // 64 MiB: about 3 million identities; more are looked up in the database.
   static constexpr std::size_t k_max_slots = std::size_t{1} << 22;
 
-  std::size_t
-  slot_of(std::uint64_t hash) const
+  std::size_t slot_of(std::uint64_t hash) const
   {
     // Fibonacci hashing spreads FNV's weaker low bits over the table.
     return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(m_slots.size())));
   }
 
-  void
-  place(std::uint64_t hash, std::int64_t id)
+  void place(std::uint64_t hash, std::int64_t id)
   {
     for (std::size_t i = slot_of(hash);; i = (i + 1) & (m_slots.size() - 1)) {
       Slot& slot = m_slots[i];
@@ -349,8 +335,7 @@ private:
   }
 
   // Rebuilds the table with `slots` slots, keeping the ids below `id_limit`.
-  void
-  rehash(std::size_t slots, std::int64_t id_limit)
+  void rehash(std::size_t slots, std::int64_t id_limit)
   {
     std::vector<Slot> old(slots);
     old.swap(m_slots);
@@ -424,37 +409,38 @@ load_identities(SQLite::Database& db, IdentityIds& ids)
 struct WriteStatements
 {
   explicit WriteStatements(SQLite::Database& db)
-    : insert_case(db, insert_cases_sql(1).c_str()),
-      insert_cases(db, insert_cases_sql(k_cases_per_insert).c_str()),
-      find_case(db, "SELECT id FROM test_case WHERE identity = ?"),
-      insert_result(db, insert_results_sql(1).c_str()),
-      insert_results(db, insert_results_sql(k_rows_per_insert).c_str()),
-      last_case_id(db, "SELECT last_id FROM test_case_seq"),
-      set_last_case_id(db, "UPDATE test_case_seq SET last_id = ?"),
-      insert_source(db, "INSERT INTO test_source (file, suite) VALUES (?, ?) ON CONFLICT (file, suite) DO NOTHING"),
-      find_source(db, "SELECT id FROM test_source WHERE file = ? AND suite = ?"),
-      update_evidence(db,
+    : insert_case(db, insert_cases_sql(1).c_str())
+    , insert_cases(db, insert_cases_sql(k_cases_per_insert).c_str())
+    , find_case(db, "SELECT id FROM test_case WHERE identity = ?")
+    , insert_result(db, insert_results_sql(1).c_str())
+    , insert_results(db, insert_results_sql(k_rows_per_insert).c_str())
+    , last_case_id(db, "SELECT last_id FROM test_case_seq")
+    , set_last_case_id(db, "UPDATE test_case_seq SET last_id = ?")
+    , insert_source(db, "INSERT INTO test_source (file, suite) VALUES (?, ?) ON CONFLICT (file, suite) DO NOTHING")
+    , find_source(db, "SELECT id FROM test_source WHERE file = ? AND suite = ?")
+    , update_evidence(db,
                       "UPDATE evidence SET tests = :tests, passed = :passed, failed = :failed, "
                       "errors = :errors, skipped = :skipped, "
                       "taken_at = CASE WHEN :taken_at = '' THEN taken_at ELSE :taken_at END "
-                      "WHERE id = :id"),
-      // True when junit evidence taken after this file's is stored: then its
-      // results replace only the older latest results.
-      newer_evidence(db,
-                     "SELECT EXISTS (SELECT 1 FROM evidence WHERE kind = 'junit' AND id <> :id AND "
-                     "taken_at > (SELECT taken_at FROM evidence WHERE id = :id))"),
-      // Later results replace earlier ones; within one file the last row of a
-      // test wins (gotestsum repeats rerun tests). The file's evidence has the
-      // largest id, so on equal times it wins too.
-      update_latest(db, latest_sql("")),
-      update_latest_if_older(db,
+                      "WHERE id = :id")
+    ,
+    // True when junit evidence taken after this file's is stored: then its
+    // results replace only the older latest results.
+    newer_evidence(db,
+                   "SELECT EXISTS (SELECT 1 FROM evidence WHERE kind = 'junit' AND id <> :id AND "
+                   "taken_at > (SELECT taken_at FROM evidence WHERE id = :id))")
+    ,
+    // Later results replace earlier ones; within one file the last row of a
+    // test wins (gotestsum repeats rerun tests). The file's evidence has the
+    // largest id, so on equal times it wins too.
+    update_latest(db, latest_sql(""))
+    , update_latest_if_older(db,
                              latest_sql("WHERE (SELECT taken_at FROM evidence WHERE id = test_latest.evidence_id) "
                                         "<= (SELECT taken_at FROM evidence WHERE id = excluded.evidence_id)"))
   {
   }
 
-  static std::string
-  latest_sql(const std::string& condition)
+  static std::string latest_sql(const std::string& condition)
   {
     return R"sql(
         INSERT OR FAIL INTO test_latest (test_id, evidence_id, status, message)
@@ -501,15 +487,15 @@ TestCaseCache::~TestCaseCache() = default;
 struct TestResultWriter::Impl
 {
   Impl(SQLite::Database& database, const EvidenceHeader& header, TestCaseCache::Impl& cache_impl)
-    : db(database),
-      savepoint(database, "rl_ingest_file"),
-      cache(cache_impl),
-      statements(cache.statements ? *cache.statements : cache.statements.emplace(database)),
-      insert_case(statements.insert_case),
-      insert_cases(statements.insert_cases),
-      find_case(statements.find_case),
-      insert_result(statements.insert_result),
-      insert_results(statements.insert_results)
+    : db(database)
+    , savepoint(database, "rl_ingest_file")
+    , cache(cache_impl)
+    , statements(cache.statements ? *cache.statements : cache.statements.emplace(database))
+    , insert_case(statements.insert_case)
+    , insert_cases(statements.insert_cases)
+    , find_case(statements.find_case)
+    , insert_result(statements.insert_result)
+    , insert_results(statements.insert_results)
   {
     evidence_id = insert_evidence(db, header);
     if (!cache.loaded) {
@@ -521,8 +507,7 @@ struct TestResultWriter::Impl
   // The test_source id of a row's file and suite, interned on first use.
   // Rows of a block with the same file share its text, so consecutive rows
   // usually match the last one without a string comparison.
-  std::int64_t
-  source_of(const TestResultBlock& block, const TestResultBlock::Row& r)
+  std::int64_t source_of(const TestResultBlock& block, const TestResultBlock::Row& r)
   {
     if (last_source != 0 && r.file.offset == last_file.offset && r.file.size == last_file.size
         && r.suite.offset == last_suite.offset && r.suite.size == last_suite.size) {
@@ -553,8 +538,10 @@ struct TestResultWriter::Impl
   // k_cases_per_insert, none in test_case when the block began) with the
   // ids proposed for them in `ids` (by row; above last_case_id), and caches
   // their ids; `ids` ends with the id each identity has in test_case.
-  void
-  intern(const TestResultBlock& block, const std::size_t* begin, const std::size_t* end, std::vector<std::int64_t>& ids)
+  void intern(const TestResultBlock& block,
+              const std::size_t* begin,
+              const std::size_t* end,
+              std::vector<std::int64_t>& ids)
   {
     const auto n = static_cast<std::int64_t>(end - begin);
     RowStatement& s = n == 1 ? insert_case : insert_cases;
@@ -575,8 +562,8 @@ struct TestResultWriter::Impl
       for (const std::size_t* row = begin; row != end; ++row) {
         find_case.bind(1, block.text(block.m_rows[*row].identity));
         if (!find_case.step()) {
-          throw util::StoreError(fmt::format("test identity '{}' was neither inserted nor found",
-                                             block.text(block.m_rows[*row].identity)));
+          throw util::StoreError(
+            fmt::format("test identity '{}' was neither inserted nor found", block.text(block.m_rows[*row].identity)));
         }
         ids[*row] = find_case.first_column();
       }
@@ -920,8 +907,8 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
   // matched by two selectors of one rule counts once (UNION).
   std::string matched_sql;
   for (std::size_t i = 0; i < selectors.size(); ++i) {
-    matched_sql += (i == 0 ? "" : " UNION ")
-                   + fmt::format("SELECT identity FROM test_case WHERE identity GLOB :s{}", i);
+    matched_sql +=
+      (i == 0 ? "" : " UNION ") + fmt::format("SELECT identity FROM test_case WHERE identity GLOB :s{}", i);
   }
   auto bind_all = [&](SQLite::Statement& q) {
     for (std::size_t i = 0; i < selectors.size(); ++i) {
@@ -949,11 +936,9 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
     selectors.size() == 1
       ? std::string("FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id "
                     "WHERE tc.identity GLOB :s0")
-      : "FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id WHERE tc.identity IN ("
-          + matched_sql + ")";
-  SQLite::Statement groups(db,
-                           "SELECT l.evidence_id, l.status, count(*) " + from_matched
-                             + " GROUP BY l.evidence_id, l.status");
+      : "FROM test_case AS tc JOIN test_latest AS l ON l.test_id = tc.id WHERE tc.identity IN (" + matched_sql + ")";
+  SQLite::Statement groups(
+    db, "SELECT l.evidence_id, l.status, count(*) " + from_matched + " GROUP BY l.evidence_id, l.status");
   bind_all(groups);
   std::vector<std::int64_t> evidence_ids;
   while (groups.executeStep()) {
@@ -1002,9 +987,8 @@ select_tests(SQLite::Database& db, const std::vector<std::string>& selectors, in
     SQLite::Statement q(db,
                         "SELECT tc.identity, l.status, coalesce(l.message, ''), e.id AS evidence_id, "
                         "e.source AS source, e.commit_sha AS commit_sha, e.taken_at AS taken_at "
-                        + replace_first(from_matched, "WHERE", "JOIN evidence AS e ON e.id = l.evidence_id WHERE")
-                        + " AND l.status IN " + std::string(statuses)
-                        + " ORDER BY tc.identity LIMIT :limit");
+                          + replace_first(from_matched, "WHERE", "JOIN evidence AS e ON e.id = l.evidence_id WHERE")
+                          + " AND l.status IN " + std::string(statuses) + " ORDER BY tc.identity LIMIT :limit");
     bind_all(q);
     q.bind(":limit", max_offenders);
     while (q.executeStep()) {

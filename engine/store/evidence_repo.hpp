@@ -49,8 +49,7 @@ public:
   // TestResultWriter::add does it when the builder has not. No add() after it
   // (until clear()).
   void index_identities();
-  std::size_t
-  size() const
+  std::size_t size() const
   {
     return m_rows.size();
   }
@@ -75,14 +74,12 @@ private:
   };
 
   Text append(std::string_view text);
-  std::string_view
-  text(Text t) const
+  std::string_view text(Text t) const
   {
     return std::string_view(m_text).substr(t.offset, t.size);
   }
 
-  bool
-  indexed() const
+  bool indexed() const
   {
     return m_first_with_identity.size() == m_rows.size();
   }
@@ -157,8 +154,8 @@ private:
 // Stores one JUnit file as a unit inside an IngestBatch: construction opens a
 // savepoint and inserts the evidence row; add() appends narrow result rows,
 // interning test identities (a file may be added in several blocks);
-// commit() records the counts and releases the savepoint. If the writer is destroyed without commit(), nothing of the file
-// remains.
+// commit() records the counts and releases the savepoint. If the writer is destroyed without commit(), nothing of the
+// file remains.
 class TestResultWriter
 {
 public:

@@ -317,7 +317,11 @@ throw_refused(const Refusal& refusal)
 
 // Turns a failed prepare or step into the error that says why.
 [[noreturn]] void
-throw_failure(sqlite3* db, int rc, const Deadline& deadline, const Refusal& refusal, const QueryLimits& limits,
+throw_failure(sqlite3* db,
+              int rc,
+              const Deadline& deadline,
+              const Refusal& refusal,
+              const QueryLimits& limits,
               const char* what)
 {
   if (refusal.refused) {

@@ -39,15 +39,13 @@ format_diagnostic(const Diagnostic& diagnostic)
 void
 DiagnosticSink::error(SourceLocation location, std::string message, std::string help)
 {
-  m_diagnostics.push_back(
-    {Severity::error, std::move(location), std::move(message), std::move(help)});
+  m_diagnostics.push_back({Severity::error, std::move(location), std::move(message), std::move(help)});
 }
 
 void
 DiagnosticSink::warning(SourceLocation location, std::string message, std::string help)
 {
-  m_diagnostics.push_back(
-    {Severity::warning, std::move(location), std::move(message), std::move(help)});
+  m_diagnostics.push_back({Severity::warning, std::move(location), std::move(message), std::move(help)});
 }
 
 bool
@@ -59,10 +57,8 @@ DiagnosticSink::has_errors() const
 std::size_t
 DiagnosticSink::error_count() const
 {
-  return static_cast<std::size_t>(
-    std::count_if(m_diagnostics.begin(), m_diagnostics.end(), [](const Diagnostic& d) {
-      return d.severity == Severity::error;
-    }));
+  return static_cast<std::size_t>(std::count_if(
+    m_diagnostics.begin(), m_diagnostics.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 const std::vector<Diagnostic>&

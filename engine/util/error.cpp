@@ -13,14 +13,14 @@ summary(const std::vector<Diagnostic>& diagnostics)
 } // namespace
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
-  : std::runtime_error(summary(diagnostics)),
-    m_diagnostics(std::move(diagnostics))
+  : std::runtime_error(summary(diagnostics))
+  , m_diagnostics(std::move(diagnostics))
 {
 }
 
 InputError::InputError(const std::string& message, std::string help)
-  : std::runtime_error(message),
-    m_diagnostics{Diagnostic{Severity::error, {}, message, std::move(help)}}
+  : std::runtime_error(message)
+  , m_diagnostics{Diagnostic{Severity::error, {}, message, std::move(help)}}
 {
 }
 

@@ -35,26 +35,24 @@ read_into(const std::filesystem::path& path, std::string& out)
     ::close(fd);
     throw StoreError(fmt::format("cannot read {}: {}", path.generic_string(), std::strerror(error)));
   };
-  struct stat st{};
+  struct stat st
+  {};
   if (::fstat(fd, &st) != 0) {
     fail(errno);
   }
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw InputError(
-      fmt::format("{}: not a regular file (a {}); refusing to read it",
-                  path.generic_string(),
-                  S_ISDIR(st.st_mode) ? "folder" : "device or socket"),
-      "name a regular file (a symlink in an input folder may point at a device)");
+    throw InputError(fmt::format("{}: not a regular file (a {}); refusing to read it",
+                                 path.generic_string(),
+                                 S_ISDIR(st.st_mode) ? "folder" : "device or socket"),
+                     "name a regular file (a symlink in an input folder may point at a device)");
   }
   const std::uint64_t cap = limits().file_bytes;
   auto too_big = [&](std::uint64_t bytes) {
     ::close(fd);
-    throw InputError(fmt::format("{}: the file is larger than {} bytes (at least {})",
-                                 path.generic_string(),
-                                 cap,
-                                 bytes),
-                     limit_help("file-bytes"));
+    throw InputError(
+      fmt::format("{}: the file is larger than {} bytes (at least {})", path.generic_string(), cap, bytes),
+      limit_help("file-bytes"));
   };
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > cap) {
     too_big(static_cast<std::uint64_t>(st.st_size));
@@ -89,8 +87,7 @@ read_into(const std::filesystem::path& path, std::string& out)
 void
 write_atomically(const std::filesystem::path& path, const std::string& content)
 {
-  const std::filesystem::path parent =
-    path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   std::filesystem::create_directories(parent, ec);
   if (ec) {
@@ -99,9 +96,8 @@ write_atomically(const std::filesystem::path& path, const std::string& content)
   std::string temp = (parent / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) {
-    throw StoreError(fmt::format("cannot create a temporary file beside {}: {}",
-                                 path.generic_string(),
-                                 std::strerror(errno)));
+    throw StoreError(
+      fmt::format("cannot create a temporary file beside {}: {}", path.generic_string(), std::strerror(errno)));
   }
   const char* data = content.data();
   std::size_t left = content.size();
@@ -197,39 +193,35 @@ contained_output(const std::filesystem::path& root, std::string_view relative, s
 {
   const std::string problem = relative_path_problem(relative);
   if (!problem.empty()) {
-    throw InputError(
-      fmt::format("{}: '{}' cannot be written: {}", what, relative, problem),
-      "name a path inside the program root, relative to it, such as docs/REFACTOR.md");
+    throw InputError(fmt::format("{}: '{}' cannot be written: {}", what, relative, problem),
+                     "name a path inside the program root, relative to it, such as docs/REFACTOR.md");
   }
   std::filesystem::path path = root;
   const std::filesystem::path rel{std::string(relative)};
   for (auto it = rel.begin(); it != rel.end(); ++it) {
     path /= *it;
-    struct stat st{};
+    struct stat st
+    {};
     if (::lstat(path.c_str(), &st) != 0) {
       break; // from here on nothing exists yet: created as plain folders and a file
     }
     const bool last = std::next(it) == rel.end();
     if (S_ISLNK(st.st_mode)) {
-      throw InputError(
-        fmt::format("{}: '{}' cannot be written: {} is a symlink, and refactor-ledger never "
-                    "writes or reads a generated file through a symlink",
-                    what,
-                    relative,
-                    display_path(path, root)),
-        "replace the symlink with a real folder or file, or point the output elsewhere");
+      throw InputError(fmt::format("{}: '{}' cannot be written: {} is a symlink, and refactor-ledger never "
+                                   "writes or reads a generated file through a symlink",
+                                   what,
+                                   relative,
+                                   display_path(path, root)),
+                       "replace the symlink with a real folder or file, or point the output elsewhere");
     }
     if (!last && !S_ISDIR(st.st_mode)) {
       throw InputError(
-        fmt::format("{}: '{}' cannot be written: {} is not a folder", what, relative,
-                    display_path(path, root)),
+        fmt::format("{}: '{}' cannot be written: {} is not a folder", what, relative, display_path(path, root)),
         "point the output at a path whose folders are folders");
     }
     if (last && !S_ISREG(st.st_mode)) {
-      throw InputError(
-        fmt::format("{}: '{}' cannot be written: it exists and is not a regular file", what,
-                    relative),
-        "remove it, or point the output elsewhere");
+      throw InputError(fmt::format("{}: '{}' cannot be written: it exists and is not a regular file", what, relative),
+                       "remove it, or point the output elsewhere");
     }
   }
   return root / rel;

@@ -30,14 +30,12 @@ struct DigestContext
   DigestContext(const DigestContext&) = delete;
   DigestContext& operator=(const DigestContext&) = delete;
 
-  void
-  update(const void* data, std::size_t size)
+  void update(const void* data, std::size_t size)
   {
     EVP_DigestUpdate(ctx, data, size);
   }
 
-  std::string
-  hex()
+  std::string hex()
   {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;

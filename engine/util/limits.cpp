@@ -47,8 +47,7 @@ set_limit(std::string_view assignment)
 {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string_view::npos) {
-    throw UsageError(
-      fmt::format("--limit '{}': expected NAME=VALUE (names: {})", assignment, known_names()));
+    throw UsageError(fmt::format("--limit '{}': expected NAME=VALUE (names: {})", assignment, known_names()));
   }
   const std::string_view name = assignment.substr(0, eq);
   std::string_view value = assignment.substr(eq + 1);
@@ -59,16 +58,25 @@ set_limit(std::string_view assignment)
     }
   }
   if (found == nullptr) {
-    throw UsageError(
-      fmt::format("--limit: unknown limit '{}' (names: {})", name, known_names()));
+    throw UsageError(fmt::format("--limit: unknown limit '{}' (names: {})", name, known_names()));
   }
   std::uint64_t scale = 1;
   if (!value.empty()) {
     switch (value.back()) {
-    case 'K': case 'k': scale = 1ull << 10; break;
-    case 'M': case 'm': scale = 1ull << 20; break;
-    case 'G': case 'g': scale = 1ull << 30; break;
-    default: break;
+    case 'K':
+    case 'k':
+      scale = 1ull << 10;
+      break;
+    case 'M':
+    case 'm':
+      scale = 1ull << 20;
+      break;
+    case 'G':
+    case 'g':
+      scale = 1ull << 30;
+      break;
+    default:
+      break;
     }
     if (scale != 1) {
       value.remove_suffix(1);
@@ -76,12 +84,10 @@ set_limit(std::string_view assignment)
   }
   std::uint64_t number = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || number == 0 ||
-      number > std::numeric_limits<std::uint64_t>::max() / scale) {
+  if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || number == 0
+      || number > std::numeric_limits<std::uint64_t>::max() / scale) {
     throw UsageError(fmt::format(
-      "--limit {}: '{}' is not a positive whole number (optionally with K, M or G)",
-      name,
-      assignment.substr(eq + 1)));
+      "--limit {}: '{}' is not a positive whole number (optionally with K, M or G)", name, assignment.substr(eq + 1)));
   }
   g_limits.*(found->field) = number * scale;
 }

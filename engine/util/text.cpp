@@ -153,16 +153,18 @@ check_text(std::string_view text, bool yaml_printable)
     char32_t cp = 0;
     const std::size_t n = utf8_sequence_length(text, i, &cp);
     if (n == 0) {
-      return TextProblem{i,
-                         line,
-                         column,
-                         fmt::format("invalid UTF-8 (byte 0x{:02x} at byte offset {})",
-                                     static_cast<unsigned char>(text[i]),
-                                     i)};
+      return TextProblem{
+        i,
+        line,
+        column,
+        fmt::format("invalid UTF-8 (byte 0x{:02x} at byte offset {})", static_cast<unsigned char>(text[i]), i)};
     }
     if (yaml_printable && yaml_forbidden(cp)) {
       return TextProblem{
-        i, line, column, fmt::format("control character U+{:04X} at byte offset {}", static_cast<std::uint32_t>(cp), i)};
+        i,
+        line,
+        column,
+        fmt::format("control character U+{:04X} at byte offset {}", static_cast<std::uint32_t>(cp), i)};
     }
     if (cp == '\n') {
       ++line;

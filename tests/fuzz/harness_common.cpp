@@ -356,8 +356,8 @@ empty_ledger_into(SQLite::Database& db)
   }
   std::memcpy(buffer, image.data(), image.size());
   const auto size = static_cast<sqlite3_int64>(image.size());
-  if (const int rc = sqlite3_deserialize(db.getHandle(), "main", buffer, size, size,
-                                         SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  if (const int rc = sqlite3_deserialize(
+        db.getHandle(), "main", buffer, size, size, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
       rc != SQLITE_OK) {
     throw SQLite::Exception(db.getHandle(), rc);
   }

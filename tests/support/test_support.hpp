@@ -17,8 +17,7 @@ public:
   TempDir()
   {
     std::random_device rd;
-    m_path = std::filesystem::temp_directory_path()
-             / ("rl-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    m_path = std::filesystem::temp_directory_path() / ("rl-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
     std::filesystem::create_directories(m_path);
   }
   ~TempDir()
@@ -29,8 +28,7 @@ public:
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  const std::filesystem::path&
-  path() const
+  const std::filesystem::path& path() const
   {
     return m_path;
   }

@@ -71,8 +71,14 @@ check_hostile_fixtures(const std::vector<std::pair<std::string, std::string>>& c
 // Sets one limit ("name=value"); restores the default limits however the test ends.
 struct LimitGuard
 {
-  explicit LimitGuard(const char* assignment) { rl::util::set_limit(assignment); }
-  ~LimitGuard() { rl::util::reset_limits(); }
+  explicit LimitGuard(const char* assignment)
+  {
+    rl::util::set_limit(assignment);
+  }
+  ~LimitGuard()
+  {
+    rl::util::reset_limits();
+  }
   LimitGuard(const LimitGuard&) = delete;
   LimitGuard& operator=(const LimitGuard&) = delete;
 };

@@ -64,7 +64,8 @@ std::vector<rl::loader::SourceText>
 program_with_m01_gates()
 {
   auto sources = rl::test::minimal_program();
-  auto m01 = std::find_if(sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M01.yaml"; });
+  auto m01 =
+    std::find_if(sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M01.yaml"; });
   m01->text += R"(  scope:
     paths: [test/**]
   deliverables:
@@ -81,7 +82,8 @@ program_with_m01_gates()
 }
 
 std::vector<rl::model::GateResult>
-gates_with(const rl::rules::GateFacts& facts, const std::vector<rl::loader::SourceText>& sources = program_with_m01_gates())
+gates_with(const rl::rules::GateFacts& facts,
+           const std::vector<rl::loader::SourceText>& sources = program_with_m01_gates())
 {
   const auto d = loaded(sources);
   const auto& m = milestone(d, "M01");
@@ -125,9 +127,15 @@ TEST_CASE("every gate passes on good facts, in the documented order", "[closeout
     names.push_back(g.gate);
   }
   CHECK(names
-        == std::vector<std::string>{"dependencies", "deliverables", "invariants", "ci:smoke.yml", "scope",
-                                    "pattern:.github/workflows/*.yml", "metric:unresolved_imports",
-                                    "approval:closeout", "deferrals"});
+        == std::vector<std::string>{"dependencies",
+                                    "deliverables",
+                                    "invariants",
+                                    "ci:smoke.yml",
+                                    "scope",
+                                    "pattern:.github/workflows/*.yml",
+                                    "metric:unresolved_imports",
+                                    "approval:closeout",
+                                    "deferrals"});
   CHECK(failed(gates).empty());
 }
 
@@ -215,8 +223,8 @@ TEST_CASE("each gate fails alone on the fact that breaks it", "[closeout][gates]
     f.commit.clear();
     f.git_problem = ". is not a git checkout";
     CHECK(failed(gates_with(f))
-          == std::vector<std::string>{"deliverables", "ci:smoke.yml", "scope", "pattern:.github/workflows/*.yml",
-                                      "metric:unresolved_imports"});
+          == std::vector<std::string>{
+            "deliverables", "ci:smoke.yml", "scope", "pattern:.github/workflows/*.yml", "metric:unresolved_imports"});
   }
 }
 
@@ -239,9 +247,8 @@ TEST_CASE("a milestone's gates override the program's, key by key", "[closeout][
 TEST_CASE("closeout records round-trip through their JSON form", "[closeout][record]")
 {
   const auto sources = rl::test::minimal_program();
-  const auto it = std::find_if(sources.begin(), sources.end(), [](const auto& s) {
-    return s.path == "milestones/M00.closeout.json";
-  });
+  const auto it = std::find_if(
+    sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M00.closeout.json"; });
   REQUIRE(it != sources.end());
   rl::model::RecordParseError error;
   auto record = rl::model::parse_record(it->text, error);

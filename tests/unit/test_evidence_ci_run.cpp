@@ -124,8 +124,7 @@ TEST_CASE("hostile GitHub documents are invalid input naming the file and where"
     {"run_id_fraction.json",
      "run_id_fraction.json: error: at /id: expected a whole number, found 30433642.5 (a fraction, an exponent, "
      "or more digits than a 64-bit number holds)"},
-    {"run_id_string.json",
-     "run_id_string.json: error: at /id: expected a whole number, found the string \"30433642\""},
+    {"run_id_string.json", "run_id_string.json: error: at /id: expected a whole number, found the string \"30433642\""},
     {"run_attempt_zero.json",
      "run_attempt_zero.json: error: at /run_attempt: the number 0 is out of range (less than 1)"},
     {"run_conclusion_number.json",
@@ -186,23 +185,32 @@ TEST_CASE("a very long URL or time is handled without recursion", "[evidence][ci
 {
   // std::regex recurses per character: a 1 MB URL overflowed the stack.
   const std::string digits(1 << 20, '7');
-  const std::string doc = R"({"id": 1, "created_at": "2020-01-22T19:33:08Z", "html_url": "https://github.com/o/r/actions/runs/)"
-                          + digits + "\"}";
+  const std::string doc =
+    R"({"id": 1, "created_at": "2020-01-22T19:33:08Z", "html_url": "https://github.com/o/r/actions/runs/)" + digits
+    + "\"}";
   const auto parsed = rl::evidence::parse_github_document(doc, "long_url.json", "");
   REQUIRE(parsed.runs.size() == 1);
   CHECK(parsed.runs[0].repository == "o/r");
-  const std::string time = R"({"id": 1, "created_at": "2020-01-22T19:33:08.)" + digits + R"(Z", "repository": {"full_name": "o/r"}})";
+  const std::string time =
+    R"({"id": 1, "created_at": "2020-01-22T19:33:08.)" + digits + R"(Z", "repository": {"full_name": "o/r"}})";
   CHECK(first_line(input_error([&] { rl::evidence::parse_github_document(time, "long_time.json", ""); }))
-        == "long_time.json: error: at /created_at: a time of 1048597 bytes ('2020-01-22T19:33:08.77777777777777777777...')");
+        == "long_time.json: error: at /created_at: a time of 1048597 bytes "
+           "('2020-01-22T19:33:08.77777777777777777777...')");
 }
 
-TEST_CASE("every field of a run given a value of any other type is an InputError or accepted", "[evidence][ci_run][hostile]")
+TEST_CASE("every field of a run given a value of any other type is an InputError or accepted",
+          "[evidence][ci_run][hostile]")
 {
   const nlohmann::json base = nlohmann::json::parse(slurp(k_fixtures / "github/gh_run_view.json"));
-  const std::vector<nlohmann::json> values{nlohmann::json("text"), nlohmann::json(-1),
-                                           nlohmann::json(18446744073709551615ULL), nlohmann::json(1.5),
-                                           nlohmann::json(1e300), nlohmann::json::object(), nlohmann::json::array(),
-                                           nlohmann::json(true), nlohmann::json(nullptr),
+  const std::vector<nlohmann::json> values{nlohmann::json("text"),
+                                           nlohmann::json(-1),
+                                           nlohmann::json(18446744073709551615ULL),
+                                           nlohmann::json(1.5),
+                                           nlohmann::json(1e300),
+                                           nlohmann::json::object(),
+                                           nlohmann::json::array(),
+                                           nlohmann::json(true),
+                                           nlohmann::json(nullptr),
                                            nlohmann::json::array({nlohmann::json::object()})};
   // Every value inside the document, replaced by each value in turn: a field
   // the reader reads must refuse any other kind of value (null is "absent";
@@ -216,8 +224,8 @@ TEST_CASE("every field of a run given a value of any other type is an InputError
       doc[nlohmann::json::json_pointer(it.key())] = value;
       CAPTURE(it.key(), value.dump());
       const std::string error = input_error([&] { rl::evidence::parse_github_document(doc.dump(), "x.json", ""); });
-      const bool may_accept = value.is_null() || (value.is_string() && it.value().is_string())
-                              || it.key() == "/jobs/0/url";
+      const bool may_accept =
+        value.is_null() || (value.is_string() && it.value().is_string()) || it.key() == "/jobs/0/url";
       if (!may_accept) {
         CHECK(error != "(accepted)");
         CHECK(error.find("x.json: error: at " + it.key() + ": ") == 0);

@@ -18,8 +18,7 @@
 
 namespace {
 
-const std::filesystem::path k_hostile =
-  std::filesystem::path(RL_SOURCE_DIR) / "tests/fixtures/hostile/junit";
+const std::filesystem::path k_hostile = std::filesystem::path(RL_SOURCE_DIR) / "tests/fixtures/hostile/junit";
 
 using rl::evidence::JunitParseStats;
 using rl::evidence::TestCaseRecord;
@@ -159,8 +158,7 @@ TEST_CASE("malformed XML is refused alike by both paths", "[evidence][junit][hos
     {"two_roots.xml", "malformed XML: junk after document element"},
     {"text_after_root.xml", "malformed XML: junk after document element"},
     {"unknown_encoding.xml", "malformed XML: unknown encoding"},
-    {"doctype_internal_entity.xml",
-     "the document declares the entity 'who': DTD entity declarations are refused"},
+    {"doctype_internal_entity.xml", "the document declares the entity 'who': DTD entity declarations are refused"},
   };
   for (const auto& [name, message] : k_refused) {
     CAPTURE(name);
@@ -184,7 +182,8 @@ TEST_CASE("invalid UTF-8 is refused where it enters, with its byte offset", "[ev
     CAPTURE(name);
     const std::string bytes = read_fixture(name);
     // The first byte above 0x7F is where each of these files goes wrong.
-    const auto bad = std::find_if(bytes.begin(), bytes.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
+    const auto bad =
+      std::find_if(bytes.begin(), bytes.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
     REQUIRE(bad != bytes.end());
     const auto offset = static_cast<std::size_t>(bad - bytes.begin());
     const Verdict v = both(bytes);
@@ -271,8 +270,7 @@ TEST_CASE("the suite path is kept incrementally", "[evidence][junit][hostile]")
   CHECK(v.cases[4].suite.empty());
 }
 
-TEST_CASE("a token or text longer than the token limit is refused on both paths",
-          "[evidence][junit][hostile]")
+TEST_CASE("a token or text longer than the token limit is refused on both paths", "[evidence][junit][hostile]")
 {
   const LimitGuard limit({"token-bytes=1M"});
   const std::string head = "<testsuites>\n<testsuite name=\"s\">\n";
@@ -299,7 +297,8 @@ TEST_CASE("a token or text longer than the token limit is refused on both paths"
     while (text.size() <= (1u << 20)) {
       text += "a line of failure output\n";
     }
-    const Verdict v = both(head + R"(<testcase classname="k" name="a"><failure>)" + text + "</failure></testcase>" + tail);
+    const Verdict v =
+      both(head + R"(<testcase classname="k" name="a"><failure>)" + text + "</failure></testcase>" + tail);
     CHECK_FALSE(v.accepted);
     CHECK(v.message == "the text of an element is longer than 1048576 bytes");
     CHECK(v.help == rl::util::limit_help("token-bytes"));
@@ -309,7 +308,8 @@ TEST_CASE("a token or text longer than the token limit is refused on both paths"
   SECTION("at the limit: accepted")
   {
     const std::string value(900u << 10, 'a');
-    const Verdict v = both(head + R"(<testcase classname="k" name=")" + value + R"("><failure>)" + value + "</failure></testcase>" + tail);
+    const Verdict v = both(head + R"(<testcase classname="k" name=")" + value + R"("><failure>)" + value
+                           + "</failure></testcase>" + tail);
     REQUIRE(v.accepted);
     REQUIRE(v.cases.size() == 1);
     CHECK(v.cases[0].name == value);
@@ -324,8 +324,8 @@ TEST_CASE("a huge token costs linear work and bounded memory", "[evidence][junit
   // The blocks grow while no event fires, so the work stays within a few
   // times the input.
   const LimitGuard limit({"token-bytes=64M"});
-  const std::string xml = R"(<testsuites><testsuite name="s"><testcase classname="k" name=")" + std::string(16u << 20, 'a') +
-                          R"("/></testsuite></testsuites>)";
+  const std::string xml = R"(<testsuites><testsuite name="s"><testcase classname="k" name=")"
+                          + std::string(16u << 20, 'a') + R"("/></testsuite></testsuites>)";
   for (const bool stream : {true, false}) {
     CAPTURE(stream);
     JunitParseStats stats;
@@ -353,8 +353,8 @@ TEST_CASE("the file limit and inherited strings are bounded", "[evidence][junit]
     CHECK(v.help == rl::util::limit_help("file-bytes"));
   }
   {
-    const Verdict v = both(R"(<testsuites><testsuite name="s" file=")" + std::string(5000, 'f') +
-                           R"("><testcase classname="k" name="a"/></testsuite></testsuites>)");
+    const Verdict v = both(R"(<testsuites><testsuite name="s" file=")" + std::string(5000, 'f')
+                           + R"("><testcase classname="k" name="a"/></testsuite></testsuites>)");
     CHECK_FALSE(v.accepted);
     CHECK(v.message == "a file attribute of 5000 bytes: at most 4096 are accepted");
   }
@@ -365,7 +365,8 @@ TEST_CASE("the file limit and inherited strings are bounded", "[evidence][junit]
     }
     const Verdict v = both(xml + "</testsuites>");
     CHECK_FALSE(v.accepted);
-    CHECK(v.message == "a suite path (the enclosing suites' names joined with '/') of 4140 bytes: at most 4096 are accepted");
+    CHECK(v.message
+          == "a suite path (the enclosing suites' names joined with '/') of 4140 bytes: at most 4096 are accepted");
     CHECK(v.line == 1);
   }
 }
@@ -385,7 +386,8 @@ TEST_CASE("a huge timestamp costs linear work and is ignored like any unreadable
   // std::regex recursed once per character of the fraction: a few MB of
   // digits overflowed the stack.
   const std::string ts = "2026-02-08T07:30:00." + std::string(4u << 20, '7') + "Z";
-  const std::string xml = R"(<testsuite name="s" timestamp=")" + ts + R"("><testcase classname="k" name="a"/></testsuite>)";
+  const std::string xml =
+    R"(<testsuite name="s" timestamp=")" + ts + R"("><testcase classname="k" name="a"/></testsuite>)";
   for (const bool stream : {true, false}) {
     std::istringstream in(xml);
     const auto info = stream ? rl::evidence::parse_junit(in, "t.xml", [](const TestCaseRecord&) {})

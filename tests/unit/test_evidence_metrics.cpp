@@ -59,21 +59,20 @@ TEST_CASE("lcov tracefiles give LF/LH and BRF/BRH summed over records", "[eviden
 
 TEST_CASE("SARIF levels as given or from the result's kind or from its rule", "[evidence][metrics]")
 {
-  const auto counts = as_map(rl::evidence::parse_sarif(slurp(k_fixtures / "sarif/levels_from_rules.sarif"),
-                                                       "levels_from_rules.sarif", "sarif"));
+  const auto counts = as_map(
+    rl::evidence::parse_sarif(slurp(k_fixtures / "sarif/levels_from_rules.sarif"), "levels_from_rules.sarif", "sarif"));
   CHECK(counts
-        == std::map<std::string, double>{{"sarif.error", 2},
-                                         {"sarif.warning", 4},
-                                         {"sarif.note", 3},
-                                         {"sarif.none", 3},
-                                         {"sarif.total", 12}});
+        == std::map<std::string, double>{
+          {"sarif.error", 2}, {"sarif.warning", 4}, {"sarif.note", 3}, {"sarif.none", 3}, {"sarif.total", 12}});
 }
 
 TEST_CASE("hostile coverage reports are invalid input naming the file and line:col", "[evidence][metrics][hostile]")
 {
   const std::vector<std::pair<std::string, std::string>> cases{
-    {"cobertura_nan.xml", "cobertura_nan.xml:3:11: error: line-rate=\"nan\" is not a rate: not a finite decimal number"},
-    {"cobertura_inf.xml", "cobertura_inf.xml:3:11: error: line-rate=\"inf\" is not a rate: not a finite decimal number"},
+    {"cobertura_nan.xml",
+     "cobertura_nan.xml:3:11: error: line-rate=\"nan\" is not a rate: not a finite decimal number"},
+    {"cobertura_inf.xml",
+     "cobertura_inf.xml:3:11: error: line-rate=\"inf\" is not a rate: not a finite decimal number"},
     {"cobertura_1e999.xml",
      "cobertura_1e999.xml:3:11: error: line-rate=\"1e999\" is not a rate: not a finite decimal number"},
     {"cobertura_negative.xml", "cobertura_negative.xml:3:11: error: line-rate=\"-0.5\" is not a rate: outside 0 to 1"},
@@ -93,8 +92,10 @@ TEST_CASE("hostile coverage reports are invalid input naming the file and line:c
      "declarations are refused"},
     {"cobertura_deep_300.xml",
      "cobertura_deep_300.xml:2:793: error: elements nested deeper than the limit 'depth' (256), at byte 814"},
-    {"lcov_lf_negative.info", "lcov_lf_negative.info:2:4: error: invalid lcov count 'LF:-10': a count cannot be negative"},
-    {"lcov_lh_negative.info", "lcov_lh_negative.info:3:4: error: invalid lcov count 'LH:-1': a count cannot be negative"},
+    {"lcov_lf_negative.info",
+     "lcov_lf_negative.info:2:4: error: invalid lcov count 'LF:-10': a count cannot be negative"},
+    {"lcov_lh_negative.info",
+     "lcov_lh_negative.info:3:4: error: invalid lcov count 'LH:-1': a count cannot be negative"},
     {"lcov_lh_above_lf.info", "lcov_lh_above_lf.info:3:1: error: LH:11 is more than LF:10 (line 2) of the same record"},
     {"lcov_brh_above_brf.info",
      "lcov_brh_above_brf.info:3:1: error: BRH:3 is more than BRF:2 (line 2) of the same record"},
@@ -134,34 +135,30 @@ TEST_CASE("hostile SARIF logs are invalid input naming the file and JSON Pointer
      "sarif_deep_300.sarif:1:1574: error: JSON arrays and objects nested deeper than the limit 'depth' "
      "(256), at byte 1573"},
   };
-  check_hostile_fixtures(cases, [](const std::string& text, const std::string& name) {
-    rl::evidence::parse_sarif(text, name, "sarif");
-  });
-  CHECK(first_line(input_error([] {
-          rl::evidence::parse_sarif(R"({"runs": [{"results": [{"ruleIndex": 3}]}]})", "r.sarif", "sarif");
-        }))
+  check_hostile_fixtures(
+    cases, [](const std::string& text, const std::string& name) { rl::evidence::parse_sarif(text, name, "sarif"); });
+  CHECK(first_line(input_error(
+          [] { rl::evidence::parse_sarif(R"({"runs": [{"results": [{"ruleIndex": 3}]}]})", "r.sarif", "sarif"); }))
         == "r.sarif: error: at /runs/0/results/0: the result refers to rule 3, but tool.driver.rules has 0");
-  CHECK(first_line(input_error([] {
-          rl::evidence::parse_sarif(R"({"runs": [{"results": [{"level": "fatal"}]}]})", "l.sarif", "sarif");
-        }))
+  CHECK(first_line(input_error(
+          [] { rl::evidence::parse_sarif(R"({"runs": [{"results": [{"level": "fatal"}]}]})", "l.sarif", "sarif"); }))
         == "l.sarif: error: at /runs/0/results/0/level: unknown SARIF level 'fatal'");
 }
 
 TEST_CASE("token-bytes bounds an lcov line and an XML value and a SARIF string", "[evidence][metrics][hostile]")
 {
   const LimitGuard guard("token-bytes=16");
-  CHECK(first_line(input_error([] {
-          rl::evidence::parse_coverage("SF:/a/very/long/path.c\nLF:1\nLH:1\n", "long.info", "coverage");
-        }))
+  CHECK(first_line(input_error(
+          [] { rl::evidence::parse_coverage("SF:/a/very/long/path.c\nLF:1\nLH:1\n", "long.info", "coverage"); }))
         == "long.info:1:1: error: a line of 22 bytes, more than the limit 'token-bytes' (16 bytes)");
   CHECK(first_line(input_error([] {
-          rl::evidence::parse_coverage("<coverage line-rate=\"0.5\">\n<source>seventeen bytes..</source></coverage>",
-                                       "long.xml", "coverage");
+          rl::evidence::parse_coverage(
+            "<coverage line-rate=\"0.5\">\n<source>seventeen bytes..</source></coverage>", "long.xml", "coverage");
         }))
         == "long.xml:2:9: error: an attribute value or text longer than the limit 'token-bytes' (16 bytes)");
   CHECK(first_line(input_error([] {
-          rl::evidence::parse_sarif(R"({"runs": [{"results": [{"message": {"text": "seventeen bytes.."}}]}]})",
-                                    "long.sarif", "sarif");
+          rl::evidence::parse_sarif(
+            R"({"runs": [{"results": [{"message": {"text": "seventeen bytes.."}}]}]})", "long.sarif", "sarif");
         }))
         == "long.sarif: error: at /runs/0/results/0/message/text: a string of 17 bytes, more than the limit "
            "'token-bytes' (16 bytes)");
@@ -171,9 +168,13 @@ TEST_CASE("every value of a SARIF log given a value of any other type is an Inpu
           "[evidence][metrics][hostile]")
 {
   const nlohmann::json base = nlohmann::json::parse(slurp(k_fixtures / "sarif/levels_from_rules.sarif"));
-  const std::vector<nlohmann::json> values{nlohmann::json("text"), nlohmann::json(-1),
-                                           nlohmann::json(18446744073709551615ULL), nlohmann::json(1.5),
-                                           nlohmann::json::object(), nlohmann::json::array(), nlohmann::json(false),
+  const std::vector<nlohmann::json> values{nlohmann::json("text"),
+                                           nlohmann::json(-1),
+                                           nlohmann::json(18446744073709551615ULL),
+                                           nlohmann::json(1.5),
+                                           nlohmann::json::object(),
+                                           nlohmann::json::array(),
+                                           nlohmann::json(false),
                                            nlohmann::json(nullptr)};
   // The fields the reader reads refuse any other kind of value (null is
   // "absent"); the others (message texts, names) may hold anything.
@@ -187,8 +188,7 @@ TEST_CASE("every value of a SARIF log given a value of any other type is an Inpu
       doc[nlohmann::json::json_pointer(it.key())] = value;
       CAPTURE(it.key(), value.dump());
       const std::string error = input_error([&] { rl::evidence::parse_sarif(doc.dump(), "x.sarif", "sarif"); });
-      if (std::regex_match(it.key(), read_field) && !value.is_null()
-          && !(value.is_string() && it.value().is_string())
+      if (std::regex_match(it.key(), read_field) && !value.is_null() && !(value.is_string() && it.value().is_string())
           && !(value == -1 && it.key().find("ndex") != std::string::npos)) { // -1: "no index" (SARIF 3.27.6)
         CHECK(error.find("x.sarif: error: at ") == 0);
       }

@@ -98,8 +98,9 @@ TEST_CASE("the example's M01 closeout facts are data", "[example]")
   });
   REQUIRE(verified != m01.invariants.end());
   CHECK(verified->invariant.id == "INV-050");
-  CHECK(verified->metrics == std::vector<rl::model::MetricValue>{
-                               {"files_scanned", 2372}, {"imports_analyzed", 21254}, {"unresolved_imports", 0}});
+  CHECK(verified->metrics
+        == std::vector<rl::model::MetricValue>{
+          {"files_scanned", 2372}, {"imports_analyzed", 21254}, {"unresolved_imports", 0}});
 }
 
 TEST_CASE("the example has risks I01-I07", "[example]")

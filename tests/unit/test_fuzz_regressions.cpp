@@ -135,12 +135,39 @@ TEST_CASE("fuzz reproducers: a finding is reported", "[fuzz]")
   rl::fuzz::set_throw_findings(false);
 }
 
-TEST_CASE("fuzz reproducers: yaml_loader", "[fuzz]") { replay("yaml_loader"); }
-TEST_CASE("fuzz reproducers: junit_stream", "[fuzz]") { replay("junit_stream"); }
-TEST_CASE("fuzz reproducers: junit_dom", "[fuzz]") { replay("junit_dom"); }
-TEST_CASE("fuzz reproducers: github_run", "[fuzz]") { replay("github_run"); }
-TEST_CASE("fuzz reproducers: sarif", "[fuzz]") { replay("sarif"); }
-TEST_CASE("fuzz reproducers: cobertura", "[fuzz]") { replay("cobertura"); }
-TEST_CASE("fuzz reproducers: lcov", "[fuzz]") { replay("lcov"); }
-TEST_CASE("fuzz reproducers: closeout_record", "[fuzz]") { replay("closeout_record"); }
-TEST_CASE("fuzz reproducers: query_guard", "[fuzz]") { replay("query_guard"); }
+TEST_CASE("fuzz reproducers: yaml_loader", "[fuzz]")
+{
+  replay("yaml_loader");
+}
+TEST_CASE("fuzz reproducers: junit_stream", "[fuzz]")
+{
+  replay("junit_stream");
+}
+TEST_CASE("fuzz reproducers: junit_dom", "[fuzz]")
+{
+  replay("junit_dom");
+}
+TEST_CASE("fuzz reproducers: github_run", "[fuzz]")
+{
+  replay("github_run");
+}
+TEST_CASE("fuzz reproducers: sarif", "[fuzz]")
+{
+  replay("sarif");
+}
+TEST_CASE("fuzz reproducers: cobertura", "[fuzz]")
+{
+  replay("cobertura");
+}
+TEST_CASE("fuzz reproducers: lcov", "[fuzz]")
+{
+  replay("lcov");
+}
+TEST_CASE("fuzz reproducers: closeout_record", "[fuzz]")
+{
+  replay("closeout_record");
+}
+TEST_CASE("fuzz reproducers: query_guard", "[fuzz]")
+{
+  replay("query_guard");
+}

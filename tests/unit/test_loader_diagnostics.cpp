@@ -35,10 +35,10 @@ TEST_CASE("the minimal program loads without diagnostics", "[loader]")
 
 TEST_CASE("YAML syntax errors name the position", "[loader][diagnostics]")
 {
-  CHECK(diagnostics_for(with_file("milestones/risks.yaml", "risks:\n  - {id: I01, title: [oops\n"))
-        == std::vector<std::string>{
-          "milestones/risks.yaml:3:1: error: YAML syntax error: end of sequence flow not found\n"
-          "  help: fix the YAML syntax at this position (indentation, quoting, a missing ':')"});
+  CHECK(
+    diagnostics_for(with_file("milestones/risks.yaml", "risks:\n  - {id: I01, title: [oops\n"))
+    == std::vector<std::string>{"milestones/risks.yaml:3:1: error: YAML syntax error: end of sequence flow not found\n"
+                                "  help: fix the YAML syntax at this position (indentation, quoting, a missing ':')"});
 }
 
 TEST_CASE("unknown keys are reported with the allowed ones", "[loader][diagnostics]")
@@ -46,10 +46,9 @@ TEST_CASE("unknown keys are reported with the allowed ones", "[loader][diagnosti
   CHECK(diagnostics_for(with_file("milestones/risks.yaml",
                                   "risks:\n  - {id: I01, title: T, priority: P0, status: active, "
                                   "ownr: bob}\n"))
-        == std::vector<std::string>{
-          "milestones/risks.yaml:2:55: error: unknown field 'ownr' in risk\n"
-          "  help: allowed fields: id, title, priority, status, milestones, milestones_note, "
-          "invariants, description, history"});
+        == std::vector<std::string>{"milestones/risks.yaml:2:55: error: unknown field 'ownr' in risk\n"
+                                    "  help: allowed fields: id, title, priority, status, milestones, milestones_note, "
+                                    "invariants, description, history"});
 }
 
 TEST_CASE("wrong types and missing required fields", "[loader][diagnostics]")
@@ -68,14 +67,14 @@ TEST_CASE("wrong types and missing required fields", "[loader][diagnostics]")
 
 TEST_CASE("enum values list the allowed ones", "[loader][diagnostics]")
 {
-  CHECK(diagnostics_for(with_file("milestones/risks.yaml",
-                                  "risks:\n  - {id: I01, title: T, priority: P9, status: open}\n"))
-        == std::vector<std::string>{
-          "milestones/risks.yaml:2:35: error: invalid value 'P9' for field 'priority' of risk\n"
-          "  help: allowed values: P0, P1, P2, P3",
-          "milestones/risks.yaml:2:47: error: invalid value 'open' for field 'status' of risk\n"
-          "  help: allowed values: active, mitigated, resolved, accepted",
-        });
+  CHECK(
+    diagnostics_for(with_file("milestones/risks.yaml", "risks:\n  - {id: I01, title: T, priority: P9, status: open}\n"))
+    == std::vector<std::string>{
+      "milestones/risks.yaml:2:35: error: invalid value 'P9' for field 'priority' of risk\n"
+      "  help: allowed values: P0, P1, P2, P3",
+      "milestones/risks.yaml:2:47: error: invalid value 'open' for field 'status' of risk\n"
+      "  help: allowed values: active, mitigated, resolved, accepted",
+    });
 }
 
 TEST_CASE("dates must be real calendar dates", "[loader][diagnostics]")
@@ -83,26 +82,24 @@ TEST_CASE("dates must be real calendar dates", "[loader][diagnostics]")
   auto sources = minimal_program();
   sources[1].text.replace(sources[1].text.find("score: {date: 2026-01-10"), 24, "score: {date: 2026-02-30");
   CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "milestones/M00.yaml:7:17: error: field 'date' of score row is not a valid date: "
-          "'2026-02-30'\n"
-          "  help: write dates as YYYY-MM-DD, e.g. 2026-02-08"});
+        == std::vector<std::string>{"milestones/M00.yaml:7:17: error: field 'date' of score row is not a valid date: "
+                                    "'2026-02-30'\n"
+                                    "  help: write dates as YYYY-MM-DD, e.g. 2026-02-08"});
 }
 
 TEST_CASE("duplicate ids across files name both locations", "[loader][diagnostics]")
 {
-  CHECK(diagnostics_for(with_file("invariants/other.yaml",
-                                  "category: {id: other, name: Other}\ninvariants:\n"
-                                  "  - {id: INV-002, name: N, statement: S, coverage: strong, "
-                                  "priority: P1}\n"))
-        == std::vector<std::string>{
-          "invariants/other.yaml:3:5: error: duplicate invariant id 'INV-002': already defined "
-          "at invariants/core.yaml:9:5\n"
-          "  help: each invariant needs its own id; give this one a new id"});
+  CHECK(
+    diagnostics_for(with_file("invariants/other.yaml",
+                              "category: {id: other, name: Other}\ninvariants:\n"
+                              "  - {id: INV-002, name: N, statement: S, coverage: strong, "
+                              "priority: P1}\n"))
+    == std::vector<std::string>{"invariants/other.yaml:3:5: error: duplicate invariant id 'INV-002': already defined "
+                                "at invariants/core.yaml:9:5\n"
+                                "  help: each invariant needs its own id; give this one a new id"});
 }
 
-TEST_CASE("references to unknown entities are reported where they are written",
-          "[loader][diagnostics]")
+TEST_CASE("references to unknown entities are reported where they are written", "[loader][diagnostics]")
 {
   CHECK(diagnostics_for(with_file("milestones/M01.yaml",
                                   "milestone:\n  id: M01\n  title: T\n  phase: 7\n  status: "
@@ -124,33 +121,32 @@ TEST_CASE("references to unknown entities are reported where they are written",
 TEST_CASE("an invariant recommendation must point at an existing milestone", "[loader][diagnostics]")
 {
   auto sources = minimal_program();
-  auto& core = std::find_if(sources.begin(), sources.end(), [](const auto& s) {
-                 return s.path == "invariants/core.yaml";
-               })->text;
+  auto& core =
+    std::find_if(sources.begin(), sources.end(), [](const auto& s) { return s.path == "invariants/core.yaml"; })->text;
   core.replace(core.find("milestone: M01}"), 15, "milestone: M42}");
-  CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "invariants/core.yaml:8:57: error: invariant INV-001 recommends milestone M42, which "
-          "does not exist\n"
-          "  help: milestones are defined by milestones/MNN.yaml files; fix the id or add the "
-          "milestone"});
+  CHECK(
+    diagnostics_for(sources)
+    == std::vector<std::string>{"invariants/core.yaml:8:57: error: invariant INV-001 recommends milestone M42, which "
+                                "does not exist\n"
+                                "  help: milestones are defined by milestones/MNN.yaml files; fix the id or add the "
+                                "milestone"});
 }
 
 TEST_CASE("dependency cycles are reported once with their path", "[loader][diagnostics]")
 {
   auto sources = rl::test::minimal_program_yaml(); // M00 open: its definition may change
   sources[1].text += "  depends_on: [M01]\n";
-  CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "milestones/M01.yaml:7:16: error: milestone dependency cycle: M00 -> M01 -> M00\n"
-          "  help: a milestone cannot depend, directly or not, on itself; remove one of these "
-          "depends_on entries"});
+  CHECK(
+    diagnostics_for(sources)
+    == std::vector<std::string>{"milestones/M01.yaml:7:16: error: milestone dependency cycle: M00 -> M01 -> M00\n"
+                                "  help: a milestone cannot depend, directly or not, on itself; remove one of these "
+                                "depends_on entries"});
 }
 
 TEST_CASE("ids must have their documented form", "[loader][diagnostics]")
 {
-  CHECK(diagnostics_for(with_file("milestones/risks.yaml",
-                                  "risks:\n  - {id: R1, title: T, priority: P0, status: active}\n"))
+  CHECK(diagnostics_for(
+          with_file("milestones/risks.yaml", "risks:\n  - {id: R1, title: T, priority: P0, status: active}\n"))
         == std::vector<std::string>{
           "milestones/risks.yaml:2:10: error: 'R1' in field 'id' of risk is not a risk id such as "
           "I01"});
@@ -161,9 +157,8 @@ TEST_CASE("a milestone file must be named after its milestone", "[loader][diagno
   auto sources = minimal_program();
   sources[2].path = "milestones/M1.yaml";
   CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "milestones/M1.yaml:2:7: error: milestone 'M01' is defined in a file named 'M1'\n"
-          "  help: rename the file to M01.yaml, or fix the id"});
+        == std::vector<std::string>{"milestones/M1.yaml:2:7: error: milestone 'M01' is defined in a file named 'M1'\n"
+                                    "  help: rename the file to M01.yaml, or fix the id"});
 }
 
 // (A milestone that says status: closed without a closeout record is tested
@@ -206,9 +201,8 @@ TEST_CASE("unknown placeholders in prose are errors", "[loader][diagnostics]")
   auto& program = sources[0].text;
   program.replace(program.find("Demo context."), 13, "We have {{invariant_count}} and {{bogus}}.");
   CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "milestones/program.yaml:6:12: error: unknown placeholder '{{bogus}}'\n"
-          "  help: placeholders: invariant_count, milestone_count, risk_count, phase_count"});
+        == std::vector<std::string>{"milestones/program.yaml:6:12: error: unknown placeholder '{{bogus}}'\n"
+                                    "  help: placeholders: invariant_count, milestone_count, risk_count, phase_count"});
 }
 
 TEST_CASE("a program file is required", "[loader][diagnostics]")
@@ -216,8 +210,7 @@ TEST_CASE("a program file is required", "[loader][diagnostics]")
   auto sources = minimal_program();
   sources.erase(sources.begin());
   CHECK(diagnostics_for(sources)
-        == std::vector<std::string>{
-          "milestones/program.yaml: error: no program file: nothing defines the program\n"
-          "  help: create milestones/program.yaml with a top-level 'program:' mapping (see "
-          "README, YAML formats)"});
+        == std::vector<std::string>{"milestones/program.yaml: error: no program file: nothing defines the program\n"
+                                    "  help: create milestones/program.yaml with a top-level 'program:' mapping (see "
+                                    "README, YAML formats)"});
 }

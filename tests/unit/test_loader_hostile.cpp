@@ -55,7 +55,10 @@ reports(const std::string& path, const std::string& text, const std::string& lin
 
 struct LimitsGuard
 {
-  ~LimitsGuard() { rl::util::reset_limits(); }
+  ~LimitsGuard()
+  {
+    rl::util::reset_limits();
+  }
 };
 
 } // namespace
@@ -79,8 +82,7 @@ TEST_CASE("a 2 MB alias bomb is refused at its first excess", "[loader][hostile]
   std::string text = "milestone:\n  id: M09\n  notes:\n    - &a0 [x, x]\n";
   int i = 1;
   while (text.size() < (2u << 20)) {
-    text += "    - &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + ", *a"
-            + std::to_string(i - 1) + "]\n";
+    text += "    - &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
     ++i;
   }
   CHECK(first_error("milestones/M09.yaml", text)
@@ -112,8 +114,7 @@ TEST_CASE("nesting deeper than the depth limit is refused, whatever the depth", 
         == "milestones/M09.yaml:7:2010: error: nesting deeper than 256 levels");
   // 300k levels (600 KB): refused without recursion.
   const std::string deep = "milestone: " + std::string(300000, '[') + std::string(300000, ']') + "\n";
-  CHECK(first_error("milestones/M09.yaml", deep).find("nesting deeper than 256 levels")
-        != std::string::npos);
+  CHECK(first_error("milestones/M09.yaml", deep).find("nesting deeper than 256 levels") != std::string::npos);
   // Block nesting just past the limit (the loaded-tree check).
   std::string block = "milestone:\n";
   for (int level = 1; level <= 257; ++level) {
@@ -152,16 +153,19 @@ TEST_CASE("outputs.* must stay inside the program root", "[loader][hostile]")
            "abc1234\n  context: x\n  outputs:\n"
            + outputs + "\n";
   };
-  CHECK(reports("milestones/program.yaml", program("    toolcalls: ../pwned.md"),
+  CHECK(reports("milestones/program.yaml",
+                program("    toolcalls: ../pwned.md"),
                 "milestones/program.yaml:8:16: error: outputs.toolcalls '../pwned.md' must name a path "
-           "inside the program root: the path leads out of its folder ('..')"));
-  CHECK(reports("milestones/program.yaml", program("    log: /etc/motd"),
+                "inside the program root: the path leads out of its folder ('..')"));
+  CHECK(reports("milestones/program.yaml",
+                program("    log: /etc/motd"),
                 "milestones/program.yaml:8:10: error: outputs.log '/etc/motd' must name a path inside "
-           "the program root: the path is absolute"));
-  CHECK(reports("milestones/program.yaml", program("    milestone_docs: .git/hooks"),
+                "the program root: the path is absolute"));
+  CHECK(reports("milestones/program.yaml",
+                program("    milestone_docs: .git/hooks"),
                 "milestones/program.yaml:8:21: error: outputs.milestone_docs '.git/hooks' must name a "
-           "path inside the program root: the path is inside .git/, which refactor-ledger does not "
-           "write to"));
+                "path inside the program root: the path is inside .git/, which refactor-ledger does not "
+                "write to"));
 }
 
 TEST_CASE("relative_path_problem and contained_output", "[util][hostile]")
@@ -194,8 +198,8 @@ TEST_CASE("check_text and terminal_safe", "[util][hostile]")
   using rl::util::check_text;
   CHECK_FALSE(check_text("plain ascii\nand ümlaut €", true));
   CHECK(check_text("a\xed\xa0\x80", false)->what == "invalid UTF-8 (byte 0xed at byte offset 1)"); // surrogate
-  CHECK(check_text("\xf4\x90\x80\x80", false)->offset == 0);                                          // > U+10FFFF
-  CHECK(check_text("ab\xe2\x82", false)->offset == 2);                                                // truncated
+  CHECK(check_text("\xf4\x90\x80\x80", false)->offset == 0);                                       // > U+10FFFF
+  CHECK(check_text("ab\xe2\x82", false)->offset == 2);                                             // truncated
   CHECK(check_text("x\ny\x7f", true)->column == 2);
   CHECK_FALSE(check_text("tab\there\r\n", true));
   CHECK(rl::util::terminal_safe("red \x1b[31m\xc2\x9b\xff ok\n") == "red \\x1b[31m\\u009b\\xff ok\n");
@@ -216,18 +220,18 @@ TEST_CASE("utf8_sequence_length finds well-formed sequences only (RFC 3629)", "[
   CHECK(utf8_sequence_length("\xf0\x9f\x98\x80", 0, &cp) == 4); // U+1F600
   CHECK(cp == U'\U0001F600');
   CHECK(utf8_sequence_length("\xf4\x8f\xbf\xbf", 0, &cp) == 4); // U+10FFFF, the last
-  CHECK(utf8_sequence_length("x\xc3\xa9", 1) == 2);           // from a position
-  CHECK(utf8_sequence_length("\xc3\xa9", 1) == 0);            // a continuation byte alone
-  CHECK(utf8_sequence_length("\xc3", 0) == 0);                // cut short by the end
-  CHECK(utf8_sequence_length("\xe2\x82x", 0) == 0);           // cut short by another byte
-  CHECK(utf8_sequence_length("\xc0\xaf", 0) == 0);            // overlong '/'
-  CHECK(utf8_sequence_length("\xe0\x80\xaf", 0) == 0);        // overlong, 3 bytes
-  CHECK(utf8_sequence_length("\xf0\x80\x80\xaf", 0) == 0);    // overlong, 4 bytes
-  CHECK(utf8_sequence_length("\xed\xa0\x80", 0) == 0);        // surrogate U+D800
-  CHECK(utf8_sequence_length("\xf4\x90\x80\x80", 0) == 0);    // U+110000
-  CHECK(utf8_sequence_length("\xf5\x80\x80\x80", 0) == 0);    // lead byte past 0xF4
+  CHECK(utf8_sequence_length("x\xc3\xa9", 1) == 2);             // from a position
+  CHECK(utf8_sequence_length("\xc3\xa9", 1) == 0);              // a continuation byte alone
+  CHECK(utf8_sequence_length("\xc3", 0) == 0);                  // cut short by the end
+  CHECK(utf8_sequence_length("\xe2\x82x", 0) == 0);             // cut short by another byte
+  CHECK(utf8_sequence_length("\xc0\xaf", 0) == 0);              // overlong '/'
+  CHECK(utf8_sequence_length("\xe0\x80\xaf", 0) == 0);          // overlong, 3 bytes
+  CHECK(utf8_sequence_length("\xf0\x80\x80\xaf", 0) == 0);      // overlong, 4 bytes
+  CHECK(utf8_sequence_length("\xed\xa0\x80", 0) == 0);          // surrogate U+D800
+  CHECK(utf8_sequence_length("\xf4\x90\x80\x80", 0) == 0);      // U+110000
+  CHECK(utf8_sequence_length("\xf5\x80\x80\x80", 0) == 0);      // lead byte past 0xF4
   CHECK(utf8_sequence_length("\xff", 0) == 0);
-  CHECK(utf8_sequence_length("abc", 3) == 0);                 // past the end
+  CHECK(utf8_sequence_length("abc", 3) == 0); // past the end
   CHECK(utf8_sequence_length(std::string_view("\0", 1), 0, &cp) == 1);
   CHECK(cp == 0);
 }

@@ -33,8 +33,7 @@ TEST_CASE("records render as table, csv and json", "[report]")
         == "ID   NEXT   DEPS\nM00  false  \nM01  true   M00, x,y\n");
   CHECK(rl::report::format_records(rows, {"id", "deps"}, OutputFormat::csv)
         == "id,deps\r\nM00,\r\nM01,\"M00, x,y\"\r\n");
-  CHECK(nlohmann::ordered_json::parse(rl::report::format_records(rows, {"id"}, OutputFormat::json))
-        == rows);
+  CHECK(nlohmann::ordered_json::parse(rl::report::format_records(rows, {"id"}, OutputFormat::json)) == rows);
 }
 
 TEST_CASE("the living log is deterministic and computed", "[report]")
@@ -47,13 +46,11 @@ TEST_CASE("the living log is deterministic and computed", "[report]")
   CHECK(log == rl::report::render_living_log(d, metrics));
   CHECK(log.find("**Program Progress:** 1/2 milestones complete (50%)") != std::string::npos);
   CHECK(log.find("#### M01 — Smoke test 🔵 NEXT") != std::string::npos);
-  CHECK(log.find("**Current Phase:** Phase 1: Hardening — 0/1 milestones complete; next: M01")
-        != std::string::npos);
+  CHECK(log.find("**Current Phase:** Phase 1: Hardening — 0/1 milestones complete; next: M01") != std::string::npos);
   CHECK(log.find("**Estimated Remaining:** 4 hours (M01; 1 open milestone)") != std::string::npos);
   CHECK(log.find("| 2026-01-10 | M00 | 6/10 | N/A |") != std::string::npos);
   CHECK(log.find("xychart-beta") != std::string::npos);
-  CHECK(log.find("| INV-001 | Imports work | P0 | 🟡 Partial | Add smoke test (M01) |")
-        != std::string::npos);
+  CHECK(log.find("| INV-001 | Imports work | P0 | 🟡 Partial | Add smoke test (M01) |") != std::string::npos);
   CHECK(log.ends_with("**End of REFACTOR.md**\n"));
 }
 

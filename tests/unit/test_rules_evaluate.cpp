@@ -57,7 +57,8 @@ const rl::rules::Policy k_policy{"2026-03-01T00:00:00Z"};
 
 TEST_CASE("passing tests and a metric in bounds verify the invariant", "[rules][evaluate]")
 {
-  const auto e = rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T07:51:04Z"), k_policy);
+  const auto e =
+    rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T07:51:04Z"), k_policy);
   CHECK(e.status == InvariantStatus::verified);
   REQUIRE(e.tree);
   CHECK(e.tree->children.size() == 2);
@@ -65,14 +66,18 @@ TEST_CASE("passing tests and a metric in bounds verify the invariant", "[rules][
 
 TEST_CASE("a failed, errored or skipped selected test lowers the status", "[rules][evaluate]")
 {
-  const auto failed = rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::failed, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto failed =
+    rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::failed, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(failed.status == InvariantStatus::failing);
   CHECK(failed.reasons.at(0).find("failed: test/test_x.py::test_b — boom") != std::string::npos);
-  const auto error = rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::error, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto error =
+    rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::error, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(error.status == InvariantStatus::failing);
-  const auto skipped = rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::skipped, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto skipped =
+    rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::skipped, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(skipped.status == InvariantStatus::failing); // only 1 of the 2 required passed
-  const auto metric = rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::passed, 3, "2026-02-08T00:00:00Z"), k_policy);
+  const auto metric =
+    rl::rules::evaluate(inv050(), evidence(rl::model::ResultStatus::passed, 3, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(metric.status == InvariantStatus::failing);
 }
 
@@ -85,7 +90,9 @@ TEST_CASE("no evidence is unverified and a selector that matches nothing is repo
   rl::model::TestSelection none;
   none.per_selector = {{"test/test_x.py::*", 0}};
   empty.tests[rl::rules::selection_key({"test/test_x.py::*"})] = none;
-  CHECK(rl::rules::evaluate(inv050(), empty, k_policy).reasons.at(0).find("selector 'test/test_x.py::*' matched no test results")
+  CHECK(rl::rules::evaluate(inv050(), empty, k_policy)
+          .reasons.at(0)
+          .find("selector 'test/test_x.py::*' matched no test results")
         != std::string::npos);
 }
 
@@ -93,12 +100,14 @@ TEST_CASE("old evidence is stale: max age, or taken before the statement changed
 {
   auto inv = inv050();
   inv.verify->max_age_days = 14;
-  const auto old = rl::rules::evaluate(inv, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto old =
+    rl::rules::evaluate(inv, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(old.status == InvariantStatus::stale);
   CHECK(old.reasons.at(0).find("evidence is 21 days old (taken 2026-02-08); the rule allows 14") != std::string::npos);
   auto changed = inv050();
   changed.statement_changed = "2026-02-20";
-  const auto before = rl::rules::evaluate(changed, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto before =
+    rl::rules::evaluate(changed, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(before.status == InvariantStatus::stale);
 }
 
@@ -114,7 +123,8 @@ TEST_CASE("waivers: applied, expired, unneeded", "[rules][evaluate]")
   CHECK(expired.status == InvariantStatus::unverified);
   CHECK(expired.waiver_expired);
   inv.waiver->expires = "2026-12-31";
-  const auto unneeded = rl::rules::evaluate(inv, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
+  const auto unneeded =
+    rl::rules::evaluate(inv, evidence(rl::model::ResultStatus::passed, 0, "2026-02-08T00:00:00Z"), k_policy);
   CHECK(unneeded.status == InvariantStatus::verified);
   CHECK(unneeded.waiver_unneeded);
 }
@@ -141,7 +151,8 @@ TEST_CASE("evidence too many commits behind HEAD, or off its history, is stale",
   CHECK(behind.status == InvariantStatus::stale);
   CHECK(behind.reasons.at(0).find("evidence is 9 commits behind HEAD; the rule allows 5") != std::string::npos);
   e.commits_behind["41daf4e"] = std::nullopt;
-  CHECK(rl::rules::evaluate(inv, e, k_policy).reasons.at(0).find("evidence commit 41daf4e is not in the history of HEAD")
-        != std::string::npos);
+  CHECK(
+    rl::rules::evaluate(inv, e, k_policy).reasons.at(0).find("evidence commit 41daf4e is not in the history of HEAD")
+    != std::string::npos);
   CHECK(rl::rules::evidence_commits(e) == std::vector<std::string>{"41daf4e"});
 }

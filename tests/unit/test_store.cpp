@@ -27,7 +27,10 @@ using Results = std::vector<std::pair<std::string, rl::model::ResultStatus>>;
 // Stores one JUnit file's results (identity, status) in its own batch, as
 // `ingest` does; `hash` is also its source label.
 void
-store_file(SQLite::Database& db, rl::store::TestCaseCache& cache, const std::string& hash, const std::string& at,
+store_file(SQLite::Database& db,
+           rl::store::TestCaseCache& cache,
+           const std::string& hash,
+           const std::string& at,
            const Results& results)
 {
   rl::store::IngestBatch batch(db);
@@ -92,8 +95,7 @@ TEST_CASE("CHECK constraints reject values outside the enums", "[store]")
   rl::test::TempDir dir;
   auto db = rl::store::open_ledger(dir.path() / "ledger.db");
   rl::store::replace_definitions(db, minimal_definitions(), {});
-  CHECK_THROWS_AS(db.exec("UPDATE milestone SET status = 'green' WHERE id = 'M00'"),
-                  SQLite::Exception);
+  CHECK_THROWS_AS(db.exec("UPDATE milestone SET status = 'green' WHERE id = 'M00'"), SQLite::Exception);
   CHECK_THROWS_AS(db.exec("UPDATE invariant SET priority = 'P7'"), SQLite::Exception);
   CHECK_THROWS_AS(db.exec("UPDATE milestone SET phase_id = 42"), SQLite::Exception);
 }
@@ -107,8 +109,7 @@ TEST_CASE("query runs reads and refuses everything that writes", "[store][query]
     rl::store::replace_definitions(db, minimal_definitions(), {});
   }
   SQLite::Database db = rl::store::open_ledger_readonly(path);
-  const auto result =
-    rl::store::run_readonly_query(db, "SELECT id, effort_estimate FROM milestone ORDER BY id");
+  const auto result = rl::store::run_readonly_query(db, "SELECT id, effort_estimate FROM milestone ORDER BY id");
   CHECK(result.columns == std::vector<std::string>{"id", "effort_estimate"});
   REQUIRE(result.rows.size() == 2);
   CHECK(std::get<std::string>(result.rows[0][0]) == "M00");
@@ -164,8 +165,8 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   CHECK(two.not_run == 1);
   REQUIRE(two.offenders.size() == 1);
   CHECK(two.offenders[0].identity == "t/y.py::test_c");
-  CHECK(two.per_selector == std::vector<std::pair<std::string, std::int64_t>>{
-                              {"t/*", 3}, {"t/x.py::test_a", 1}, {"nothing*", 0}});
+  CHECK(two.per_selector
+        == std::vector<std::pair<std::string, std::int64_t>>{{"t/*", 3}, {"t/x.py::test_a", 1}, {"nothing*", 0}});
 }
 
 TEST_CASE("the latest result is the one taken last, then ingested last", "[store][evidence]")
@@ -187,7 +188,8 @@ TEST_CASE("the latest result is the one taken last, then ingested last", "[store
   ingest("h2", "2026-02-08T00:00:00Z", {{"t/x.py::a", ResultStatus::passed}});
   CHECK(latest_of("t/x.py::a") == "s-h2");
   // Older evidence ingested last (a backfill): only tests it alone ran take its result.
-  ingest("h3", "2026-01-01T00:00:00Z",
+  ingest("h3",
+         "2026-01-01T00:00:00Z",
          {{"t/x.py::a", ResultStatus::error}, {"t/x.py::b", ResultStatus::error}, {"t/x.py::c", ResultStatus::error}});
   CHECK(latest_of("t/x.py::a") == "s-h2");
   CHECK(latest_of("t/x.py::b") == "s-h1");
@@ -228,7 +230,8 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
   CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
   CHECK(db.execAndGet("SELECT group_concat(v, ',') FROM (SELECT tc.identity || '=' || tc.id || '@' || s.file AS v "
                       "FROM test_case AS tc JOIN test_source AS s ON s.id = tc.source_id ORDER BY tc.identity)")
-          .getString() == "t/x.py::a=2@t/x.py,t/x.py::b=1@t/x.py,t/y.py::c=3@t/y.py");
+          .getString()
+        == "t/x.py::a=2@t/x.py,t/x.py::b=1@t/x.py,t/y.py::c=3@t/y.py");
   CHECK(db.execAndGet("SELECT count(*) FROM test_source").getInt() == 2);
   CHECK(db.execAndGet("SELECT last_id FROM test_case_seq").getInt() == 3);
   const auto s = rl::store::select_tests(db, {"t/*"});
@@ -275,15 +278,19 @@ TEST_CASE("identities interned by another process meanwhile keep their ids", "[s
   store_file(db_a, cache_a, "h3", at, many);
   CHECK(db_a.execAndGet("SELECT count(*) FROM test_case").getInt() == 35);
   CHECK(db_a.execAndGet("SELECT count(DISTINCT id) FROM test_case").getInt() == 35);
-  CHECK(db_a.execAndGet("SELECT count(*) FROM test_result AS r WHERE NOT EXISTS "
-                        "(SELECT 1 FROM test_case AS tc WHERE tc.id = r.test_id)")
-          .getInt() == 0);
+  CHECK(db_a
+          .execAndGet("SELECT count(*) FROM test_result AS r WHERE NOT EXISTS "
+                      "(SELECT 1 FROM test_case AS tc WHERE tc.id = r.test_id)")
+          .getInt()
+        == 0);
   // Each of h3's results names the identity it was written for.
-  CHECK(db_a.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT tc.identity FROM test_result AS r "
-                        "JOIN test_case AS tc ON tc.id = r.test_id "
-                        "WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3') "
-                        "ORDER BY r.rowid LIMIT 3)")
-          .getString() == "t/c,t/b,t/n00");
+  CHECK(db_a
+          .execAndGet("SELECT group_concat(identity, ',') FROM (SELECT tc.identity FROM test_result AS r "
+                      "JOIN test_case AS tc ON tc.id = r.test_id "
+                      "WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3') "
+                      "ORDER BY r.rowid LIMIT 3)")
+          .getString()
+        == "t/c,t/b,t/n00");
   CHECK(db_a.execAndGet("SELECT id FROM test_case WHERE identity = 't/b'").getInt() == 2);
   const auto x = rl::store::select_tests(db_a, {"t/b"});
   REQUIRE(x.runs.size() == 1);
@@ -299,15 +306,19 @@ TEST_CASE("a block's identities are deduplicated whatever prefixes they share", 
   rl::store::TestCaseCache cache;
   // Equal in their first 8 bytes after the common prefix, a prefix of
   // another, and repeated (the last row of a test is its latest result).
-  store_file(db, cache, "h1", "2026-02-08T00:00:00Z",
+  store_file(db,
+             cache,
+             "h1",
+             "2026-02-08T00:00:00Z",
              {{"t/x.py::test_abcdefgh_2", ResultStatus::passed},
               {"t/x.py::test_a", ResultStatus::failed},
               {"t/x.py::test_abcdefgh_1", ResultStatus::passed},
               {"t/x.py::test_ab", ResultStatus::passed},
               {"t/x.py::test_a", ResultStatus::passed},
               {"t/x.py::test_abcdefgh_2", ResultStatus::error}});
-  CHECK(db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT identity FROM test_case ORDER BY id)")
-          .getString() == "t/x.py::test_abcdefgh_2,t/x.py::test_a,t/x.py::test_abcdefgh_1,t/x.py::test_ab");
+  CHECK(
+    db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT identity FROM test_case ORDER BY id)").getString()
+    == "t/x.py::test_abcdefgh_2,t/x.py::test_a,t/x.py::test_abcdefgh_1,t/x.py::test_ab");
   const auto all = rl::store::select_tests(db, {"t/*"});
   CHECK(all.matched == 4);
   CHECK(all.passed == 3); // test_a passed on its second run
@@ -324,14 +335,16 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
   rl::store::TestCaseCache cache;
   rl::store::IngestBatch batch(db);
   auto write = [&](const std::string& hash, const std::vector<std::string>& identities, bool commit) {
-    rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", "2026-02-08T00:00:00Z"}, cache);
+    rl::store::TestResultWriter writer(
+      db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", "2026-02-08T00:00:00Z"}, cache);
     rl::store::TestResultBlock cases;
     for (const std::string& identity : identities) {
       cases.add(identity, "f.py", "pytest", ResultStatus::passed, std::nullopt, "");
     }
     writer.add(cases);
     if (commit) {
-      writer.commit({static_cast<std::int64_t>(identities.size()), static_cast<std::int64_t>(identities.size()), 0, 0, 0}, "");
+      writer.commit(
+        {static_cast<std::int64_t>(identities.size()), static_cast<std::int64_t>(identities.size()), 0, 0, 0}, "");
     }
   };
   write("h1", {"a", "b"}, true);
@@ -339,11 +352,13 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
   write("h3", {"d", "c", "a", "d"}, true);
   batch.commit();
   CHECK(db.execAndGet("SELECT count(*) FROM test_case").getInt() == 4);
-  CHECK(db.execAndGet("SELECT count(*) FROM test_result WHERE test_id NOT IN (SELECT id FROM test_case)").getInt() == 0);
+  CHECK(db.execAndGet("SELECT count(*) FROM test_result WHERE test_id NOT IN (SELECT id FROM test_case)").getInt()
+        == 0);
   CHECK(db.execAndGet("SELECT group_concat(identity, ',') FROM (SELECT tc.identity FROM test_result AS r "
                       "JOIN test_case AS tc ON tc.id = r.test_id "
                       "WHERE r.evidence_id = (SELECT id FROM evidence WHERE content_hash = 'h3') ORDER BY r.rowid)")
-          .getString() == "d,c,a,d");
+          .getString()
+        == "d,c,a,d");
   // Distinct ids, and the sequence past every one of them.
   CHECK(db.execAndGet("SELECT count(DISTINCT id) FROM test_case").getInt() == 4);
   CHECK(db.execAndGet("SELECT last_id >= (SELECT max(id) FROM test_case) FROM test_case_seq").getInt() == 1);
@@ -371,8 +386,14 @@ TEST_CASE("the audit log is append-only and imports carried entries once", "[sto
 {
   rl::test::TempDir dir;
   auto db = rl::store::open_ledger(dir.path() / "ledger.db");
-  rl::model::AuditEntry e{"", "2026-03-01T00:00:00Z", "alice", "approve", "M01", "refactor-ledger approve M01 closeout",
-                          "", "closeout approved by alice"};
+  rl::model::AuditEntry e{"",
+                          "2026-03-01T00:00:00Z",
+                          "alice",
+                          "approve",
+                          "M01",
+                          "refactor-ledger approve M01 closeout",
+                          "",
+                          "closeout approved by alice"};
   rl::model::assign_audit_id(e);
   rl::store::append_audit_entries(db, {e});
   rl::store::append_audit_entries(db, {e}); // a record re-imported after a rebuild

@@ -182,10 +182,10 @@ TEST_CASE("query allows read-only introspection", "[store][query][hostile]")
     const auto result = rl::store::run_readonly_query(db, sql);
     CHECK_FALSE(result.rows.empty());
   }
-  CHECK(std::get<std::string>(
-          rl::store::run_readonly_query(db, "SELECT type FROM pragma_table_info('milestone') WHERE name = 'id'")
-            .rows[0][0])
-        == "TEXT");
+  CHECK(
+    std::get<std::string>(
+      rl::store::run_readonly_query(db, "SELECT type FROM pragma_table_info('milestone') WHERE name = 'id'").rows[0][0])
+    == "TEXT");
   CHECK(rl::store::run_readonly_query(db, "SELECT * FROM pragma_index_list('milestone')").columns.size() == 5);
   CHECK(rl::store::run_readonly_query(db, "PRAGMA page_size").rows.size() == 1);
   CHECK(rl::store::run_readonly_query(db, "SELECT name FROM sqlite_master WHERE type = 'table'").rows.size() > 10);
