@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds refactor-ledger and runs every test twice: a normal build, then a
-# build with -Werror and AddressSanitizer + UndefinedBehaviorSanitizer.
-# Each ends with CTest's summary line.
+# Checks the layout (tools/format.sh --check) and the layering
+# (tools/check-layering.sh), then builds refactor-ledger and runs every test
+# twice: a normal build, then a build with -Werror and AddressSanitizer +
+# UndefinedBehaviorSanitizer. Each ends with CTest's summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 jobs=$(nproc)
+bash tools/format.sh --check
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
