@@ -546,7 +546,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   }
   // --dry-run writes nothing: it works on a read-only ledger too.
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, options.dry_run ? Access::read : Access::write);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   for (const std::string& id : ids) {
     find_milestone(d, id);
@@ -647,7 +647,7 @@ run_approve(const GlobalOptions& global,
     throw util::UsageError("approve needs --by NAME: the person who signs off");
   }
   Ledger ledger = open_current(global);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const model::Milestone& m = find_milestone(d, id);
   if (m.status == model::MilestoneStatus::closed) {
     throw util::UsageError(fmt::format("{} is closed: approvals are recorded before the closeout", id));
@@ -691,7 +691,7 @@ run_reopen(const GlobalOptions& global,
     throw util::UsageError("reopen needs --reason TEXT: why the closed milestone must change (it is recorded)");
   }
   Ledger ledger = open_current(global);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   find_milestone(d, id);
   const model::CloseoutRecord* existing = model::find_record(records, id);
@@ -745,7 +745,7 @@ run_recover(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const model::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);

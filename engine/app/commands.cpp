@@ -265,7 +265,7 @@ run_load(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global, ReloadPolicy::always);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   ordered_json j;
   j["id"] = "load";
   j["result"] = ledger.load_result == LoadResult::updated ? "updated" : "unchanged";
@@ -318,7 +318,7 @@ run_render(const GlobalOptions& global, const RenderOptions& options)
   // --check writes no output: a read command (the ledger cache may be refreshed).
   Ledger ledger = open_current(
     global, ReloadPolicy::if_changed, options.mode == WriteMode::check_only ? Access::read : Access::write);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
   if (!options.output.empty()) {
     files.resize(1); // --output redirects the living log alone
@@ -375,7 +375,7 @@ run_status(const GlobalOptions& global, const std::string& format_text)
 {
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const model::ProgramMetrics m = rules::compute_metrics(d, assessment.statuses);
   std::map<int, const model::Phase*> phases;
@@ -461,7 +461,7 @@ run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const
   check_values<model::Coverage>(filter.coverage, "--coverage");
   check_values<model::InvariantStatus>(filter.status, "--status");
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const LinkIndex links = rules::links_by_invariant(d);
   ordered_json rows = ordered_json::array();
@@ -496,7 +496,7 @@ run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const
   const OutputFormat format = output_format(format_text);
   check_values<model::MilestoneStatus>(filter.status, "--status");
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const model::ProgramMetrics metrics = rules::compute_metrics(d);
   ordered_json rows = ordered_json::array();
   for (const model::Milestone& m : d.milestones) {
@@ -518,7 +518,7 @@ run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::stri
   check_values<model::Priority>(filter.priority, "--priority");
   check_values<model::RiskStatus>(filter.status, "--status");
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   ordered_json rows = ordered_json::array();
   for (const model::Risk& r : d.risks) {
     if (matches(filter.priority, text(r.priority)) && matches(filter.status, text(r.status))) {
@@ -534,7 +534,7 @@ run_show(const GlobalOptions& global, const std::string& id, const std::string& 
 {
   const OutputFormat format = output_format(format_text);
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const model::ProgramMetrics metrics = rules::compute_metrics(d, assessment.statuses);
   auto find = [&](const auto& list) {

@@ -702,7 +702,7 @@ ExitCode
 run_why(const GlobalOptions& global, const std::string& id, const std::string& format)
 {
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const auto inv = std::find_if(d.invariants.begin(), d.invariants.end(), [&](const auto& x) { return x.id == id; });
   if (inv == d.invariants.end()) {
     throw util::UsageError(
@@ -742,7 +742,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
                                        model::allowed_values<model::Priority>()));
   }
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::read);
-  const model::Definitions d = store::read_definitions(*ledger.db);
+  const model::Definitions& d = ledger.definitions();
   const Assessment a = assess(*ledger.db, d, ledger.paths.root);
   ordered_json offenders = ordered_json::array();
   for (const model::Invariant& inv : d.invariants) {

@@ -219,12 +219,13 @@ refresh(Ledger& ledger,
   if (!parsed) {
     parsed = parse_program(ledger.paths.root, stamps);
   }
-  const model::Definitions current = store::read_definitions(*ledger.db);
+  model::Definitions current = store::read_definitions(*ledger.db);
   parsed->definitions = store::as_stored(std::move(parsed->definitions));
   if (current == parsed->definitions && store::read_records(*ledger.db) == parsed->records) {
     // Same definitions (files touched, not changed): only the stamps move.
     store::replace_source_stamps(*ledger.db, stamps);
     ledger.load_result = LoadResult::unchanged;
+    ledger.known_definitions = std::move(current);
     return;
   }
   // The audit entries the records carry come back after a rebuild (by id).
@@ -239,6 +240,8 @@ refresh(Ledger& ledger,
   }
   store::replace_definitions(*ledger.db, parsed->definitions, stamps, parsed->records, log);
   ledger.load_result = LoadResult::updated;
+  // As stored: as_stored() is what the store's round trip gives back.
+  ledger.known_definitions = std::move(parsed->definitions);
 }
 
 // A read command on a ledger that cannot be written: the file as it is when
@@ -270,6 +273,15 @@ open_read_only(Ledger& ledger, const std::vector<store::SourceStamp>& stamps, co
 }
 
 } // namespace
+
+const model::Definitions&
+Ledger::definitions()
+{
+  if (!known_definitions) {
+    known_definitions = store::read_definitions(*db);
+  }
+  return *known_definitions;
+}
 
 Ledger
 open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace rl::app {
@@ -50,6 +51,15 @@ struct Ledger
   // YAML (`in_memory`); nothing of it is saved.
   bool read_only = false;
   bool in_memory = false;
+
+  // The program's definitions as stored when open_current returned, read once
+  // per command: kept from the reload when open_current did one (or compared
+  // them), else read from `db` on first use. A command that stores new
+  // definitions itself (close, reopen) goes on with these, as of its start.
+  const model::Definitions& definitions();
+
+  // Set by open_current; use definitions().
+  std::optional<model::Definitions> known_definitions;
 };
 
 // The journal of an interrupted close/reopen, beside the database, and the
