@@ -322,6 +322,160 @@ print_diagnostics(const util::InputError& e)
   }
 }
 
+// Coverage or SARIF: one file's metrics, stored as one unit (a savepoint
+// inside the command's transaction); returns them by name.
+ordered_json
+store_metrics_file(SQLite::Database& db,
+                   IngestKind kind,
+                   const std::string& file,
+                   const std::string& hash,
+                   const EvidenceOptions& options,
+                   const Context& c)
+{
+  const std::string kind_name = kind_label(kind);
+  store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
+  const std::string text = read_evidence_file(file);
+  const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
+  const std::vector<evidence::MetricRecord> metrics = kind == IngestKind::coverage
+                                                        ? evidence::parse_coverage(text, file, prefix)
+                                                        : evidence::parse_sarif(text, file, prefix);
+  std::vector<std::pair<std::string, double>> rows;
+  ordered_json values = ordered_json::object();
+  for (const evidence::MetricRecord& m : metrics) {
+    rows.emplace_back(m.name, m.value);
+    values[m.name] = m.value;
+  }
+  store::store_metrics(db, header_for(kind_name, hash, file, options, c), rows);
+  file_transaction.commit();
+  return values;
+}
+
+// A GitHub Actions document: its runs (each one piece of evidence) and job
+// lists, stored as one unit; returns what happened to each run and job list.
+ordered_json
+store_ci_document(SQLite::Database& db,
+                  const std::string& file,
+                  const std::string& hash,
+                  const EvidenceOptions& options,
+                  const Context& c)
+{
+  store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
+  const evidence::CiDocument doc = evidence::parse_github_document(read_evidence_file(file), file, options.repository);
+  ordered_json runs = ordered_json::array();
+  for (const evidence::CiRunRecord& run : doc.runs) {
+    store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
+    h.commit = options.commit.empty() ? run.head_sha : options.commit;
+    h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at) : h.taken_at;
+    if (doc.runs.size() > 1) {
+      h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
+    }
+    const store::StoreResult stored = store::store_ci_run(db, h, run);
+    runs.push_back({{"run_id", run.run_id},
+                    {"attempt", run.attempt},
+                    {"workflow", run.workflow_name},
+                    {"conclusion", run.conclusion},
+                    {"jobs", run.jobs.size()},
+                    {"result", stored == store::StoreResult::stored ? "stored" : "already_ingested"}});
+  }
+  for (const evidence::CiDocument::Jobs& jobs : doc.job_lists) {
+    if (store::store_ci_jobs(db, "github", jobs.repository, jobs.run_id, jobs.attempt, jobs.jobs)
+        == store::StoreResult::run_unknown) {
+      throw util::InputError(std::vector<util::Diagnostic>{
+        {util::Severity::error,
+         {file, 0, 0},
+         fmt::format(
+           "jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
+         "ingest the run document first (it can come before this file in the same command)"}});
+    }
+    runs.push_back(
+      {{"run_id", jobs.run_id}, {"attempt", jobs.attempt}, {"jobs", jobs.jobs.size()}, {"result", "jobs_stored"}});
+  }
+  file_transaction.commit();
+  return runs;
+}
+
+// What ingest prints: per file (per run, for CI documents) and, for JUnit, a
+// total; or all of it as one JSON document.
+void
+print_ingest_results(const ordered_json& results, IngestKind kind, int rejected, report::OutputFormat format)
+{
+  if (format == report::OutputFormat::json) {
+    ordered_json out;
+    out["files"] = results;
+    ordered_json total = {{"files", results.size()},
+                          {"rejected", rejected},
+                          {"tests", 0},
+                          {"passed", 0},
+                          {"failed", 0},
+                          {"errors", 0},
+                          {"skipped", 0}};
+    for (const auto& r : results) {
+      for (const char* k : {"tests", "passed", "failed", "errors", "skipped"}) {
+        if (r.contains(k)) {
+          total[k] = total[k].get<std::int64_t>() + r[k].get<std::int64_t>();
+        }
+      }
+    }
+    out["total"] = total;
+    // File names (and what a message quotes of them) need not be UTF-8.
+    fmt::print("{}\n", out.dump(2, ' ', false, ordered_json::error_handler_t::replace));
+  } else {
+    std::int64_t tests = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+    for (const auto& r : results) {
+      const std::string result = r["result"].get<std::string>();
+      if (r.contains("tests")) {
+        tests += r["tests"].get<std::int64_t>();
+        passed += r["passed"].get<std::int64_t>();
+        failed += r["failed"].get<std::int64_t>();
+        errors += r["errors"].get<std::int64_t>();
+        skipped += r["skipped"].get<std::int64_t>();
+        fmt::print("{}: stored {} tests: {} passed, {} failed, {} errors, {} skipped\n",
+                   r["id"].get<std::string>(),
+                   r["tests"].get<std::int64_t>(),
+                   r["passed"].get<std::int64_t>(),
+                   r["failed"].get<std::int64_t>(),
+                   r["errors"].get<std::int64_t>(),
+                   r["skipped"].get<std::int64_t>());
+      } else if (r.contains("runs")) {
+        for (const auto& run : r["runs"]) {
+          fmt::print("{}: run {} attempt {}{}: {}{}\n",
+                     r["id"].get<std::string>(),
+                     run["run_id"].get<std::int64_t>(),
+                     run["attempt"].get<std::int64_t>(),
+                     run.contains("workflow") ? " (" + run["workflow"].get<std::string>() + ")" : std::string(),
+                     run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed"
+                                                                            : run["result"].get<std::string>(),
+                     run.contains("conclusion")
+                       ? ", "
+                           + (run["conclusion"].get<std::string>().empty() ? std::string("not completed")
+                                                                           : run["conclusion"].get<std::string>())
+                       : std::string());
+        }
+      } else if (r.contains("metrics")) {
+        std::string list;
+        for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) {
+          list += fmt::format("{}{} = {}", list.empty() ? "" : ", ", it.key(), report::cell_text(it.value()));
+        }
+        fmt::print("{}: stored {}\n", r["id"].get<std::string>(), list);
+      } else if (result == "already_ingested") {
+        fmt::print("{}: already ingested (same content), nothing changed\n", r["id"].get<std::string>());
+      } else {
+        fmt::print("{}: rejected\n", r["id"].get<std::string>());
+      }
+    }
+    if (kind == IngestKind::junit) {
+      fmt::print("total: {} files ({} rejected); {} tests: {} passed, {} failed, {} errors, {} skipped\n",
+                 results.size(),
+                 rejected,
+                 tests,
+                 passed,
+                 failed,
+                 errors,
+                 skipped);
+    }
+  }
+}
+
 } // namespace
 
 ExitCode
@@ -453,62 +607,15 @@ run_ingest(const GlobalOptions& global,
         r["errors"] = t.errors;
         r["skipped"] = t.skipped;
       } else if (kind == IngestKind::coverage || kind == IngestKind::sarif) {
-        store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
-        const std::string text = read_evidence_file(file);
-        const std::string prefix = options.prefix.empty() ? kind_name : options.prefix;
-        const std::vector<evidence::MetricRecord> metrics = kind == IngestKind::coverage
-                                                              ? evidence::parse_coverage(text, file, prefix)
-                                                              : evidence::parse_sarif(text, file, prefix);
-        std::vector<std::pair<std::string, double>> rows;
-        ordered_json values = ordered_json::object();
-        for (const evidence::MetricRecord& m : metrics) {
-          rows.emplace_back(m.name, m.value);
-          values[m.name] = m.value;
-        }
-        store::store_metrics(db, header_for(kind_name, hash, file, options, c), rows);
-        file_transaction.commit();
+        ordered_json metrics = store_metrics_file(db, kind, file, hash, options, c);
         ++part.stored;
         r["result"] = "stored";
-        r["metrics"] = values;
+        r["metrics"] = std::move(metrics);
       } else {
-        store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
-        const evidence::CiDocument doc =
-          evidence::parse_github_document(read_evidence_file(file), file, options.repository);
-        ordered_json runs = ordered_json::array();
-        for (const evidence::CiRunRecord& run : doc.runs) {
-          store::EvidenceHeader h = header_for("ci_run", hash, file, options, c);
-          h.commit = options.commit.empty() ? run.head_sha : options.commit;
-          h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at) : h.taken_at;
-          if (doc.runs.size() > 1) {
-            h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
-          }
-          const store::StoreResult stored = store::store_ci_run(db, h, run);
-          runs.push_back({{"run_id", run.run_id},
-                          {"attempt", run.attempt},
-                          {"workflow", run.workflow_name},
-                          {"conclusion", run.conclusion},
-                          {"jobs", run.jobs.size()},
-                          {"result", stored == store::StoreResult::stored ? "stored" : "already_ingested"}});
-        }
-        for (const evidence::CiDocument::Jobs& jobs : doc.job_lists) {
-          if (store::store_ci_jobs(db, "github", jobs.repository, jobs.run_id, jobs.attempt, jobs.jobs)
-              == store::StoreResult::run_unknown) {
-            throw util::InputError(std::vector<util::Diagnostic>{
-              {util::Severity::error,
-               {file, 0, 0},
-               fmt::format(
-                 "jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
-               "ingest the run document first (it can come before this file in the same command)"}});
-          }
-          runs.push_back({{"run_id", jobs.run_id},
-                          {"attempt", jobs.attempt},
-                          {"jobs", jobs.jobs.size()},
-                          {"result", "jobs_stored"}});
-        }
-        file_transaction.commit();
+        ordered_json runs = store_ci_document(db, file, hash, options, c);
         ++part.stored;
         r["result"] = "stored";
-        r["runs"] = runs;
+        r["runs"] = std::move(runs);
       }
     } catch (const util::InputError& e) {
       ++rejected;
@@ -525,81 +632,7 @@ run_ingest(const GlobalOptions& global,
   if (progress) {
     fmt::print(util::raw_stderr(), "\r\x1b[K");
   }
-  if (format == report::OutputFormat::json) {
-    ordered_json out;
-    out["files"] = results;
-    ordered_json total = {{"files", results.size()},
-                          {"rejected", rejected},
-                          {"tests", 0},
-                          {"passed", 0},
-                          {"failed", 0},
-                          {"errors", 0},
-                          {"skipped", 0}};
-    for (const auto& r : results) {
-      for (const char* k : {"tests", "passed", "failed", "errors", "skipped"}) {
-        if (r.contains(k)) {
-          total[k] = total[k].get<std::int64_t>() + r[k].get<std::int64_t>();
-        }
-      }
-    }
-    out["total"] = total;
-    // File names (and what a message quotes of them) need not be UTF-8.
-    fmt::print("{}\n", out.dump(2, ' ', false, ordered_json::error_handler_t::replace));
-  } else {
-    std::int64_t tests = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
-    for (const auto& r : results) {
-      const std::string result = r["result"].get<std::string>();
-      if (r.contains("tests")) {
-        tests += r["tests"].get<std::int64_t>();
-        passed += r["passed"].get<std::int64_t>();
-        failed += r["failed"].get<std::int64_t>();
-        errors += r["errors"].get<std::int64_t>();
-        skipped += r["skipped"].get<std::int64_t>();
-        fmt::print("{}: stored {} tests: {} passed, {} failed, {} errors, {} skipped\n",
-                   r["id"].get<std::string>(),
-                   r["tests"].get<std::int64_t>(),
-                   r["passed"].get<std::int64_t>(),
-                   r["failed"].get<std::int64_t>(),
-                   r["errors"].get<std::int64_t>(),
-                   r["skipped"].get<std::int64_t>());
-      } else if (r.contains("runs")) {
-        for (const auto& run : r["runs"]) {
-          fmt::print("{}: run {} attempt {}{}: {}{}\n",
-                     r["id"].get<std::string>(),
-                     run["run_id"].get<std::int64_t>(),
-                     run["attempt"].get<std::int64_t>(),
-                     run.contains("workflow") ? " (" + run["workflow"].get<std::string>() + ")" : std::string(),
-                     run["result"].get<std::string>() == "already_ingested" ? "already ingested, nothing changed"
-                                                                            : run["result"].get<std::string>(),
-                     run.contains("conclusion")
-                       ? ", "
-                           + (run["conclusion"].get<std::string>().empty() ? std::string("not completed")
-                                                                           : run["conclusion"].get<std::string>())
-                       : std::string());
-        }
-      } else if (r.contains("metrics")) {
-        std::string list;
-        for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) {
-          list += fmt::format("{}{} = {}", list.empty() ? "" : ", ", it.key(), report::cell_text(it.value()));
-        }
-        fmt::print("{}: stored {}\n", r["id"].get<std::string>(), list);
-      } else if (result == "already_ingested") {
-        fmt::print("{}: already ingested (same content), nothing changed\n", r["id"].get<std::string>());
-      } else {
-        fmt::print("{}: rejected\n", r["id"].get<std::string>());
-      }
-    }
-    if (kind == IngestKind::junit) {
-      fmt::print("total: {} files ({} rejected); {} tests: {} passed, {} failed, {} errors, {} skipped\n",
-                 results.size(),
-                 rejected,
-                 tests,
-                 passed,
-                 failed,
-                 errors,
-                 skipped);
-    }
-  }
+  print_ingest_results(results, kind, rejected, format);
   if (c.commit.empty() && kind == IngestKind::junit) {
     fmt::print(stderr, "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
   }
