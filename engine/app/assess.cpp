@@ -18,10 +18,20 @@ current_time()
   using namespace std::chrono;
   sys_seconds now = floor<seconds>(system_clock::now());
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    char* end = nullptr;
-    const long long value = std::strtoll(epoch, &end, 10);
-    if (end == epoch || *end != '\0' || value < 0) {
-      throw util::UsageError(fmt::format("SOURCE_DATE_EPOCH must be a number of seconds, not '{}'", epoch));
+    // Whole seconds, digits only, up to 9999-12-31T23:59:59Z: every time the
+    // ledger writes has four-digit years, so that times sort as text.
+    constexpr long long k_last_second = 253402300799;
+    long long value = 0;
+    bool valid = true;
+    for (const char* p = epoch; *p != '\0' && valid; ++p) {
+      valid = *p >= '0' && *p <= '9' && value <= (k_last_second - (*p - '0')) / 10;
+      value = valid ? value * 10 + (*p - '0') : value;
+    }
+    if (!valid) {
+      throw util::UsageError(fmt::format("SOURCE_DATE_EPOCH must be a whole number of seconds from 0 to {} "
+                                         "(9999-12-31T23:59:59Z), not '{}'",
+                                         k_last_second,
+                                         epoch));
     }
     now = sys_seconds(seconds(value));
   }
