@@ -744,8 +744,10 @@ run_query(const GlobalOptions& global, const QueryOptions& options)
     columns.push_back(shown(name));
   }
   columns = store::distinct_column_names(columns); // escaping may have made two alike
-  ordered_json rows = ordered_json::array();
-  for (auto& row : result.rows) {
+  // One record at a time, straight to stdout: only the collected rows (which
+  // --max-memory counts) are held, never a copy of them as JSON or text. A
+  // table first measures its columns on every row.
+  const auto record = [&](const std::vector<store::Cell>& row) {
     ordered_json object = ordered_json::object();
     for (std::size_t i = 0; i < row.size(); ++i) {
       std::visit(
@@ -767,10 +769,19 @@ run_query(const GlobalOptions& global, const QueryOptions& options)
         },
         row[i]);
     }
-    row = {}; // frees the collected row as its JSON grows
-    rows.push_back(std::move(object));
+    return object;
+  };
+  report::RecordStream out(columns, format, [](std::string_view text) { fmt::print("{}", text); });
+  if (format == OutputFormat::table) {
+    for (const auto& row : result.rows) {
+      out.measure(record(row));
+    }
   }
-  fmt::print("{}", report::format_records(rows, columns, format));
+  for (auto& row : result.rows) {
+    out.write(record(row));
+    row = {}; // freed as soon as it is out
+  }
+  out.finish();
   return ExitCode::ok;
 }
 

@@ -80,73 +80,133 @@ cell_text(const nlohmann::ordered_json& value)
   return value.dump();
 }
 
+RecordStream::RecordStream(std::vector<std::string> columns, OutputFormat format, Sink sink)
+  : m_columns(std::move(columns))
+  , m_format(format)
+  , m_sink(std::move(sink))
+{
+  for (const std::string& column : m_columns) {
+    m_widths.push_back(display_width(column));
+  }
+}
+
+std::vector<std::string>
+RecordStream::cells(const nlohmann::ordered_json& record) const
+{
+  std::vector<std::string> row;
+  row.reserve(m_columns.size());
+  for (const std::string& column : m_columns) {
+    const auto it = record.find(column);
+    std::string cell = it == record.end() ? std::string() : escape_cell(cell_text(*it));
+    // A table is for people, on terminals and CI logs alike: evidence text
+    // (test names, messages) cannot carry escape sequences into it.
+    row.push_back(m_format == OutputFormat::table ? util::terminal_safe(cell) : std::move(cell));
+  }
+  return row;
+}
+
+void
+RecordStream::measure(const nlohmann::ordered_json& record)
+{
+  if (m_format != OutputFormat::table) {
+    return;
+  }
+  const std::vector<std::string> row = cells(record);
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    m_widths[i] = std::max(m_widths[i], display_width(row[i]));
+  }
+}
+
+void
+RecordStream::table_line(const std::vector<std::string>& row)
+{
+  std::string line;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    line += row[i];
+    if (i + 1 < row.size()) {
+      line += std::string(std::max(m_widths[i], display_width(row[i])) - display_width(row[i]) + 2, ' ');
+    }
+  }
+  line += '\n';
+  m_sink(line);
+}
+
+void
+RecordStream::start()
+{
+  if (m_started) {
+    return;
+  }
+  m_started = true;
+  if (m_format == OutputFormat::csv) {
+    std::string line;
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      line += (i == 0 ? "" : ",") + csv_field(m_columns[i]);
+    }
+    m_sink(line + "\r\n");
+  } else if (m_format == OutputFormat::table) {
+    std::vector<std::string> header;
+    for (const std::string& column : m_columns) {
+      std::string upper = column;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+        return static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+      });
+      header.push_back(upper);
+    }
+    table_line(header);
+  }
+}
+
+void
+RecordStream::write(const nlohmann::ordered_json& record)
+{
+  start();
+  if (m_format == OutputFormat::json) {
+    // As the whole array's dump(2) would write it: each record one level in.
+    const std::string text = record.dump(2);
+    std::string indented = m_written == 0 ? "[\n  " : ",\n  ";
+    indented.reserve(indented.size() + text.size() + text.size() / 8);
+    for (const char c : text) {
+      indented += c;
+      if (c == '\n') {
+        indented += "  ";
+      }
+    }
+    m_sink(indented);
+  } else if (m_format == OutputFormat::csv) {
+    const std::vector<std::string> row = cells(record);
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += (i == 0 ? "" : ",") + csv_field(row[i]);
+    }
+    m_sink(line + "\r\n");
+  } else {
+    table_line(cells(record));
+  }
+  ++m_written;
+}
+
+void
+RecordStream::finish()
+{
+  start();
+  if (m_format == OutputFormat::json) {
+    m_sink(m_written == 0 ? "[]\n" : "\n]\n");
+  }
+}
+
 std::string
 format_records(const nlohmann::ordered_json& records, const std::vector<std::string>& columns, OutputFormat format)
 {
-  if (format == OutputFormat::json) {
-    return records.dump(2) + "\n";
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& record : records) {
-    std::vector<std::string> row;
-    for (const std::string& column : columns) {
-      const auto it = record.find(column);
-      row.push_back(it == record.end() ? std::string() : escape_cell(cell_text(*it)));
-    }
-    rows.push_back(std::move(row));
-  }
   std::string out;
-  if (format == OutputFormat::csv) {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      out += (i == 0 ? "" : ",") + csv_field(columns[i]);
-    }
-    out += "\r\n";
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        out += (i == 0 ? "" : ",") + csv_field(row[i]);
-      }
-      out += "\r\n";
-    }
-    return out;
+  RecordStream stream(columns, format, [&out](std::string_view text) { out.append(text); });
+  for (const auto& record : records) {
+    stream.measure(record);
   }
-  // A table is for people, on terminals and CI logs alike: evidence text
-  // (test names, messages) cannot carry escape sequences into it.
-  for (auto& row : rows) {
-    for (std::string& cell : row) {
-      cell = util::terminal_safe(cell);
-    }
+  for (const auto& record : records) {
+    stream.write(record);
   }
-  std::vector<std::size_t> widths;
-  for (const std::string& column : columns) {
-    widths.push_back(display_width(column));
-  }
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      widths[i] = std::max(widths[i], display_width(row[i]));
-    }
-  }
-  auto emit = [&](const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      line += cells[i];
-      if (i + 1 < cells.size()) {
-        line += std::string(widths[i] - display_width(cells[i]) + 2, ' ');
-      }
-    }
-    out += line + "\n";
-  };
-  std::vector<std::string> header;
-  for (const std::string& column : columns) {
-    std::string upper = column;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-      return static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    });
-    header.push_back(upper);
-  }
-  emit(header);
-  for (const auto& row : rows) {
-    emit(row);
-  }
+  stream.finish();
   return out;
 }
 

@@ -71,3 +71,46 @@ TEST_CASE("unified diff shows changed lines with context", "[util]")
         == "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n");
   CHECK(rl::util::unified_diff("", "new\n", "a/f", "b/f") == "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+new\n");
 }
+
+TEST_CASE("RecordStream writes records one at a time as format_records writes the list", "[report][records]")
+{
+  using rl::report::OutputFormat;
+  const nlohmann::ordered_json records = nlohmann::ordered_json::parse(R"([
+    {"id": "INV-001", "name": "a, \"quoted\" name", "n": 3, "tags": ["x", "y"], "extra": {"k": [1, 2]}},
+    {"id": "INV-002", "name": "wider than the header, with é", "n": 2.5, "tags": [], "extra": null},
+    {"id": "INV-003", "name": "ctrl \u001b[31m", "n": null, "tags": ["z"]}
+  ])");
+  const std::vector<std::string> columns = {"id", "name", "n", "tags"};
+  for (const OutputFormat format : {OutputFormat::table, OutputFormat::json, OutputFormat::csv}) {
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+      nlohmann::ordered_json some = nlohmann::ordered_json::array();
+      for (std::size_t i = 0; i < count; ++i) {
+        some.push_back(records[i]);
+      }
+      std::string streamed;
+      std::size_t pieces = 0;
+      rl::report::RecordStream stream(columns, format, [&](std::string_view text) {
+        streamed.append(text);
+        ++pieces;
+      });
+      for (const auto& record : some) {
+        stream.measure(record);
+      }
+      for (const auto& record : some) {
+        stream.write(record);
+      }
+      stream.finish();
+      CAPTURE(static_cast<int>(format), count);
+      CHECK(streamed == rl::report::format_records(some, columns, format));
+      CHECK(pieces >= count); // at least one piece per record: nothing waits for the end
+    }
+  }
+  // JSON is the array's own dump(2), nested values included.
+  std::string json;
+  rl::report::RecordStream stream(columns, OutputFormat::json, [&](std::string_view text) { json.append(text); });
+  for (const auto& record : records) {
+    stream.write(record);
+  }
+  stream.finish();
+  CHECK(json == records.dump(2) + "\n");
+}
