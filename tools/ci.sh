@@ -5,7 +5,8 @@
 # UndefinedBehaviorSanitizer. Each ends with CTest's summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/install-deps.sh
+# Everything this script needs, with one apt-get update on a fresh machine.
+bash tools/install-deps.sh format fuzz
 jobs=$(nproc)
 bash tools/format.sh --check
 

@@ -19,13 +19,7 @@ case "${1:-}" in
   ;;
 esac
 cd "$(dirname "$0")/.."
-if ! command -v clang-format-15 >/dev/null; then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "installing: clang-format-15" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang-format-15 >/dev/null
-fi
+bash tools/install-deps.sh format
 mapfile -t files < <(git ls-files -- 'engine/*.cpp' 'engine/*.hpp' 'engine/*.hpp.in' 'tests/*.cpp' 'tests/*.hpp')
 if [[ ${1:-} == --check ]]; then
   status=0

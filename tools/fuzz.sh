@@ -70,22 +70,8 @@ if ! [[ $runs =~ ^(-1|[1-9][0-9]*)$ ]]; then
   exit 2
 fi
 
-# --- toolchain (a separate step from tools/install-deps.sh: only fuzzing needs it)
-bash tools/install-deps.sh
-fuzz_packages=(clang-15 libfuzzer-15-dev)
-missing=()
-for p in "${fuzz_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "installing: ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# --- toolchain (a separate group of tools/install-deps.sh: only fuzzing needs it)
+bash tools/install-deps.sh fuzz
 
 # --- build
 build=build-fuzz

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
+# Usage: tools/install-deps.sh [format] [fuzz]
+#
 # Installs the Debian 12 packages refactor-ledger needs to build and test,
-# only those that are missing (apt-get update runs once, and only if needed).
+# and with `format` what tools/format.sh needs (clang-format-15), with `fuzz`
+# what tools/fuzz.sh needs (clang-15, libfuzzer-15-dev); only those that are
+# missing, with one apt-get update, and only if something is missing.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -8,6 +12,16 @@ packages=(
   nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
 )
+for group in "$@"; do
+  case $group in
+  format) packages+=(clang-format-15) ;;
+  fuzz) packages+=(clang-15 libfuzzer-15-dev) ;;
+  *)
+    echo "install-deps.sh: unknown group '$group' (format, fuzz)" >&2
+    exit 2
+    ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
