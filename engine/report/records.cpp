@@ -5,17 +5,35 @@
 
 #include <algorithm>
 
+#include <utf8proc.h>
+
 namespace rl::report {
 
 namespace {
 
-// Display width: code points, not bytes (close enough for the emoji-free
-// text these tables carry).
+// Display width on a terminal, by utf8proc's character widths: 2 for East
+// Asian wide characters and most emoji, 0 for combining marks, 1 otherwise.
+// A byte that is not UTF-8 counts 1 (a table shows it escaped anyway).
 std::size_t
 display_width(const std::string& text)
 {
-  return static_cast<std::size_t>(
-    std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  std::size_t width = 0;
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t code_point = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(bytes, left, &code_point);
+    if (n <= 0) {
+      ++width;
+      ++bytes;
+      --left;
+      continue;
+    }
+    width += static_cast<std::size_t>(std::max(0, utf8proc_charwidth(code_point)));
+    bytes += n;
+    left -= n;
+  }
+  return width;
 }
 
 std::string

@@ -114,3 +114,18 @@ TEST_CASE("RecordStream writes records one at a time as format_records writes th
   stream.finish();
   CHECK(json == records.dump(2) + "\n");
 }
+
+TEST_CASE("table columns align by display width: wide characters take two cells, combining marks none",
+          "[report][records]")
+{
+  const nlohmann::ordered_json records = nlohmann::ordered_json::parse(R"([
+    {"name": "日本語テスト", "n": 1},
+    {"name": "e\u0301te\u0301", "n": 2},
+    {"name": "ascii", "n": 3}
+  ])");
+  CHECK(rl::report::format_records(records, {"name", "n"}, rl::report::OutputFormat::table)
+        == "NAME          N\n"
+           "日本語テスト  1\n"
+           "e\u0301te\u0301           2\n"
+           "ascii         3\n");
+}
