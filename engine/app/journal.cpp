@@ -176,10 +176,10 @@ namespace {
 [[noreturn]] void
 damaged(const std::filesystem::path& journal, const std::string& why)
 {
-  throw util::StoreError(fmt::format("{} is damaged ({}); nothing was changed: check the files it names and "
-                                     "delete it",
-                                     journal.generic_string(),
-                                     why));
+  throw DamagedJournal(fmt::format("{} is damaged ({}); nothing was changed: check the files it names and "
+                                   "delete it",
+                                   journal.generic_string(),
+                                   why));
 }
 
 std::string

@@ -11,6 +11,8 @@
 // copies); one killed after it leaves the new record, and recover_interrupted
 // finishes the renames. Every command calls recover_interrupted first.
 
+#include "util/error.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -54,8 +56,17 @@ void commit_files(const std::filesystem::path& root,
                   const std::filesystem::path& journal,
                   const std::vector<FileWrite>& files);
 
+// A journal that cannot be replayed as it is (not the JSON commit_files
+// writes, or naming a path outside the root or through a symlink): nothing is
+// moved, and only a person can decide what to do with it. Exit code 4.
+class DamagedJournal : public util::StoreError
+{
+public:
+  using util::StoreError::StoreError;
+};
+
 // Completes or undoes an interrupted commit_files; returns what it did ("" when
-// there was nothing to do).
+// there was nothing to do). Throws DamagedJournal before changing anything.
 std::string recover_interrupted(const std::filesystem::path& root, const std::filesystem::path& journal);
 
 // Test hook: when RL_FAULT_INJECT names `point`, the process exits at once

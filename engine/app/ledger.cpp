@@ -294,6 +294,11 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
       if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
         fmt::print(stderr, "refactor-ledger: note: {}\n", done);
       }
+    } catch (const DamagedJournal& e) {
+      if (access == Access::write) {
+        throw;
+      }
+      fmt::print(stderr, "refactor-ledger: note: {}\n", e.what()); // no command will finish it
     } catch (const util::StoreError& e) {
       if (access == Access::write) {
         throw;
