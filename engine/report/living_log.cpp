@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -15,70 +16,92 @@ namespace {
 
 using model::MilestoneStatus;
 
+// How the log shows each value of an enum: one table per enum, in the order
+// of the model's own table (model/enums.hpp), checked at compile time to
+// name every value once.
+template<typename E, std::size_t N>
+constexpr bool
+covers_enum(const std::array<std::pair<E, std::string_view>, N>& labels)
+{
+  const auto& names = model::EnumTraits<E>::k_names;
+  if (labels.size() != names.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < N; ++i) {
+    if (labels[i].first != names[i].first) {
+      return false;
+    }
+  }
+  return true;
+}
+
+template<typename E, std::size_t N>
+constexpr std::string_view
+label_of(const std::array<std::pair<E, std::string_view>, N>& labels, E value)
+{
+  for (const auto& [candidate, label] : labels) {
+    if (candidate == value) {
+      return label;
+    }
+  }
+  return "";
+}
+
+constexpr auto k_coverage_labels = std::to_array<std::pair<model::Coverage, std::string_view>>({
+  {model::Coverage::strong, "🟢 Strong"},
+  {model::Coverage::partial, "🟡 Partial"},
+  {model::Coverage::weak, "🟠 Weak"},
+  {model::Coverage::missing, "🔴 Missing"},
+});
+static_assert(covers_enum(k_coverage_labels));
+
+constexpr auto k_priority_labels = std::to_array<std::pair<model::Priority, std::string_view>>({
+  {model::Priority::p0, "P0 (Critical)"},
+  {model::Priority::p1, "P1 (High)"},
+  {model::Priority::p2, "P2 (Medium)"},
+  {model::Priority::p3, "P3 (Low)"},
+});
+static_assert(covers_enum(k_priority_labels));
+
+constexpr auto k_risk_status_labels = std::to_array<std::pair<model::RiskStatus, std::string_view>>({
+  {model::RiskStatus::active, "🔵 Active"},
+  {model::RiskStatus::mitigated, "🟡 Mitigated"},
+  {model::RiskStatus::resolved, "✅ Resolved"},
+  {model::RiskStatus::accepted, "⚪ Accepted"},
+});
+static_assert(covers_enum(k_risk_status_labels));
+
+constexpr auto k_milestone_status_labels = std::to_array<std::pair<MilestoneStatus, std::string_view>>({
+  {MilestoneStatus::planned, "🔵 Planned"},
+  {MilestoneStatus::in_progress, "🟡 In Progress"},
+  {MilestoneStatus::closed, "✅ Complete"},
+  {MilestoneStatus::deferred, "🟡 Deferred"},
+  {MilestoneStatus::cancelled, "⛔ Cancelled"},
+});
+static_assert(covers_enum(k_milestone_status_labels));
+
 std::string_view
 coverage_label(model::Coverage c)
 {
-  switch (c) {
-  case model::Coverage::strong:
-    return "🟢 Strong";
-  case model::Coverage::partial:
-    return "🟡 Partial";
-  case model::Coverage::weak:
-    return "🟠 Weak";
-  case model::Coverage::missing:
-    return "🔴 Missing";
-  }
-  return "";
+  return label_of(k_coverage_labels, c);
 }
 
 std::string_view
 priority_label(model::Priority p)
 {
-  switch (p) {
-  case model::Priority::p0:
-    return "P0 (Critical)";
-  case model::Priority::p1:
-    return "P1 (High)";
-  case model::Priority::p2:
-    return "P2 (Medium)";
-  case model::Priority::p3:
-    return "P3 (Low)";
-  }
-  return "";
+  return label_of(k_priority_labels, p);
 }
 
 std::string_view
 risk_status_label(model::RiskStatus s)
 {
-  switch (s) {
-  case model::RiskStatus::active:
-    return "🔵 Active";
-  case model::RiskStatus::mitigated:
-    return "🟡 Mitigated";
-  case model::RiskStatus::resolved:
-    return "✅ Resolved";
-  case model::RiskStatus::accepted:
-    return "⚪ Accepted";
-  }
-  return "";
+  return label_of(k_risk_status_labels, s);
 }
 
 std::string_view
 milestone_status_label(MilestoneStatus s)
 {
-  switch (s) {
-  case MilestoneStatus::planned:
-    return "🔵 Planned";
-  case MilestoneStatus::in_progress:
-    return "🟡 In Progress";
-  case MilestoneStatus::closed:
-    return "✅ Complete";
-  case MilestoneStatus::deferred:
-    return "🟡 Deferred";
-  case MilestoneStatus::cancelled:
-    return "⛔ Cancelled";
-  }
-  return "";
+  return label_of(k_milestone_status_labels, s);
 }
 
 std::string
