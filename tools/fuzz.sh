@@ -30,6 +30,9 @@
 # and commit OUT as tests/fixtures/hostile/fuzz/TARGET/NAME: unit_tests
 # ("[fuzz]") replays every file there through the same harness.
 #
+# Several fuzz.sh of different targets may run at once in one checkout: they
+# take turns to build, then fuzz side by side.
+#
 # Environment: FUZZ_JOBS (build parallelism, default nproc), FUZZ_NICE (nice
 # level of the fuzzing, default 10), FUZZ_RUNS (also stop a target after this
 # many executions, whichever comes first: `FUZZ_RUNS=10000000 tools/fuzz.sh
@@ -75,11 +78,18 @@ bash tools/install-deps.sh fuzz
 
 # --- build
 build=build-fuzz
+mkdir -p "$build"
+# Several fuzz.sh may run at once in one checkout (one target each, say, one
+# per core): they take turns to configure and build, then fuzz side by side.
+exec 9>"$build/.build.lock"
+flock 9
 CC=clang-15 CXX=clang++-15 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRL_FUZZ=ON -DRL_BUILD_TESTS=OFF >/dev/null
 fuzzer_targets=()
 for t in "${targets[@]}"; do fuzzer_targets+=("fuzz_$t"); done
 cmake --build "$build" -j "${FUZZ_JOBS:-$(nproc)}" --target "${fuzzer_targets[@]}"
+flock -u 9
+exec 9>&-
 
 # --- seeds: the repository's files of each target's format, one copy per content
 add_seed() { # TARGET FILE
