@@ -1,5 +1,7 @@
 #pragma once
 
+#include "report/sink.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -24,6 +26,14 @@ struct GlobalOptions
   std::filesystem::path root; // empty: found from the current directory
   std::filesystem::path db;   // empty: <root>/.ledger/ledger.db
   std::string command_line;   // as typed, for the audit log
+  // Where notes, warnings and progress go while a use case runs (its result
+  // goes through report::emit); null: standard output and error.
+  report::Sink* sink = nullptr;
+
+  report::Sink& output() const
+  {
+    return sink != nullptr ? *sink : report::stdio();
+  }
 };
 
 enum class WriteMode { write, check_only };

@@ -75,7 +75,7 @@ mtime_ns(const std::filesystem::path& path)
 report::OutputFormat
 output_format(const std::string& text)
 {
-  if (const auto format = report::parse_output_format(text)) {
+  if (const auto format = model::parse_enum<report::OutputFormat>(text)) {
     return *format;
   }
   throw util::UsageError(fmt::format("unknown output format '{}': use table, json or csv", text));

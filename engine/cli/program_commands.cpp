@@ -2,6 +2,8 @@
 #include "cli/register.hpp"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace rl::cli {
 
@@ -11,6 +13,25 @@ add_format_option(CLI::App& command, std::string& format)
   command.add_option("-f,--format", format, "Output format: table (for people), json or csv")
     ->check(CLI::IsMember({"table", "json", "csv"}))
     ->capture_default_str();
+}
+
+void
+add_format_option(CLI::App& command, model::OutputFormat& format, std::span<const model::OutputFormat> allowed)
+{
+  std::vector<std::string> names;
+  std::string shown;
+  for (const model::OutputFormat f : allowed) {
+    names.emplace_back(model::to_string(f));
+    shown += (shown.empty() ? "" : ", ") + names.back();
+  }
+  format = model::OutputFormat::table;
+  command
+    .add_option_function<std::string>(
+      "-f,--format",
+      [&format](const std::string& name) { format = *model::parse_enum<model::OutputFormat>(name); },
+      "Output format: " + shown + " (table is for people; json and csv are data)")
+    ->check(CLI::IsMember(names))
+    ->default_str("table");
 }
 
 void

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "app/commands.hpp"
+#include "model/enums.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <span>
 
 namespace rl::cli {
 
@@ -34,5 +36,10 @@ void register_recover(CLI::App& app, const app::GlobalOptions& global, Action& c
 
 // Adds --format table|json|csv to `command`, storing into `format`.
 void add_format_option(CLI::App& command, std::string& format);
+
+// Adds -f/--format to `command`, accepting exactly the formats its result can
+// be written in (report::k_formats<Result>); any other is refused with exit 2
+// before anything runs. `format` starts as table.
+void add_format_option(CLI::App& command, model::OutputFormat& format, std::span<const model::OutputFormat> allowed);
 
 } // namespace rl::cli

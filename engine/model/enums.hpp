@@ -36,6 +36,8 @@ enum class ScoreKind { numeric, label };
 enum class InvariantRole { introduced, protected_, verified };
 // Computed by the rule engine from evidence (see DOMAIN.md "Invariant status").
 enum class InvariantStatus { verified, failing, stale, unverified, waived };
+// How a command prints its result (report/emit.hpp): for people, or as data.
+enum class OutputFormat { table, json, csv };
 // An event of a milestone's closeout history (see model/closeout.hpp).
 enum class CloseoutEventKind { close, adopt, reopen };
 // The outcome of one test case, as every JUnit dialect is mapped onto it. The
@@ -132,6 +134,11 @@ RL_ENUM_TRAITS(InvariantStatus,
                {InvariantStatus::stale, "stale"},
                {InvariantStatus::unverified, "unverified"},
                {InvariantStatus::waived, "waived"});
+RL_ENUM_TRAITS(OutputFormat,
+               "output format",
+               {OutputFormat::table, "table"},
+               {OutputFormat::json, "json"},
+               {OutputFormat::csv, "csv"});
 RL_ENUM_TRAITS(CloseoutEventKind,
                "closeout event",
                {CloseoutEventKind::close, "close"},

@@ -55,21 +55,6 @@ csv_field(const std::string& text)
 
 } // namespace
 
-std::optional<OutputFormat>
-parse_output_format(std::string_view text)
-{
-  if (text == "table") {
-    return OutputFormat::table;
-  }
-  if (text == "json") {
-    return OutputFormat::json;
-  }
-  if (text == "csv") {
-    return OutputFormat::csv;
-  }
-  return std::nullopt;
-}
-
 std::string
 cell_text(const nlohmann::ordered_json& value)
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/enums.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -10,10 +12,7 @@
 
 namespace rl::report {
 
-enum class OutputFormat { table, json, csv };
-
-// Parses "table", "json" or "csv".
-std::optional<OutputFormat> parse_output_format(std::string_view text);
+using model::OutputFormat;
 
 // A list of records (JSON objects with the documented field names) as:
 // - json: the array, pretty-printed, all fields;
