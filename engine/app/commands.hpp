@@ -36,35 +36,6 @@ struct GlobalOptions
   }
 };
 
-enum class WriteMode { write, check_only };
-
-struct RenderOptions
-{
-  WriteMode mode = WriteMode::write;
-  std::filesystem::path output; // empty: program.yaml's outputs.log
-};
-
-struct InvariantFilter
-{
-  std::vector<std::string> priority;
-  std::vector<std::string> coverage;
-  std::vector<std::string> category;
-  std::vector<std::string> milestone;
-  std::vector<std::string> status;
-};
-
-struct MilestoneFilter
-{
-  std::vector<int> phase;
-  std::vector<std::string> status;
-};
-
-struct RiskFilter
-{
-  std::vector<std::string> priority;
-  std::vector<std::string> status;
-};
-
 struct EvidenceOptions
 {
   std::string commit;     // empty: git HEAD of the program root
@@ -94,32 +65,6 @@ ExitCode run_record_metric(const GlobalOptions& global,
                            const EvidenceOptions& options);
 ExitCode run_why(const GlobalOptions& global, const std::string& id, const std::string& format);
 ExitCode run_check(const GlobalOptions& global, const CheckOptions& options);
-
-// Every command takes the output format as text: table, json or csv (the CLI
-// restricts it to those).
-ExitCode run_validate(const GlobalOptions& global);
-ExitCode run_load(const GlobalOptions& global, const std::string& format);
-ExitCode run_render(const GlobalOptions& global, const RenderOptions& options);
-ExitCode run_status(const GlobalOptions& global, const std::string& format);
-ExitCode run_invariants(const GlobalOptions& global, const InvariantFilter& filter, const std::string& format);
-ExitCode run_milestones(const GlobalOptions& global, const MilestoneFilter& filter, const std::string& format);
-ExitCode run_risks(const GlobalOptions& global, const RiskFilter& filter, const std::string& format);
-ExitCode run_show(const GlobalOptions& global, const std::string& id, const std::string& format);
-
-struct QueryOptions
-{
-  std::string sql;
-  std::string format = "table";
-  double timeout_seconds = 5;        // --timeout; > 0, at most k_max_query_timeout_seconds
-  std::uint64_t max_memory_mb = 256; // --max-memory, MiB; 1 .. k_max_query_memory_mb
-};
-inline constexpr double k_max_query_timeout_seconds = 86400;
-inline constexpr std::uint64_t k_max_query_memory_mb = 1u << 20;
-// Runs one read-only statement (store::run_readonly_query) under the options'
-// limits and prints its rows. Table and CSV output show control characters
-// escaped (\x1b); JSON shows text as JSON strings (invalid UTF-8 replaced by
-// U+FFFD). BLOBs print as X'HEX'.
-ExitCode run_query(const GlobalOptions& global, const QueryOptions& options);
 
 struct CloseOptions
 {
@@ -164,9 +109,10 @@ struct LogOptions
 ExitCode run_log(const GlobalOptions& global, const LogOptions& options);
 ExitCode run_recover(const GlobalOptions& global, const std::string& format);
 
-// Runs `action` and maps every exception to a message on stderr and an exit
-// code: InputError -> 3 (each diagnostic), UsageError -> 2, StoreError and
-// SQLite errors -> 4, anything else -> 70. The program's only catch-all.
-int run_guarded(const std::function<ExitCode()>& action);
+// Runs `action` and maps every exception to a message on `sink`'s error
+// stream and an exit code: InputError -> 3 (each diagnostic), UsageError -> 2,
+// StoreError and SQLite errors -> 4, anything else -> 70. The program's only
+// catch-all.
+int run_guarded(const std::function<ExitCode()>& action, report::Sink& sink);
 
 } // namespace rl::app

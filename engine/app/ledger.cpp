@@ -248,14 +248,17 @@ refresh(Ledger& ledger,
 // it is current, else an in-memory copy (or a new in-memory ledger) that
 // refresh() brings up to date.
 void
-open_read_only(Ledger& ledger, const std::vector<store::SourceStamp>& stamps, const std::string& problem)
+open_read_only(Ledger& ledger,
+               const std::vector<store::SourceStamp>& stamps,
+               const std::string& problem,
+               report::Sink& sink)
 {
   ledger.read_only = true;
   if (!std::filesystem::exists(ledger.paths.db)) {
     ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger());
     ledger.in_memory = true;
-    fmt::print(
-      stderr, "refactor-ledger: note: {}; built the ledger in memory from the YAML (nothing is saved)\n", problem);
+    sink.err(
+      fmt::format("refactor-ledger: note: {}; built the ledger in memory from the YAML (nothing is saved)\n", problem));
     return;
   }
   auto file = std::make_unique<SQLite::Database>(store::open_ledger_readonly(ledger.paths.db));
@@ -266,10 +269,9 @@ open_read_only(Ledger& ledger, const std::vector<store::SourceStamp>& stamps, co
   }
   ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger(file.get()));
   ledger.in_memory = true;
-  fmt::print(stderr,
-             "refactor-ledger: note: {}; it is out of date, so an in-memory copy was refreshed from the YAML "
-             "(nothing is saved)\n",
-             problem);
+  sink.err(fmt::format("refactor-ledger: note: {}; it is out of date, so an in-memory copy was refreshed from the "
+                       "YAML (nothing is saved)\n",
+                       problem));
 }
 
 } // namespace
@@ -292,31 +294,29 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
     try {
       const WriteLock lock(write_lock_path(ledger.paths)); // waits for a write in progress
       if (const std::string done = recover_interrupted(ledger.paths.root, journal_path(ledger.paths)); !done.empty()) {
-        fmt::print(stderr, "refactor-ledger: note: {}\n", done);
+        global.output().err(fmt::format("refactor-ledger: note: {}\n", done));
       }
     } catch (const DamagedJournal& e) {
       if (access == Access::write) {
         throw;
       }
-      fmt::print(stderr, "refactor-ledger: note: {}\n", e.what()); // no command will finish it
+      global.output().err(fmt::format("refactor-ledger: note: {}\n", e.what())); // no command will finish it
     } catch (const util::StoreError& e) {
       if (access == Access::write) {
         throw;
       }
       // Read-only: the files before the commit point are the old state, after
       // it the record already is the new one; a command that can write finishes it.
-      fmt::print(stderr,
-                 "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
-                 "write the ledger finishes it\n",
-                 e.what());
+      global.output().err(fmt::format("refactor-ledger: note: an interrupted closeout write is pending ({}); a "
+                                      "command that can write the ledger finishes it\n",
+                                      e.what()));
     } catch (const std::filesystem::filesystem_error& e) {
       if (access == Access::write) {
         throw;
       }
-      fmt::print(stderr,
-                 "refactor-ledger: note: an interrupted closeout write is pending ({}); a command that can "
-                 "write the ledger finishes it\n",
-                 e.what());
+      global.output().err(fmt::format("refactor-ledger: note: an interrupted closeout write is pending ({}); a "
+                                      "command that can write the ledger finishes it\n",
+                                      e.what()));
     }
   }
   const std::vector<store::SourceStamp> stamps = scan_sources(ledger.paths.root);
@@ -343,7 +343,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
     if (access == Access::write) {
       throw;
     }
-    open_read_only(ledger, stamps, store::ledger_write_problem(ledger.paths.db).value_or(e.what()));
+    open_read_only(ledger, stamps, store::ledger_write_problem(ledger.paths.db).value_or(e.what()), global.output());
     if (!ledger.in_memory) {
       return ledger; // current as it is
     }

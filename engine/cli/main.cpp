@@ -118,7 +118,7 @@ parse_and_run(int argc, char** argv)
     fmt::print(stderr, "refactor-ledger: error: {}\n", e.what());
     return static_cast<int>(rl::app::ExitCode::usage);
   }
-  return rl::app::run_guarded(chosen);
+  return rl::app::run_guarded(chosen, global.output());
 }
 
 } // namespace

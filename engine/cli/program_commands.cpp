@@ -1,5 +1,7 @@
 // validate, load, render: the commands that read the YAML and write outputs.
+#include "app/program.hpp"
 #include "cli/register.hpp"
+#include "report/emit_program.hpp"
 
 #include <memory>
 #include <string>
@@ -42,21 +44,30 @@ register_validate(CLI::App& app, const app::GlobalOptions& global, Action& chose
                        "Check every YAML file under milestones/ and invariants/ without writing anything.\n"
                        "Reports every problem as path:line:col: error: ... and exits 3 if there is any.\n"
                        "Example: refactor-ledger validate");
-  command->callback([&global, &chosen] { chosen = [&global] { return app::run_validate(global); }; });
+  command->callback([&global, &chosen] {
+    chosen = [&global] {
+      report::emit(app::validate(global), model::OutputFormat::table, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 void
 register_load(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   CLI::App* command =
     app.add_subcommand("load",
                        "Validate the YAML and load it into the ledger database (.ledger/ledger.db).\n"
                        "Other commands reload changed files by themselves; `load` forces a full reload.\n"
                        "Example: refactor-ledger load --format json");
-  add_format_option(*command, *format);
-  command->callback(
-    [&global, &chosen, format] { chosen = [&global, format] { return app::run_load(global, *format); }; });
+  add_format_option(*command, *format, report::k_formats<model::LoadSummary>);
+  command->callback([&global, &chosen, format] {
+    chosen = [&global, format] {
+      report::emit(app::load(global), *format, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 void
@@ -78,8 +89,13 @@ register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       options->output,
                       "Write the living log here instead of outputs.log: a path inside the program root (never through "
                       "a symlink), or - for standard output");
-  command->callback(
-    [&global, &chosen, options] { chosen = [&global, options] { return app::run_render(global, *options); }; });
+  command->callback([&global, &chosen, options] {
+    chosen = [&global, options] {
+      const model::RenderResult result = app::render(global, *options);
+      report::emit(result, model::OutputFormat::table, global.output());
+      return app::exit_code(result);
+    };
+  });
 }
 
 } // namespace rl::cli

@@ -1,5 +1,7 @@
 // status, invariants, milestones, risks, show, query: read-only commands.
+#include "app/program.hpp"
 #include "cli/register.hpp"
+#include "report/emit_program.hpp"
 
 #include <memory>
 
@@ -8,20 +10,24 @@ namespace rl::cli {
 void
 register_status(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   CLI::App* command = app.add_subcommand("status",
                                          "Program summary: progress, current phase, next milestone, remaining effort,\n"
                                          "invariant, risk and deferral counts. All figures are computed.\n"
                                          "Example: refactor-ledger status --format json");
-  add_format_option(*command, *format);
-  command->callback(
-    [&global, &chosen, format] { chosen = [&global, format] { return app::run_status(global, *format); }; });
+  add_format_option(*command, *format, report::k_formats<model::StatusResult>);
+  command->callback([&global, &chosen, format] {
+    chosen = [&global, format] {
+      report::emit(app::status(global), *format, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 void
 register_invariants(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   auto filter = std::make_shared<app::InvariantFilter>();
   CLI::App* command =
     app.add_subcommand("invariants",
@@ -34,16 +40,19 @@ register_invariants(CLI::App& app, const app::GlobalOptions& global, Action& cho
   command->add_option(
     "--milestone", filter->milestone, "Invariants a milestone introduces, protects, verifies or is recommended for");
   command->add_option("--status", filter->status, "verified, failing, stale, unverified or waived");
-  add_format_option(*command, *format);
+  add_format_option(*command, *format, report::k_formats<model::InvariantList>);
   command->callback([&global, &chosen, format, filter] {
-    chosen = [&global, format, filter] { return app::run_invariants(global, *filter, *format); };
+    chosen = [&global, format, filter] {
+      report::emit(app::list_invariants(global, *filter), *format, global.output());
+      return app::ExitCode::ok;
+    };
   });
 }
 
 void
 register_milestones(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   auto filter = std::make_shared<app::MilestoneFilter>();
   CLI::App* command = app.add_subcommand("milestones",
                                          "List milestones in program order; `next` marks the computed next milestone\n"
@@ -51,32 +60,38 @@ register_milestones(CLI::App& app, const app::GlobalOptions& global, Action& cho
                                          "Example: refactor-ledger milestones --phase 1 --status planned");
   command->add_option("--phase", filter->phase, "Phase number");
   command->add_option("--status", filter->status, "planned, in_progress, closed, deferred or cancelled");
-  add_format_option(*command, *format);
+  add_format_option(*command, *format, report::k_formats<model::MilestoneList>);
   command->callback([&global, &chosen, format, filter] {
-    chosen = [&global, format, filter] { return app::run_milestones(global, *filter, *format); };
+    chosen = [&global, format, filter] {
+      report::emit(app::list_milestones(global, *filter), *format, global.output());
+      return app::ExitCode::ok;
+    };
   });
 }
 
 void
 register_risks(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   auto filter = std::make_shared<app::RiskFilter>();
   CLI::App* command = app.add_subcommand("risks",
                                          "List risks with their priority, status and mitigating milestones.\n"
                                          "Example: refactor-ledger risks --status active");
   command->add_option("--priority", filter->priority, "P0, P1, P2 or P3");
   command->add_option("--status", filter->status, "active, mitigated, resolved or accepted");
-  add_format_option(*command, *format);
+  add_format_option(*command, *format, report::k_formats<model::RiskList>);
   command->callback([&global, &chosen, format, filter] {
-    chosen = [&global, format, filter] { return app::run_risks(global, *filter, *format); };
+    chosen = [&global, format, filter] {
+      report::emit(app::list_risks(global, *filter), *format, global.output());
+      return app::ExitCode::ok;
+    };
   });
 }
 
 void
 register_show(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   auto id = std::make_shared<std::string>();
   CLI::App* command =
     app.add_subcommand("show",
@@ -84,9 +99,13 @@ register_show(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                        "entities that refer to it.\n"
                        "Example: refactor-ledger show INV-050    refactor-ledger show M01 --format json");
   command->add_option("id", *id, "M01, INV-050, I03, D02, ...")->required();
-  add_format_option(*command, *format);
-  command->callback(
-    [&global, &chosen, format, id] { chosen = [&global, format, id] { return app::run_show(global, *id, *format); }; });
+  add_format_option(*command, *format, report::k_formats<model::ShowResult>);
+  command->callback([&global, &chosen, format, id] {
+    chosen = [&global, format, id] {
+      report::emit(app::show(global, *id), *format, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 void
@@ -118,9 +137,14 @@ register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                  options->max_memory_mb,
                  "Stop the statement when it needs more than this many MiB (>= 1; default 256)")
     ->type_name("MB");
-  add_format_option(*command, options->format);
-  command->callback(
-    [&global, &chosen, options] { chosen = [&global, options] { return app::run_query(global, *options); }; });
+  auto format = std::make_shared<model::OutputFormat>();
+  add_format_option(*command, *format, report::k_formats<model::QueryRows>);
+  command->callback([&global, &chosen, options, format] {
+    chosen = [&global, options, format] {
+      report::emit(app::query(global, *options), *format, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 } // namespace rl::cli

@@ -2,6 +2,7 @@
 
 #include "app/commands.hpp"
 #include "model/enums.hpp"
+#include "report/emit.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -68,6 +68,13 @@ struct ProgramMetrics
   int document_version = 0; // one per closeout
 };
 
+// A milestone that introduces, protects or verifies an invariant.
+struct MilestoneRole
+{
+  std::string milestone;
+  InvariantRole role = InvariantRole::protected_;
+};
+
 // One condition of the rule tree with its result and the evidence behind it.
 struct ConditionResult
 {

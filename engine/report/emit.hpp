@@ -20,9 +20,11 @@
 
 namespace rl::report {
 
-inline constexpr std::array k_every_format{model::OutputFormat::table, model::OutputFormat::json,
+inline constexpr std::array k_every_format{model::OutputFormat::table,
+                                           model::OutputFormat::json,
                                            model::OutputFormat::csv};
 inline constexpr std::array k_table_or_json{model::OutputFormat::table, model::OutputFormat::json};
+inline constexpr std::array k_table_only{model::OutputFormat::table};
 
 // The formats a result type can be written in (default: all). A result that
 // is not a list or a single record (a verdict with its explanation, say) has

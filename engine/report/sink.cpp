@@ -12,13 +12,24 @@ namespace {
 class StdioSink final : public Sink
 {
 public:
-  void out(std::string_view text) override { std::fwrite(text.data(), 1, text.size(), stdout); }
+  void out(std::string_view text) override
+  {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
   void err(std::string_view text) override
   {
     std::fflush(stdout); // an error line follows the output it refers to
     std::fwrite(text.data(), 1, text.size(), stderr);
   }
-  bool shows_progress() const override { return isatty(STDERR_FILENO) == 1; }
+  void flush() override
+  {
+    std::fflush(stdout);
+    std::fflush(stderr);
+  }
+  bool shows_progress() const override
+  {
+    return isatty(STDERR_FILENO) == 1;
+  }
   void progress(std::string_view text) override
   {
     std::FILE* raw = util::raw_stderr();

@@ -20,8 +20,17 @@ public:
   virtual void err(std::string_view text) = 0;
   // A progress line redrawn in place ("\r[3/10] file\x1b[K"): shown only
   // when standard error is a terminal; `text` is already terminal-safe.
-  virtual bool shows_progress() const { return false; }
-  virtual void progress(std::string_view /*text*/) {}
+  virtual bool shows_progress() const
+  {
+    return false;
+  }
+  virtual void progress(std::string_view /*text*/)
+  {
+  }
+  // Pushes out what was written (before the process ends without unwinding).
+  virtual void flush()
+  {
+  }
 };
 
 // Standard output and standard error (through util::guard_terminal_output's
@@ -32,8 +41,14 @@ Sink& stdio();
 class StringSink final : public Sink
 {
 public:
-  void out(std::string_view text) override { out_text += text; }
-  void err(std::string_view text) override { err_text += text; }
+  void out(std::string_view text) override
+  {
+    out_text += text;
+  }
+  void err(std::string_view text) override
+  {
+    err_text += text;
+  }
 
   std::string out_text;
   std::string err_text;

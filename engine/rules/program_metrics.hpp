@@ -20,11 +20,7 @@ model::ProgramMetrics compute_metrics(const model::Definitions& definitions,
 // Rounds `part / whole` to a whole percent (0 when whole is 0).
 int percent(int part, int whole);
 
-struct InvariantLinkRef
-{
-  std::string milestone;
-  model::InvariantRole role = model::InvariantRole::protected_;
-};
+using InvariantLinkRef = model::MilestoneRole;
 
 // For each invariant id, the milestones that introduce, protect or verify it,
 // in program order: one pass over the milestones.

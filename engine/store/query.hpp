@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/query_rows.hpp"
 #include "util/error.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -11,21 +12,9 @@
 
 namespace rl::store {
 
-// A BLOB value, byte for byte (it is not text: it may hold any bytes).
-struct Blob
-{
-  std::string bytes;
-  bool operator==(const Blob&) const = default;
-};
-
-using Cell = std::variant<std::monostate, std::int64_t, double, std::string, Blob>;
-
-struct QueryResult
-{
-  // Distinct names, one per column (see distinct_column_names).
-  std::vector<std::string> columns;
-  std::vector<std::vector<Cell>> rows;
-};
+using Blob = model::Blob;
+using Cell = model::SqlValue;
+using QueryResult = model::QueryRows;
 
 // What one query may use. The defaults are those of `query`'s options.
 struct QueryLimits
@@ -70,12 +59,6 @@ QueryResult run_readonly_query(SQLite::Database& db, const std::string& sql, con
 // report it itself).
 util::InputError timeout_error(const QueryLimits& limits);
 
-// Makes output column names distinct and non-empty, deterministically:
-// an empty name becomes `column_N` (N its 1-based position); going left to
-// right, a name already taken gets the suffix `_K`, with the smallest K >= 2
-// such that `name_K` is neither an original name of any column nor already
-// given. So `SELECT 1 a, 2 a, 3 a_2` yields a, a_3, a_2. Names compare byte
-// for byte (case-sensitive, as JSON keys do).
-std::vector<std::string> distinct_column_names(const std::vector<std::string>& names);
+using model::distinct_column_names; // model/query_rows.hpp
 
 } // namespace rl::store

@@ -1,0 +1,160 @@
+#pragma once
+
+// What the program's read commands return (app/program.hpp computes them,
+// report/emit_program.hpp prints them): validate, load, render, status,
+// invariants, milestones, risks, show and query. Plain values that outlive the
+// ledger they were read from.
+
+#include "model/entities.hpp"
+#include "model/enums.hpp"
+#include "model/query_rows.hpp"
+#include "model/results.hpp"
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace rl::model {
+
+// How many of each definition a program has.
+struct DefinitionCounts
+{
+  std::size_t files = 0; // YAML files read
+  std::size_t milestones = 0;
+  std::size_t invariants = 0;
+  std::size_t risks = 0;
+  std::size_t deferrals = 0;
+  std::size_t phases = 0;
+};
+
+// `validate`: every file is valid (invalid input is an InputError instead).
+struct ValidateResult
+{
+  DefinitionCounts counts;
+};
+
+// `load`
+struct LoadSummary
+{
+  bool updated = false;  // else the ledger already held this YAML
+  std::string database;  // as shown: relative to the program root when inside it
+  DefinitionCounts counts;
+};
+
+// `render`: one entry per generated file, in the order they were handled.
+struct RenderedFileState
+{
+  enum class State {
+    written,      // it changed, and was written
+    up_to_date,   // it already held the rendered text
+    stale,        // --check: it differs (`diff`) or is missing
+    printed,      // --output -: the text went to standard output (`text`)
+  };
+  std::string shown; // the path as shown
+  State state = State::written;
+  bool missing = false; // stale: the file does not exist
+  std::string diff;     // stale: unified diff from the file to the render
+  std::string text;     // printed: the living log
+};
+
+struct RenderResult
+{
+  std::vector<RenderedFileState> files;
+  bool stale() const
+  {
+    for (const RenderedFileState& f : files) {
+      if (f.state == RenderedFileState::State::stale) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+// `status`
+struct StatusResult
+{
+  std::string program;
+  std::string repository;
+  int milestone_closed = 0;
+  int milestone_total = 0;
+  int percent_complete = 0;
+  std::optional<int> current_phase;
+  std::string current_phase_name;
+  std::optional<std::string> next_milestone;
+  std::string next_milestone_title;
+  std::optional<std::string> in_progress_milestone;
+  double remaining_effort = 0;
+  double deferred_effort = 0;
+  int invariant_total = 0;
+  std::array<int, 4> invariants_by_priority{};
+  std::array<int, 4> invariants_by_coverage{};
+  std::array<int, 5> invariants_by_status{};
+  int p0_strong_percent = 0;
+  std::size_t risk_total = 0;
+  std::array<int, 4> risks_by_status{};
+  int waivers_expired = 0;
+  int waivers_unneeded = 0;
+  std::size_t deferral_total = 0;
+  int open_deferrals = 0;
+  int overdue_deferrals = 0;
+};
+
+struct InvariantView
+{
+  Invariant invariant;
+  Evaluation evaluation;
+  std::vector<MilestoneRole> milestones;
+};
+
+struct MilestoneView
+{
+  Milestone milestone;
+  bool next = false; // the next milestone to work on
+};
+
+struct DeferralView
+{
+  Deferral deferral;
+  bool overdue = false;
+  int slipped = 0;
+};
+
+// `invariants`, `milestones`, `risks`: the records that passed the filters,
+// in canonical order.
+struct InvariantList
+{
+  std::vector<InvariantView> invariants;
+};
+struct MilestoneList
+{
+  std::vector<MilestoneView> milestones;
+};
+struct RiskList
+{
+  std::vector<Risk> risks;
+};
+
+// `show ID`: one definition with what refers to it.
+struct InvariantDetail
+{
+  InvariantView view;
+  std::vector<std::string> risks; // risk ids naming it
+};
+struct MilestoneDetail
+{
+  MilestoneView view;
+  std::vector<std::string> risks;     // risk ids naming it
+  std::vector<std::string> deferrals; // deferrals discovered in it or deferred to it
+};
+struct ShowResult
+{
+  std::variant<InvariantDetail, MilestoneDetail, Risk, DeferralView> item;
+};
+
+// `query` returns QueryRows (model/query_rows.hpp).
+
+} // namespace rl::model

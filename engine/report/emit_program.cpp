@@ -1,0 +1,496 @@
+#include "report/emit_program.hpp"
+
+#include "model/commit.hpp"
+#include "report/records.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <type_traits>
+
+namespace rl::report {
+
+namespace {
+
+using model::OutputFormat;
+using nlohmann::ordered_json;
+
+template<typename E>
+std::string
+text(E value)
+{
+  return std::string(model::to_string(value));
+}
+
+ordered_json
+optional_number(const std::optional<double>& value)
+{
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+template<typename T>
+ordered_json
+optional_value(const std::optional<T>& value)
+{
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+ordered_json
+ids(const std::vector<model::Ref>& refs)
+{
+  ordered_json out = ordered_json::array();
+  for (const model::Ref& r : refs) {
+    out.push_back(r.id);
+  }
+  return out;
+}
+
+ordered_json
+invariant_json(const model::InvariantView& view)
+{
+  const model::Invariant& inv = view.invariant;
+  ordered_json j;
+  j["id"] = inv.id;
+  j["name"] = inv.name;
+  j["category"] = inv.category;
+  j["priority"] = text(inv.priority);
+  j["coverage"] = text(inv.coverage);
+  j["status"] = text(view.evaluation.status);
+  j["reasons"] = view.evaluation.reasons;
+  j["statement"] = inv.statement;
+  j["surface"] = inv.surface;
+  ordered_json methods = ordered_json::array();
+  for (const model::VerificationEntry& v : inv.verification) {
+    methods.push_back({{"method", text(v.method)}, {"text", v.text}});
+  }
+  j["verification"] = methods;
+  j["coverage_note"] = inv.coverage_note;
+  j["notes"] = inv.notes;
+  if (inv.recommendation) {
+    j["recommendation"] = {
+      {"action", inv.recommendation->action},
+      {"text", inv.recommendation->text},
+      {"milestone",
+       inv.recommendation->milestone ? ordered_json(inv.recommendation->milestone->id) : ordered_json(nullptr)}};
+  } else {
+    j["recommendation"] = nullptr;
+  }
+  ordered_json milestones = ordered_json::array();
+  for (const model::MilestoneRole& l : view.milestones) {
+    milestones.push_back({{"id", l.milestone}, {"role", text(l.role)}});
+  }
+  j["milestones"] = milestones;
+  j["source"] = fmt::format("{}:{}", inv.origin.path, inv.origin.line);
+  return j;
+}
+
+ordered_json
+milestone_json(const model::MilestoneView& view)
+{
+  const model::Milestone& m = view.milestone;
+  ordered_json j;
+  j["id"] = m.id;
+  j["title"] = m.title;
+  j["phase"] = std::stoi(m.phase.id);
+  j["status"] = text(m.status);
+  j["next"] = view.next;
+  j["priority"] = m.priority ? ordered_json(text(*m.priority)) : ordered_json(nullptr);
+  j["effort_estimate"] = optional_number(m.effort_estimate);
+  j["effort_actual"] = optional_number(m.effort_actual);
+  j["depends_on"] = ids(m.depends_on);
+  j["change_class"] = m.change_class ? ordered_json(text(*m.change_class)) : ordered_json(nullptr);
+  j["closeout_date"] = m.closeout ? ordered_json(m.closeout->date) : ordered_json(nullptr);
+  ordered_json invariants = ordered_json::array();
+  for (const model::InvariantLink& l : m.invariants) {
+    invariants.push_back({{"id", l.invariant.id}, {"role", text(l.role)}});
+  }
+  j["invariants"] = invariants;
+  j["source"] = fmt::format("{}:{}", m.origin.path, m.origin.line);
+  return j;
+}
+
+ordered_json
+risk_json(const model::Risk& r)
+{
+  ordered_json j;
+  j["id"] = r.id;
+  j["title"] = r.title;
+  j["priority"] = text(r.priority);
+  j["status"] = text(r.status);
+  j["milestones"] = ids(r.milestones);
+  j["milestones_note"] = r.milestones_note;
+  j["invariants"] = ids(r.invariants);
+  j["description"] = r.description;
+  ordered_json history = ordered_json::array();
+  for (const model::RiskChange& h : r.history) {
+    history.push_back({{"date", h.date},
+                       {"status", text(h.status)},
+                       {"milestone", h.milestone ? ordered_json(h.milestone->id) : ordered_json(nullptr)},
+                       {"note", h.note}});
+  }
+  j["history"] = history;
+  j["source"] = fmt::format("{}:{}", r.origin.path, r.origin.line);
+  return j;
+}
+
+ordered_json
+deferral_json(const model::DeferralView& view)
+{
+  const model::Deferral& x = view.deferral;
+  ordered_json j;
+  j["id"] = x.id;
+  j["what"] = x.what;
+  j["status"] = text(x.status);
+  j["overdue"] = view.overdue;
+  j["slipped"] = view.slipped;
+  j["discovered_in"] = x.discovered_in.id;
+  j["deferred_to"] = x.deferred_to ? ordered_json(x.deferred_to->id) : ordered_json(nullptr);
+  j["blocker"] = x.blocker;
+  j["why"] = x.why;
+  j["risk"] = x.risk;
+  j["exit_criteria"] = x.exit_criteria;
+  j["source_ref"] = x.source_ref;
+  j["source"] = fmt::format("{}:{}", x.origin.path, x.origin.line);
+  return j;
+}
+
+ordered_json
+milestone_detail_json(const model::MilestoneDetail& detail)
+{
+  const model::Milestone& m = detail.view.milestone;
+  ordered_json j = milestone_json(detail.view);
+  j["intent"] = m.intent;
+  j["scope"] = {{"summary", m.scope_summary}, {"in", m.scope_in}, {"out", m.scope_out}, {"paths", m.scope_paths}};
+  j["non_goals"] = m.non_goals;
+  ordered_json deliverables = ordered_json::array();
+  for (const model::Deliverable& dl : m.deliverables) {
+    deliverables.push_back({{"text", dl.text}, {"path", dl.path}, {"done", dl.done}});
+  }
+  j["deliverables"] = deliverables;
+  ordered_json gaps = ordered_json::array();
+  for (const model::EvidenceGap& g : m.evidence_gaps) {
+    gaps.push_back(
+      {{"text", g.text}, {"deferred_to", g.deferred_to ? ordered_json(g.deferred_to->id) : ordered_json(nullptr)}});
+  }
+  j["evidence_gaps"] = gaps;
+  j["outcome"] = m.outcome;
+  ordered_json runs = ordered_json::array();
+  for (const model::CiRun& r : m.ci_runs) {
+    runs.push_back({{"number", r.number},
+                    {"run_id", optional_value(r.id)},
+                    {"conclusion", text(r.conclusion)},
+                    {"issue", r.issue},
+                    {"fix", r.fix}});
+  }
+  j["ci_runs"] = runs;
+  if (m.merge) {
+    j["merge"] = {
+      {"pr", optional_value(m.merge->pr)}, {"repository", m.merge->repository}, {"commit", m.merge->commit}};
+  }
+  j["risks"] = detail.risks;
+  j["deferrals"] = detail.deferrals;
+  return j;
+}
+
+template<typename E, std::size_t N>
+ordered_json
+counts_json(const std::array<int, N>& counts)
+{
+  ordered_json j = ordered_json::object();
+  for (const auto& [value, name] : model::EnumTraits<E>::k_names) {
+    j[std::string(name)] = counts[model::enum_index(value)];
+  }
+  return j;
+}
+
+// `object` with "kind" as its first field.
+ordered_json
+with_kind(std::string_view kind, const ordered_json& object)
+{
+  ordered_json j{{"kind", kind}};
+  j.update(object);
+  return j;
+}
+
+ordered_json
+status_json(const model::StatusResult& s)
+{
+  ordered_json j;
+  j["id"] = s.program;
+  j["repository"] = s.repository;
+  j["progress"] = {{"closed", s.milestone_closed}, {"total", s.milestone_total}, {"percent", s.percent_complete}};
+  if (s.current_phase) {
+    j["current_phase"] = {{"id", *s.current_phase}, {"name", s.current_phase_name}};
+  } else {
+    j["current_phase"] = nullptr;
+  }
+  j["next_milestone"] = optional_value(s.next_milestone);
+  j["in_progress_milestone"] = optional_value(s.in_progress_milestone);
+  j["remaining_effort_hours"] = s.remaining_effort;
+  j["deferred_effort_hours"] = s.deferred_effort;
+  j["invariants"] = {{"total", s.invariant_total},
+                     {"by_priority", counts_json<model::Priority>(s.invariants_by_priority)},
+                     {"by_coverage", counts_json<model::Coverage>(s.invariants_by_coverage)},
+                     {"by_status", counts_json<model::InvariantStatus>(s.invariants_by_status)},
+                     {"p0_strong_percent", s.p0_strong_percent}};
+  j["risks"] = {{"total", s.risk_total}, {"by_status", counts_json<model::RiskStatus>(s.risks_by_status)}};
+  j["waivers"] = {{"expired", s.waivers_expired}, {"unneeded", s.waivers_unneeded}};
+  j["deferrals"] = {{"total", s.deferral_total}, {"open", s.open_deferrals}, {"overdue", s.overdue_deferrals}};
+  return j;
+}
+
+// "3 P0, 2 P1" for the non-zero counts; "none" when all are zero.
+template<typename E, std::size_t N>
+std::string
+nonzero_counts(const std::array<int, N>& counts)
+{
+  std::string out;
+  for (const auto& [value, name] : model::EnumTraits<E>::k_names) {
+    if (const int n = counts[model::enum_index(value)]; n > 0) {
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, name);
+    }
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+ordered_json
+load_json(const model::LoadSummary& r)
+{
+  ordered_json j;
+  j["id"] = "load";
+  j["result"] = r.updated ? "updated" : "unchanged";
+  j["database"] = r.database;
+  j["files"] = r.counts.files;
+  j["milestones"] = r.counts.milestones;
+  j["invariants"] = r.counts.invariants;
+  j["risks"] = r.counts.risks;
+  j["deferrals"] = r.counts.deferrals;
+  j["phases"] = r.counts.phases;
+  return j;
+}
+
+// Text of a query cell as each format shows it: JSON strings must be valid
+// UTF-8 (invalid bytes become U+FFFD; the JSON writer escapes controls); CSV
+// quoting carries tab and line breaks; a table cell keeps no control character.
+std::string
+query_text(std::string_view text, OutputFormat format)
+{
+  switch (format) {
+  case OutputFormat::json: {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+      const std::size_t length = util::utf8_sequence_length(text, i);
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        out.append(text, i, length);
+        i += length;
+      }
+    }
+    return out;
+  }
+  case OutputFormat::csv:
+    return util::terminal_safe(text, "\t\n\r");
+  case OutputFormat::table:
+    break;
+  }
+  return util::terminal_safe(text, "");
+}
+
+} // namespace
+
+void
+emit(const model::ValidateResult& result, OutputFormat /*format: table only*/, Sink& sink)
+{
+  const model::DefinitionCounts& c = result.counts;
+  sink.out(fmt::format("ok: {} files; {} milestones, {} invariants, {} risks, {} deferrals, {} phases\n",
+                       c.files,
+                       c.milestones,
+                       c.invariants,
+                       c.risks,
+                       c.deferrals,
+                       c.phases));
+}
+
+void
+emit(const model::LoadSummary& result, OutputFormat format, Sink& sink)
+{
+  if (format != OutputFormat::table) {
+    emit_object(load_json(result), format, sink);
+    return;
+  }
+  const model::DefinitionCounts& c = result.counts;
+  sink.out(fmt::format("{}: {} ({} files; {} milestones, {} invariants, {} risks, {} deferrals, {} phases)\n",
+                       result.updated ? "updated" : "unchanged",
+                       result.database,
+                       c.files,
+                       c.milestones,
+                       c.invariants,
+                       c.risks,
+                       c.deferrals,
+                       c.phases));
+}
+
+void
+emit(const model::RenderResult& result, OutputFormat /*format: table only*/, Sink& sink)
+{
+  using State = model::RenderedFileState::State;
+  for (const model::RenderedFileState& file : result.files) {
+    switch (file.state) {
+    case State::printed:
+      sink.out(file.text);
+      break;
+    case State::up_to_date:
+      sink.out(fmt::format("{} is up to date\n", file.shown));
+      break;
+    case State::stale:
+      sink.out(file.diff);
+      sink.err(fmt::format("{}: {}; run `refactor-ledger render` and commit the result\n",
+                           file.shown,
+                           file.missing ? "missing" : "out of date"));
+      break;
+    case State::written:
+      sink.out(fmt::format("wrote {}\n", file.shown));
+      break;
+    }
+  }
+}
+
+void
+emit(const model::StatusResult& s, OutputFormat format, Sink& sink)
+{
+  if (format != OutputFormat::table) {
+    emit_object(status_json(s), format, sink);
+    return;
+  }
+  std::string out = fmt::format("{} ({})\n", s.program, s.repository);
+  out += fmt::format(
+    "progress:        {}/{} milestones complete ({}%)\n", s.milestone_closed, s.milestone_total, s.percent_complete);
+  out += fmt::format("current phase:   {}\n",
+                     s.current_phase ? fmt::format("Phase {}: {}", *s.current_phase, s.current_phase_name)
+                                     : std::string("none"));
+  if (s.in_progress_milestone) {
+    out += fmt::format("in progress:     {}\n", *s.in_progress_milestone);
+  }
+  out += fmt::format("next milestone:  {}\n",
+                     s.next_milestone ? fmt::format("{} — {}", *s.next_milestone, s.next_milestone_title)
+                                      : std::string("none"));
+  out += fmt::format(
+    "remaining:       {} h open, {} h deferred\n", cell_text(s.remaining_effort), cell_text(s.deferred_effort));
+  out += fmt::format("invariants:      {} ({}); P0 strong coverage {}%\n",
+                     s.invariant_total,
+                     nonzero_counts<model::Priority>(s.invariants_by_priority),
+                     s.p0_strong_percent);
+  out += fmt::format("invariant status: {}\n", nonzero_counts<model::InvariantStatus>(s.invariants_by_status));
+  if (s.waivers_expired + s.waivers_unneeded > 0) {
+    out += fmt::format("waivers:         {} expired, {} unneeded (see `why`)\n", s.waivers_expired, s.waivers_unneeded);
+  }
+  out += fmt::format("risks:           {} ({})\n", s.risk_total, nonzero_counts<model::RiskStatus>(s.risks_by_status));
+  out += fmt::format("deferrals:       {} open, {} overdue\n", s.open_deferrals, s.overdue_deferrals);
+  sink.out(out);
+}
+
+void
+emit(const model::InvariantList& result, OutputFormat format, Sink& sink)
+{
+  ordered_json rows = ordered_json::array();
+  for (const model::InvariantView& view : result.invariants) {
+    rows.push_back(invariant_json(view));
+  }
+  emit_records(rows, {"id", "priority", "coverage", "status", "category", "name"}, format, sink);
+}
+
+void
+emit(const model::MilestoneList& result, OutputFormat format, Sink& sink)
+{
+  ordered_json rows = ordered_json::array();
+  for (const model::MilestoneView& view : result.milestones) {
+    rows.push_back(milestone_json(view));
+  }
+  emit_records(rows, {"id", "phase", "status", "next", "effort_estimate", "depends_on", "title"}, format, sink);
+}
+
+void
+emit(const model::RiskList& result, OutputFormat format, Sink& sink)
+{
+  ordered_json rows = ordered_json::array();
+  for (const model::Risk& r : result.risks) {
+    rows.push_back(risk_json(r));
+  }
+  emit_records(rows, {"id", "priority", "status", "milestones", "title"}, format, sink);
+}
+
+void
+emit(const model::ShowResult& result, OutputFormat format, Sink& sink)
+{
+  const ordered_json j = std::visit(
+    [](const auto& item) {
+      using T = std::decay_t<decltype(item)>;
+      if constexpr (std::is_same_v<T, model::InvariantDetail>) {
+        ordered_json object = with_kind("invariant", invariant_json(item.view));
+        object["risks"] = item.risks;
+        return object;
+      } else if constexpr (std::is_same_v<T, model::MilestoneDetail>) {
+        return with_kind("milestone", milestone_detail_json(item));
+      } else if constexpr (std::is_same_v<T, model::Risk>) {
+        return with_kind("risk", risk_json(item));
+      } else {
+        return with_kind("deferral", deferral_json(item));
+      }
+    },
+    result.item);
+  emit_object(j, format, sink);
+}
+
+void
+emit(model::QueryRows&& result, OutputFormat format, Sink& sink)
+{
+  std::vector<std::string> columns;
+  for (const std::string& name : result.columns) {
+    columns.push_back(query_text(name, format));
+  }
+  columns = model::distinct_column_names(columns); // escaping may have made two alike
+  // One record at a time, straight to the sink: only the collected rows
+  // (which --max-memory counts) are held, never a copy of them as JSON or
+  // text. A table first measures its columns on every row.
+  const auto record = [&](const std::vector<model::SqlValue>& row) {
+    ordered_json object = ordered_json::object();
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      std::visit(
+        [&](const auto& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            object[columns[i]] = nullptr;
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            object[columns[i]] = query_text(value, format);
+          } else if constexpr (std::is_same_v<T, model::Blob>) {
+            std::string hex = "X'";
+            for (const char byte : value.bytes) {
+              hex += fmt::format("{:02X}", static_cast<unsigned char>(byte));
+            }
+            object[columns[i]] = hex + "'";
+          } else {
+            object[columns[i]] = value;
+          }
+        },
+        row[i]);
+    }
+    return object;
+  };
+  RecordStream out(columns, format, [&sink](std::string_view text) { sink.out(text); });
+  if (format == OutputFormat::table) {
+    for (const auto& row : result.rows) {
+      out.measure(record(row));
+    }
+  }
+  for (auto& row : result.rows) {
+    out.write(record(row));
+    row = {}; // freed as soon as it is out
+  }
+  out.finish();
+}
+
+} // namespace rl::report
