@@ -1,8 +1,8 @@
 // `query`: one read-only SQL statement under time and memory limits.
+#include "store/query.hpp"
 #include "app/ledger.hpp"
 #include "app/program.hpp"
 #include "store/database.hpp"
-#include "store/query.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>

@@ -39,8 +39,8 @@ struct ValidateResult
 // `load`
 struct LoadSummary
 {
-  bool updated = false;  // else the ledger already held this YAML
-  std::string database;  // as shown: relative to the program root when inside it
+  bool updated = false; // else the ledger already held this YAML
+  std::string database; // as shown: relative to the program root when inside it
   DefinitionCounts counts;
 };
 
@@ -48,10 +48,10 @@ struct LoadSummary
 struct RenderedFileState
 {
   enum class State {
-    written,      // it changed, and was written
-    up_to_date,   // it already held the rendered text
-    stale,        // --check: it differs (`diff`) or is missing
-    printed,      // --output -: the text went to standard output (`text`)
+    written,    // it changed, and was written
+    up_to_date, // it already held the rendered text
+    stale,      // --check: it differs (`diff`) or is missing
+    printed,    // --output -: the text went to standard output (`text`)
   };
   std::string shown; // the path as shown
   State state = State::written;

@@ -113,7 +113,11 @@ bool g_keep_memory_statistics = false;
 bool
 keep_sqlite_memory_statistics()
 {
-  // sqlite3_config fails (SQLITE_MISUSE) once SQLite is initialised.
+  // sqlite3_config fails (SQLITE_MISUSE) once SQLite is initialised: a
+  // second call finds them kept by the first.
+  if (g_keep_memory_statistics) {
+    return true;
+  }
   g_keep_memory_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) == SQLITE_OK;
   return g_keep_memory_statistics;
 }

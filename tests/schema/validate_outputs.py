@@ -30,7 +30,7 @@ REQUIRED = ("load", "status", "invariants", "milestones", "risks", "show", "quer
 
 
 def main():
-    binary, source = sys.argv[1], pathlib.Path(sys.argv[2]).resolve()
+    binary, source = os.path.abspath(sys.argv[1]), pathlib.Path(sys.argv[2]).resolve()
     schema_dir = source / "schema" / "output"
     failures = []
     env = dict(os.environ, SOURCE_DATE_EPOCH="1780000000")
