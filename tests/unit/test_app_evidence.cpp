@@ -129,6 +129,48 @@ TEST_CASE("ingest junit without a commit warns on the side", "[app][evidence]")
   CHECK(p.sink.err_text == "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
 }
 
+// A sink that shows progress (as standard error on a terminal does).
+class ProgressSink final : public rl::report::Sink
+{
+public:
+  void out(std::string_view text) override
+  {
+    out_text += text;
+  }
+  void err(std::string_view text) override
+  {
+    err_text += text;
+  }
+  bool shows_progress() const override
+  {
+    return true;
+  }
+  void progress(std::string_view text) override
+  {
+    progress_text += text;
+  }
+
+  std::string out_text;
+  std::string err_text;
+  std::string progress_text;
+};
+
+TEST_CASE("ingest of several files shows a progress line per file when the sink shows progress", "[app][evidence]")
+{
+  Program p;
+  ProgressSink sink;
+  p.global.sink = &sink;
+  rl::app::run_ingest(p.global, "junit", {p.path("smoke.xml"), p.path("smoke_fail.xml")}, Program::at("41daf4ea527"));
+  CHECK(sink.progress_text
+        == "\r[1/2] " + p.path("smoke.xml") + "\x1b[K\r[2/2] " + p.path("smoke_fail.xml") + "\x1b[K\r\x1b[K");
+  CHECK(sink.out_text.empty());
+
+  ProgressSink one;
+  p.global.sink = &one;
+  rl::app::run_ingest(p.global, "junit", {p.path("smoke.xml")}, Program::at("41daf4ea527"));
+  CHECK(one.progress_text.empty()); // one file: no progress
+}
+
 TEST_CASE("ingest github-run returns each run and job list", "[app][evidence]")
 {
   Program p;
