@@ -36,36 +36,6 @@ struct GlobalOptions
   }
 };
 
-struct EvidenceOptions
-{
-  std::string commit;     // empty: git HEAD of the program root
-  std::string at;         // empty: from the file, else now
-  std::string source;     // empty: the path as given
-  std::string repository; // github-run: owner/name when the document does not say
-  std::string prefix;     // coverage / sarif: metric name prefix (default: coverage / sarif)
-  std::string format = "table";
-};
-
-enum class IngestKind { junit, github_run, coverage, sarif };
-
-struct CheckOptions
-{
-  std::string min_priority = "P0";
-  bool require_verified = false;
-  std::string format = "table";
-};
-
-ExitCode run_ingest(const GlobalOptions& global,
-                    IngestKind kind,
-                    const std::vector<std::string>& paths,
-                    const EvidenceOptions& options);
-ExitCode run_record_metric(const GlobalOptions& global,
-                           const std::string& name,
-                           const std::string& value,
-                           const EvidenceOptions& options);
-ExitCode run_why(const GlobalOptions& global, const std::string& id, const std::string& format);
-ExitCode run_check(const GlobalOptions& global, const CheckOptions& options);
-
 struct CloseOptions
 {
   bool dry_run = false;

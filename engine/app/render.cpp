@@ -70,7 +70,6 @@ render(const GlobalOptions& global, const RenderOptions& options)
     report::RenderedFile& file = files[i];
     model::RenderedFileState& state = result.files.emplace_back();
     if (i == 0 && to_stdout) {
-      state.shown = "-";
       state.state = State::printed;
       state.text = std::move(file.text);
       continue;
@@ -86,7 +85,8 @@ render(const GlobalOptions& global, const RenderOptions& options)
     if (options.mode == WriteMode::check_only) {
       state.state = State::stale;
       state.missing = !exists;
-      state.diff = util::unified_diff(existing, file.text, "a/" + state.shown, "b/" + state.shown);
+      state.diff =
+        util::unified_diff(existing, file.text, fmt::format("a/{}", state.shown), fmt::format("b/{}", state.shown));
       continue;
     }
     util::write_atomically(target, file.text);

@@ -31,7 +31,7 @@ add_format_option(CLI::App& command, model::OutputFormat& format, std::span<cons
     .add_option_function<std::string>(
       "-f,--format",
       [&format](const std::string& name) { format = *model::parse_enum<model::OutputFormat>(name); },
-      "Output format: " + shown + " (table is for people; json and csv are data)")
+      "Output format: " + shown + " (table is for people, the others are data)")
     ->check(CLI::IsMember(names))
     ->default_str("table");
 }

@@ -53,7 +53,7 @@ struct RenderedFileState
     stale,      // --check: it differs (`diff`) or is missing
     printed,    // --output -: the text went to standard output (`text`)
   };
-  std::string shown; // the path as shown
+  std::string shown; // the path as shown (empty when printed)
   State state = State::written;
   bool missing = false; // stale: the file does not exist
   std::string diff;     // stale: unified diff from the file to the render
