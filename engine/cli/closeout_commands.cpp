@@ -1,15 +1,35 @@
 // close, approve, reopen, log, recover: milestone closeout and the audit log.
+#include "app/approve.hpp"
+#include "app/audit_log.hpp"
+#include "app/close.hpp"
+#include "app/recover.hpp"
+#include "app/reopen.hpp"
 #include "cli/register.hpp"
+#include "report/emit_closeout.hpp"
 
 #include <memory>
 
 namespace rl::cli {
+
+namespace {
+
+// Runs a use case's result through its report::emit, then its exit code.
+template<typename Result>
+app::ExitCode
+emitted(const Result& result, model::OutputFormat format, const app::GlobalOptions& global)
+{
+  report::emit(result, format, global.output());
+  return app::exit_code(result);
+}
+
+} // namespace
 
 void
 register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto ids = std::make_shared<std::vector<std::string>>();
   auto options = std::make_shared<app::CloseOptions>();
+  auto format = std::make_shared<model::OutputFormat>();
   CLI::App* command =
     app.add_subcommand("close",
                        "Close a milestone: evaluate its gates (its YAML `gates:` over program.yaml's defaults:\n"
@@ -37,9 +57,11 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                     "(needs --commit and --date; takes several milestones closed at that commit)");
   command->add_option("--reason", options->reason, "With --adopt: where that closeout's evidence is");
   command->add_option("--artifact", options->artifacts, "With --adopt: an existing closeout document (repeatable)");
-  add_format_option(*command, options->format);
-  command->callback([&global, &chosen, ids, options] {
-    chosen = [&global, ids, options] { return app::run_close(global, *ids, *options); };
+  add_format_option(*command, *format, report::k_formats<model::CloseResult>);
+  command->callback([&global, &chosen, ids, options, format] {
+    chosen = [&global, ids, options, format] {
+      return emitted(app::run_close(global, *ids, *options), *format, global);
+    };
   });
 }
 
@@ -48,7 +70,8 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
 {
   struct Args
   {
-    std::string id, gate, by, note, format = "table";
+    std::string id, gate, by, note;
+    model::OutputFormat format = model::OutputFormat::table;
   };
   auto args = std::make_shared<Args>();
   CLI::App* command = app.add_subcommand(
@@ -59,10 +82,10 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
   command->add_option("gate", args->gate, "Approval name, as listed in gates.approvals")->required();
   command->add_option("--by", args->by, "Who approves")->required();
   command->add_option("--note", args->note, "A note kept with the approval");
-  add_format_option(*command, args->format);
+  add_format_option(*command, args->format, report::k_formats<model::ApproveResult>);
   command->callback([&global, &chosen, args] {
     chosen = [&global, args] {
-      return app::run_approve(global, args->id, args->gate, args->by, args->note, args->format);
+      return emitted(app::run_approve(global, args->id, args->gate, args->by, args->note), args->format, global);
     };
   });
 }
@@ -72,7 +95,8 @@ register_reopen(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   struct Args
   {
-    std::string id, reason, by, format = "table";
+    std::string id, reason, by;
+    model::OutputFormat format = model::OutputFormat::table;
   };
   auto args = std::make_shared<Args>();
   CLI::App* command =
@@ -83,9 +107,11 @@ register_reopen(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   command->add_option("milestone", args->id, "Milestone id")->required();
   command->add_option("--reason", args->reason, "Why it must change")->required();
   command->add_option("--by", args->by, "Who reopens it (default: the OS user)");
-  add_format_option(*command, args->format);
+  add_format_option(*command, args->format, report::k_formats<model::ReopenResult>);
   command->callback([&global, &chosen, args] {
-    chosen = [&global, args] { return app::run_reopen(global, args->id, args->reason, args->by, args->format); };
+    chosen = [&global, args] {
+      return emitted(app::run_reopen(global, args->id, args->reason, args->by), args->format, global);
+    };
   });
 }
 
@@ -93,6 +119,7 @@ void
 register_log(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
   auto options = std::make_shared<app::LogOptions>();
+  auto format = std::make_shared<model::OutputFormat>();
   CLI::App* command =
     app.add_subcommand("log",
                        "The audit log: every command that changed the ledger (load, ingest, record, approve,\n"
@@ -102,23 +129,25 @@ register_log(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     "--action", options->action, "Only this action (load, ingest, record, approve, close, adopt, reopen)");
   command->add_option("--since", options->since, "Only entries at or after this time (YYYY-MM-DD[THH:MM:SSZ])");
   command->add_option("-n,--limit", options->limit, "Only the latest N entries");
-  add_format_option(*command, options->format);
-  command->callback(
-    [&global, &chosen, options] { chosen = [&global, options] { return app::run_log(global, *options); }; });
+  add_format_option(*command, *format, report::k_formats<model::LogResult>);
+  command->callback([&global, &chosen, options, format] {
+    chosen = [&global, options, format] { return emitted(app::run_log(global, *options), *format, global); };
+  });
 }
 
 void
 register_recover(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
-  auto format = std::make_shared<std::string>("table");
+  auto format = std::make_shared<model::OutputFormat>();
   CLI::App* command =
     app.add_subcommand("recover",
                        "Where the program stands, for a session that starts fresh (the Recovery Protocol): the\n"
                        "last recorded action, the next planned action (the next milestone and its open gates)\n"
                        "and completion status.");
-  add_format_option(*command, *format);
-  command->callback(
-    [&global, &chosen, format] { chosen = [&global, format] { return app::run_recover(global, *format); }; });
+  add_format_option(*command, *format, report::k_formats<model::RecoverResult>);
+  command->callback([&global, &chosen, format] {
+    chosen = [&global, format] { return emitted(app::run_recover(global), *format, global); };
+  });
 }
 
 } // namespace rl::cli

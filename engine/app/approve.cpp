@@ -1,0 +1,60 @@
+#include "app/approve.hpp"
+
+#include "app/assess.hpp"
+#include "app/audit.hpp"
+#include "app/closeout_support.hpp"
+#include "app/ledger.hpp"
+#include "model/gates.hpp"
+#include "store/closeout_repo.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+namespace rl::app {
+
+model::ApproveResult
+run_approve(const GlobalOptions& global,
+            const std::string& id,
+            const std::string& gate,
+            const std::string& by,
+            const std::string& note)
+{
+  if (by.empty()) {
+    throw util::UsageError("approve needs --by NAME: the person who signs off");
+  }
+  Ledger ledger = open_current(global);
+  const model::Definitions& d = ledger.definitions();
+  const model::Milestone& m = find_milestone(d, id);
+  if (m.status == model::MilestoneStatus::closed) {
+    throw util::UsageError(fmt::format("{} is closed: approvals are recorded before the closeout", id));
+  }
+  const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
+  if (std::find(gates.approvals.begin(), gates.approvals.end(), gate) == gates.approvals.end()) {
+    throw util::UsageError(
+      gates.approvals.empty()
+        ? fmt::format("{} requires no approvals (its gates.approvals is empty)", id)
+        : fmt::format(
+          "'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
+  }
+  const model::Approval approval{id, gate, by, note, current_time(), head_commit(ledger.paths.root)};
+  store::add_approval(*ledger.db,
+                      approval,
+                      make_entry(global,
+                                 ledger.paths.root,
+                                 "approve",
+                                 id,
+                                 fmt::format("{} approved by {}{}", gate, by, note.empty() ? "" : ": " + note),
+                                 by));
+  return {id, gate, by, note, approval.at};
+}
+
+ExitCode
+exit_code(const model::ApproveResult& /*result*/)
+{
+  return ExitCode::ok;
+}
+
+} // namespace rl::app

@@ -1,0 +1,265 @@
+#include "app/close.hpp"
+
+#include "app/assess.hpp"
+#include "app/audit.hpp"
+#include "app/closeout_support.hpp"
+#include "app/ledger.hpp"
+#include "model/commit.hpp"
+#include "model/gates.hpp"
+#include "report/closeout_docs.hpp"
+#include "rules/evaluate.hpp"
+#include "rules/gates.hpp"
+#include "store/closeout_repo.hpp"
+#include "store/evidence_repo.hpp"
+#include "util/date.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace rl::app {
+
+namespace {
+
+std::optional<model::ScoreRow>
+score_from_options(const model::Definitions& d,
+                   const model::Milestone& m,
+                   const std::vector<std::string>& scores,
+                   const std::string& date)
+{
+  if (scores.empty()) {
+    if (m.score) {
+      return m.score;
+    }
+    return std::nullopt;
+  }
+  model::ScoreRow row;
+  row.date = date;
+  row.label = m.id;
+  for (const std::string& item : scores) {
+    const std::size_t eq = item.find('=');
+    const std::string dim = item.substr(0, eq);
+    const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
+    if (eq == std::string::npos || it == d.dimensions.end()) {
+      std::vector<std::string> known;
+      for (const model::ScoreDimension& x : d.dimensions) {
+        known.push_back(x.id);
+      }
+      throw util::UsageError(
+        fmt::format("--score '{}' must be DIM=VALUE with DIM one of: {}", item, fmt::join(known, ", ")));
+    }
+    const std::string text = item.substr(eq + 1);
+    model::ScoreValue v;
+    v.dimension.id = dim;
+    if (it->kind == model::ScoreKind::numeric) {
+      double value = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > it->max) {
+        throw util::UsageError(fmt::format("--score {}: '{}' must be a number from 0 to {}", dim, text, it->max));
+      }
+      v.number = value;
+    } else {
+      v.text = text;
+    }
+    row.values.push_back(std::move(v));
+  }
+  return row;
+}
+
+// What the closeout documents show of the rest of the program, as it stands
+// now: they never change afterwards. (The score trend and the cumulative
+// deferral registry are gathered from the records up to this closeout.)
+void
+freeze_context(const model::Definitions& d, const model::Milestone& m, model::CloseoutEvent& event)
+{
+  // The next milestone: the first open one after `m`, `m` counted as closed.
+  bool after = false;
+  for (const model::Milestone& x : d.milestones) {
+    if (after && x.status != model::MilestoneStatus::closed && x.status != model::MilestoneStatus::cancelled) {
+      event.next_milestone = x.id + " — " + x.title;
+      break;
+    }
+    after = after || x.id == m.id;
+  }
+  // The deferrals this milestone found or was due to settle, as they stand:
+  // the audit's cumulative registry gathers them from every closeout so far.
+  for (const model::Deferral& x : d.deferrals) {
+    if (x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id)) {
+      event.registry.push_back({x.id,
+                                x.what,
+                                x.discovered_in.id,
+                                x.deferred_to ? x.deferred_to->id : "",
+                                std::string(model::to_string(x.status)),
+                                x.blocker});
+    }
+  }
+}
+
+// The closing event of `m` after its gates passed (or, adopting, without
+// them): everything the record keeps.
+model::CloseoutEvent
+closing_event(const GlobalOptions& global,
+              Ledger& ledger,
+              const model::Definitions& d,
+              const model::Milestone& m,
+              const Assessment& assessment,
+              const std::vector<model::CiRunEvidence>& runs,
+              const CloseOptions& options,
+              model::CloseoutEvent event)
+{
+  event.definition = model::definition_json(m);
+  // Invariants in scope, and every one with something to say: the others are
+  // unverified, which is what the living log assumes for an absent one.
+  for (const model::Invariant& inv : d.invariants) {
+    const auto it = assessment.evaluations.find(inv.id);
+    const bool in_scope =
+      std::any_of(m.invariants.begin(), m.invariants.end(), [&](const auto& l) { return l.invariant.id == inv.id; });
+    if (it != assessment.evaluations.end()
+        && (in_scope || it->second.status != model::InvariantStatus::unverified || it->second.waiver_expired
+            || it->second.waiver_unneeded)) {
+      event.invariants.push_back(rules::snapshot_of(inv.id, it->second));
+      event.invariants.back().name = inv.name;
+    }
+  }
+  for (const model::CiRun& r : m.ci_runs) {
+    const auto run = std::find_if(runs.begin(), runs.end(), [&](const auto& x) { return r.id && x.run_id == *r.id; });
+    if (run != runs.end()) {
+      event.ci_runs.push_back(*run);
+    }
+  }
+  event.approvals = store::approvals(*ledger.db, m.id);
+  event.score = score_from_options(d, m, options.scores, event.date);
+  for (const model::Deferral& x : d.deferrals) {
+    if (x.discovered_in.id == m.id) {
+      event.deferrals.push_back(x.id);
+    }
+  }
+  for (const model::Risk& r : d.risks) {
+    for (const model::RiskChange& c : r.history) {
+      if (c.milestone && c.milestone->id == m.id) {
+        event.risks.push_back({r.id, std::string(model::to_string(c.status)), c.note});
+      }
+    }
+  }
+  freeze_context(d, m, event);
+  event.artifacts = report::closeout_document_paths(d.program, m.id);
+  event.artifacts.insert(event.artifacts.end(), options.artifacts.begin(), options.artifacts.end());
+  event.log.push_back(make_entry(
+    global,
+    ledger.paths.root,
+    options.adopt ? "adopt" : "close",
+    m.id,
+    options.adopt
+      ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)", m.id, event.date, event.commit)
+      : fmt::format("{} closed at {}: {} gates passed", m.id, model::short_commit(event.commit), event.gates.size()),
+    options.by));
+  return event;
+}
+
+} // namespace
+
+model::CloseResult
+run_close(const GlobalOptions& global, const std::vector<std::string>& ids, const CloseOptions& options)
+{
+  if (ids.size() > 1 && !options.adopt) {
+    throw util::UsageError("close takes one milestone (several only with --adopt)");
+  }
+  if (!options.date.empty() && !util::parse_date(options.date)) {
+    throw util::UsageError(fmt::format("--date '{}' is not a date: write YYYY-MM-DD, e.g. 2026-02-08", options.date));
+  }
+  if (options.adopt) {
+    if (options.commit.empty() || options.date.empty()) {
+      throw util::UsageError("close --adopt records a milestone closed before the ledger existed: pass "
+                             "--commit SHA (its closing commit) and --date YYYY-MM-DD");
+    }
+    if (options.commit.size() < 7 || options.commit.size() > 40
+        || options.commit.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      throw util::UsageError(
+        fmt::format("--commit '{}' is not a commit SHA: 7 to 40 lower-case hex digits", options.commit));
+    }
+    if (options.dry_run) {
+      throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
+    }
+  }
+  // --dry-run writes nothing: it works on a read-only ledger too.
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, options.dry_run ? Access::read : Access::write);
+  const model::Definitions& d = ledger.definitions();
+  const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
+  for (const std::string& id : ids) {
+    find_milestone(d, id);
+    const model::CloseoutRecord* existing = model::find_record(records, id);
+    if (existing != nullptr && existing->closed()) {
+      const model::CloseoutEvent& e = *existing->last_close();
+      throw util::UsageError(fmt::format("{} is already closed ({} at {}); to change it, reopen it first: "
+                                         "refactor-ledger reopen {} --reason TEXT",
+                                         id,
+                                         e.date,
+                                         model::short_commit(e.commit),
+                                         id));
+    }
+  }
+  const std::string now = current_time();
+  const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
+  const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
+
+  model::CloseResult result;
+  result.milestones = ids;
+  std::vector<model::CloseoutRecord> changed;
+  for (const std::string& id : ids) {
+    const model::Milestone& m = find_milestone(d, id);
+    model::CloseoutEvent event;
+    event.date = options.date.empty() ? now.substr(0, 10) : options.date;
+    event.at = now;
+    event.by = options.by.empty() ? os_user() : options.by;
+    event.verdict = options.verdict;
+    event.reason = options.reason;
+    if (options.adopt) {
+      event.kind = model::CloseoutEventKind::adopt;
+      event.commit = options.commit;
+    } else {
+      const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
+      const rules::GateFacts facts = gather_facts(
+        *ledger.db, ledger.paths.root, d, records, m, gates, {options.commit, options.base}, assessment, runs);
+      event.gates = rules::evaluate_gates(d, m, gates, facts);
+      event.commit = facts.commit;
+      event.base_commit = facts.base_commit;
+      result.evaluated.push_back({id, facts.commit, event.gates});
+      const bool failed = result.evaluated.back().failed() > 0;
+      if (options.dry_run) {
+        result.outcome = failed ? model::CloseOutcome::would_refuse : model::CloseOutcome::would_close;
+        return result;
+      }
+      if (failed) {
+        result.outcome = model::CloseOutcome::refused;
+        return result;
+      }
+    }
+    // The entries since the last closeout travel with the first record.
+    if (changed.empty()) {
+      event.log = uncarried_entries(*ledger.db, records);
+    }
+    const model::CloseoutRecord* existing = model::find_record(records, id);
+    model::CloseoutRecord record = existing != nullptr ? *existing : model::CloseoutRecord{id, {}, {}};
+    record.events.push_back(closing_event(global, ledger, d, m, assessment, runs, options, std::move(event)));
+    changed.push_back(std::move(record));
+  }
+  result.written = commit_records(ledger, changed, records);
+  const model::CloseoutEvent& e = changed.front().events.back();
+  result.outcome = options.adopt ? model::CloseOutcome::adopted : model::CloseOutcome::closed;
+  result.date = e.date;
+  result.commit = e.commit;
+  return result;
+}
+
+ExitCode
+exit_code(const model::CloseResult& result)
+{
+  const bool negative =
+    result.outcome == model::CloseOutcome::would_refuse || result.outcome == model::CloseOutcome::refused;
+  return negative ? ExitCode::negative : ExitCode::ok;
+}
+
+} // namespace rl::app

@@ -1,0 +1,47 @@
+#include "app/reopen.hpp"
+
+#include "app/assess.hpp"
+#include "app/audit.hpp"
+#include "app/closeout_support.hpp"
+#include "app/ledger.hpp"
+#include "store/closeout_repo.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace rl::app {
+
+model::ReopenResult
+run_reopen(const GlobalOptions& global, const std::string& id, const std::string& reason, const std::string& by)
+{
+  if (reason.find_first_not_of(" \t\n") == std::string::npos) {
+    throw util::UsageError("reopen needs --reason TEXT: why the closed milestone must change (it is recorded)");
+  }
+  Ledger ledger = open_current(global);
+  const model::Definitions& d = ledger.definitions();
+  const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
+  find_milestone(d, id);
+  const model::CloseoutRecord* existing = model::find_record(records, id);
+  if (existing == nullptr || !existing->closed()) {
+    throw util::UsageError(fmt::format("{} is not closed: there is nothing to reopen", id));
+  }
+  model::CloseoutEvent event;
+  event.kind = model::CloseoutEventKind::reopen;
+  event.at = current_time();
+  event.date = event.at.substr(0, 10);
+  event.by = by.empty() ? os_user() : by;
+  event.reason = reason;
+  event.log = uncarried_entries(*ledger.db, records);
+  event.log.push_back(make_entry(global, ledger.paths.root, "reopen", id, "reopened: " + reason, by));
+  model::CloseoutRecord record = *existing;
+  record.events.push_back(std::move(event));
+  return {id, reason, commit_records(ledger, {record}, records)};
+}
+
+ExitCode
+exit_code(const model::ReopenResult& /*result*/)
+{
+  return ExitCode::ok;
+}
+
+} // namespace rl::app

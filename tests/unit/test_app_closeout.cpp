@@ -1,0 +1,216 @@
+// The closeout use cases (close, approve, reopen, log, recover) on a copy of
+// the closeout_usage golden program in a temporary git repository: the typed
+// results they return, and that they print nothing themselves.
+#include "app/approve.hpp"
+#include "app/audit_log.hpp"
+#include "app/close.hpp"
+#include "app/recover.hpp"
+#include "app/reopen.hpp"
+#include "report/sink.hpp"
+#include "support/test_support.hpp"
+#include "util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using rl::model::CloseOutcome;
+
+std::string
+read_file(const fs::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int
+shell(const std::string& command)
+{
+  return std::system(command.c_str()); // NOLINT(cert-env33-c): test setup, fixed commands
+}
+
+// The golden case closeout_usage's program (M00 adopted, M01 in progress,
+// M02 planned; M02 made to require a 'closeout' approval) committed to a new
+// git repository, with its ledger in a folder of its own, under a fixed clock.
+class Program
+{
+public:
+  Program()
+  {
+    ::setenv("SOURCE_DATE_EPOCH", "1772323200", 1); // 2026-03-01T00:00:00Z
+    fs::copy(fs::path(RL_SOURCE_DIR) / "tests/golden/closeout_usage/input", root(), fs::copy_options::recursive);
+    std::ofstream(root() / "milestones/M02.yaml", std::ios::app) << "  gates:\n    approvals: [closeout]\n";
+    const std::string git = "git -C '" + root().string() + "' ";
+    REQUIRE(shell(git + "init -q -b main") == 0);
+    REQUIRE(shell(git + "add -A") == 0);
+    REQUIRE(shell(git + "-c user.name=tester -c user.email=t@example.com commit -qm program") == 0);
+    REQUIRE(shell(git + "rev-parse HEAD >'" + (m_dir.path() / "head").string() + "'") == 0);
+    head = read_file(m_dir.path() / "head");
+    head.erase(head.find_last_not_of('\n') + 1);
+    global.root = root();
+    global.db = m_dir.path() / "ledger" / "ledger.db";
+    global.command_line = "refactor-ledger (unit test)";
+    global.sink = &sink;
+  }
+
+  fs::path root() const
+  {
+    return m_dir.path() / "program";
+  }
+
+  rl::report::StringSink sink;
+  rl::app::GlobalOptions global;
+  std::string head; // the commit of the program
+
+private:
+  rl::test::TempDir m_dir;
+};
+
+std::vector<std::string>
+gate_names(const std::vector<rl::model::GateResult>& gates)
+{
+  std::vector<std::string> names;
+  for (const rl::model::GateResult& g : gates) {
+    names.push_back(g.gate);
+  }
+  return names;
+}
+
+} // namespace
+
+TEST_CASE("close --dry-run returns every gate of the milestone at HEAD and writes nothing", "[app][closeout]")
+{
+  Program p;
+  rl::app::CloseOptions options;
+  options.dry_run = true;
+  const rl::model::CloseResult r = rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(r.outcome == CloseOutcome::would_refuse);
+  CHECK(r.dry_run());
+  CHECK(r.milestones == std::vector<std::string>{"M01"});
+  REQUIRE(r.evaluated.size() == 1);
+  const rl::model::MilestoneGates& m = r.evaluated.front();
+  CHECK(m.milestone == "M01");
+  CHECK(m.commit == p.head);
+  CHECK(gate_names(m.gates)
+        == std::vector<std::string>{"dependencies", "deliverables", "invariants", "scope", "deferrals"});
+  CHECK(m.failed() == 2); // INV-001 has no evidence; the base commit is not in this repository
+  const auto invariants =
+    std::find_if(m.gates.begin(), m.gates.end(), [](const auto& g) { return g.gate == "invariants"; });
+  REQUIRE(invariants != m.gates.end());
+  CHECK(invariants->outcome == rl::model::GateOutcome::failed);
+  CHECK_FALSE(invariants->action.empty());
+  CHECK(invariants->evidence
+        == std::vector<std::string>{"INV-001 unverified: no verification rules (add 'verify:' to the invariant)"});
+  CHECK(r.written.empty());
+  CHECK(rl::app::exit_code(r) == rl::app::ExitCode::negative);
+  CHECK_FALSE(fs::exists(p.root() / "milestones/M01.closeout.json"));
+  CHECK(p.sink.out_text.empty());
+}
+
+TEST_CASE("close refuses with the failing gates and writes nothing when a gate fails", "[app][closeout]")
+{
+  Program p;
+  const rl::model::CloseResult r = rl::app::run_close(p.global, {"M01"}, rl::app::CloseOptions{});
+  CHECK(r.outcome == CloseOutcome::refused);
+  CHECK_FALSE(r.dry_run());
+  REQUIRE(r.evaluated.size() == 1);
+  CHECK(r.evaluated.front().failed() == 2);
+  CHECK(r.written.empty());
+  CHECK(rl::app::exit_code(r) == rl::app::ExitCode::negative);
+  CHECK_FALSE(fs::exists(p.root() / "milestones/M01.closeout.json"));
+  CHECK(p.sink.out_text.empty());
+}
+
+TEST_CASE("close --adopt returns the files it wrote, and reopen those it rewrote", "[app][closeout]")
+{
+  Program p;
+  rl::app::CloseOptions options;
+  options.adopt = true;
+  options.commit = "abcdef1";
+  options.date = "2026-02-01";
+  options.by = "bob";
+  const rl::model::CloseResult closed = rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(closed.outcome == CloseOutcome::adopted);
+  CHECK(closed.evaluated.empty());
+  CHECK(closed.date == "2026-02-01");
+  CHECK(closed.commit == "abcdef1");
+  REQUIRE_FALSE(closed.written.empty());
+  CHECK(closed.written.front() == "milestones/M01.closeout.json");
+  CHECK(std::count(closed.written.begin(), closed.written.end(), "REFACTOR.md") == 1);
+  for (const std::string& file : closed.written) {
+    CHECK(fs::exists(p.root() / file));
+  }
+  CHECK(rl::app::exit_code(closed) == rl::app::ExitCode::ok);
+
+  CHECK_THROWS_AS(rl::app::run_reopen(p.global, "M01", " ", "bob"), rl::util::UsageError);
+  const rl::model::ReopenResult reopened = rl::app::run_reopen(p.global, "M01", "scope was wrong", "bob");
+  CHECK(reopened.milestone == "M01");
+  CHECK(reopened.reason == "scope was wrong");
+  REQUIRE_FALSE(reopened.written.empty());
+  CHECK(reopened.written.front() == "milestones/M01.closeout.json");
+  CHECK(read_file(p.root() / "milestones/M01.closeout.json").find("scope was wrong") != std::string::npos);
+  CHECK(p.sink.out_text.empty());
+}
+
+TEST_CASE("approve returns the sign-off it recorded, and log returns it as the latest entry", "[app][closeout]")
+{
+  Program p;
+  CHECK_THROWS_AS(rl::app::run_approve(p.global, "M02", "release", "alice", ""), rl::util::UsageError);
+  const rl::model::ApproveResult a = rl::app::run_approve(p.global, "M02", "closeout", "alice", "go ahead");
+  CHECK(a.milestone == "M02");
+  CHECK(a.approval == "closeout");
+  CHECK(a.by == "alice");
+  CHECK(a.note == "go ahead");
+  CHECK(a.at == "2026-03-01T00:00:00Z");
+
+  const rl::model::LogResult all = rl::app::run_log(p.global, {});
+  REQUIRE(all.entries.size() == 4); // M00's load and adopt (from its record), this load, the approval
+  CHECK(all.entries[1].action == "adopt");
+  CHECK(all.entries[1].milestone == "M00");
+  CHECK(all.entries.back().action == "approve");
+  CHECK(all.entries.back().user == "alice");
+  CHECK(all.entries.back().summary == "closeout approved by alice: go ahead");
+  CHECK(all.entries.back().command == "refactor-ledger (unit test)");
+  CHECK(all.entries.back().commit == p.head);
+
+  rl::app::LogOptions only_m00;
+  only_m00.milestone = "M00";
+  const rl::model::LogResult m00 = rl::app::run_log(p.global, only_m00);
+  REQUIRE(m00.entries.size() == 1);
+  CHECK(m00.entries.front().summary.rfind("M00 recorded as closed", 0) == 0);
+  rl::app::LogOptions latest;
+  latest.limit = 1;
+  CHECK(rl::app::run_log(p.global, latest).entries == std::vector<rl::model::AuditEntry>{all.entries.back()});
+  CHECK(p.sink.out_text.empty());
+}
+
+TEST_CASE("recover returns the last action, the completion and the next milestone's open gates", "[app][closeout]")
+{
+  Program p;
+  const rl::model::RecoverResult r = rl::app::run_recover(p.global);
+  REQUIRE(r.last_action.has_value());
+  CHECK(r.last_action->action == "load");
+  CHECK(r.last_action->at == "2026-03-01T00:00:00Z");
+  CHECK(r.progress.closed == 1);
+  CHECK(r.progress.total == 3);
+  CHECK(r.progress.percent == 33);
+  CHECK(r.progress.current_phase == 0);
+  CHECK_FALSE(r.progress.complete);
+  REQUIRE(r.next.has_value());
+  CHECK(r.next->milestone == "M01");
+  CHECK(r.next->title == "Import Smoke Test");
+  CHECK(gate_names(r.next->open_gates) == std::vector<std::string>{"invariants", "scope"});
+  for (const rl::model::GateResult& g : r.next->open_gates) {
+    CHECK(g.outcome == rl::model::GateOutcome::failed);
+  }
+  CHECK(rl::app::exit_code(r) == rl::app::ExitCode::ok);
+  CHECK(p.sink.out_text.empty());
+}
