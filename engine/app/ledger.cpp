@@ -72,15 +72,6 @@ mtime_ns(const std::filesystem::path& path)
 
 } // namespace
 
-report::OutputFormat
-output_format(const std::string& text)
-{
-  if (const auto format = model::parse_enum<report::OutputFormat>(text)) {
-    return *format;
-  }
-  throw util::UsageError(fmt::format("unknown output format '{}': use table, json or csv", text));
-}
-
 ProgramPaths
 resolve_paths(const GlobalOptions& global)
 {

@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to app/: the program root, its ledger and the reload-on-change step
-// every command starts with, and the output format every command takes.
+// every command starts with.
 
 #include "app/commands.hpp"
 #include "loader/loader.hpp"
@@ -17,9 +17,6 @@
 #include <vector>
 
 namespace rl::app {
-
-// --format as given (table, json or csv); throws UsageError on anything else.
-report::OutputFormat output_format(const std::string& text);
 
 struct ProgramPaths
 {

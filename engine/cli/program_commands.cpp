@@ -10,14 +10,6 @@
 namespace rl::cli {
 
 void
-add_format_option(CLI::App& command, std::string& format)
-{
-  command.add_option("-f,--format", format, "Output format: table (for people), json or csv")
-    ->check(CLI::IsMember({"table", "json", "csv"}))
-    ->capture_default_str();
-}
-
-void
 add_format_option(CLI::App& command, model::OutputFormat& format, std::span<const model::OutputFormat> allowed)
 {
   std::vector<std::string> names;

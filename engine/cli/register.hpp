@@ -35,9 +35,6 @@ void register_reopen(CLI::App& app, const app::GlobalOptions& global, Action& ch
 void register_log(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_recover(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 
-// Adds --format table|json|csv to `command`, storing into `format`.
-void add_format_option(CLI::App& command, std::string& format);
-
 // Adds -f/--format to `command`, accepting exactly the formats its result can
 // be written in (report::k_formats<Result>); any other is refused with exit 2
 // before anything runs. `format` starts as table.

@@ -65,6 +65,10 @@ emit_written(const std::string& headline,
     return;
   }
   object["written"] = written;
+  if (format == OutputFormat::csv) { // close only: field,value rows
+    emit_object(object, format, sink);
+    return;
+  }
   sink.out(json_text(object));
 }
 

@@ -23,8 +23,6 @@
 namespace rl::report {
 
 template<>
-inline constexpr std::span<const model::OutputFormat> k_formats<model::CloseResult> = k_table_or_json;
-template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::ApproveResult> = k_table_or_json;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::ReopenResult> = k_table_or_json;

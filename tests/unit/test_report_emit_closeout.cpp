@@ -80,9 +80,10 @@ const std::vector<OutputFormat> k_table_json{OutputFormat::table, OutputFormat::
 
 } // namespace
 
-TEST_CASE("close, approve, reopen and recover offer table and json, and log every format", "[report][emit]")
+TEST_CASE("approve, reopen and recover offer table and json, and close and log every format", "[report][emit]")
 {
-  CHECK(formats_of<rl::model::CloseResult>() == k_table_json);
+  CHECK(formats_of<rl::model::CloseResult>()
+        == std::vector<OutputFormat>{OutputFormat::table, OutputFormat::json, OutputFormat::csv});
   CHECK(formats_of<rl::model::ApproveResult>() == k_table_json);
   CHECK(formats_of<rl::model::ReopenResult>() == k_table_json);
   CHECK(formats_of<rl::model::RecoverResult>() == k_table_json);
@@ -281,4 +282,19 @@ TEST_CASE("recover shows the same last action, completion and open gates as text
   CHECK(dj["progress"]["current_phase"].is_null());
   CHECK(dj["progress"]["complete"] == true);
   CHECK(dj["next"].is_null());
+}
+
+TEST_CASE("a close as CSV is its gate table, or what it wrote as field,value rows", "[report][emit]")
+{
+  rl::model::CloseResult closed;
+  closed.outcome = rl::model::CloseOutcome::closed;
+  closed.milestones = {"M02"};
+  closed.date = "2026-03-01";
+  closed.commit = "0123456789abcdef0123";
+  closed.written = {"REFACTOR.md", "docs/M02_summary.md"};
+  const std::string csv = emitted(closed, OutputFormat::csv).out_text;
+  CHECK(csv.rfind("field,value\r\n", 0) == 0);
+  CHECK(contains(csv, "result,closed\r\n"));
+  CHECK(contains(csv, "commit,0123456789abcdef0123\r\n"));
+  CHECK(contains(csv, "written,\"REFACTOR.md, docs/M02_summary.md\"\r\n"));
 }
