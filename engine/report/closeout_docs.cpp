@@ -256,8 +256,8 @@ private:
     m_out += table_row({"ID", "Invariant", "Role", "Status at Closeout", "Why"});
     m_out += table_rule(5);
     for (const auto& [id, roles] : rows) {
-      const auto inv =
-        std::find_if(m_defs.invariants.begin(), m_defs.invariants.end(), [&](const auto& i) { return i.id == id; });
+      const auto inv = std::find_if(
+        m_defs.invariants.begin(), m_defs.invariants.end(), [&key = id](const auto& i) { return i.id == key; });
       const model::InvariantAtClose* at = snapshot(id);
       std::string why;
       if (at != nullptr) {
