@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Checks the layout (tools/format.sh --check) and the layering
-# (tools/check-layering.sh), then builds refactor-ledger and runs every test
-# twice: a normal build, then a build with -Werror and AddressSanitizer +
-# UndefinedBehaviorSanitizer. Each ends with CTest's summary line.
+# Checks the layout (tools/format.sh --check), clang-tidy's findings
+# (tools/tidy.sh) and the layering (tools/check-layering.sh), then builds
+# refactor-ledger and runs every test twice: a normal build, then a build with
+# -Werror and AddressSanitizer + UndefinedBehaviorSanitizer. Each ends with
+# CTest's summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Everything this script needs, with one apt-get update on a fresh machine.
-bash tools/install-deps.sh format fuzz
+bash tools/install-deps.sh format fuzz tidy
 jobs=$(nproc)
 bash tools/format.sh --check
+# clang-tidy at zero findings (.clang-tidy). engine/app and engine/cli are left
+# out until their rewrite is merged with their findings fixed; then this is
+# `bash tools/tidy.sh`, the whole of engine/.
+bash tools/tidy.sh engine/util engine/model engine/loader engine/store engine/evidence engine/rules engine/report
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Usage: tools/install-deps.sh [format] [fuzz]
+# Usage: tools/install-deps.sh [format] [fuzz] [tidy]
 #
 # Installs the Debian 12 packages refactor-ledger needs to build and test,
 # and with `format` what tools/format.sh needs (clang-format-15), with `fuzz`
-# what tools/fuzz.sh needs (clang-15, libfuzzer-15-dev); only those that are
-# missing, with one apt-get update, and only if something is missing.
+# what tools/fuzz.sh needs (clang-15, libfuzzer-15-dev), with `tidy` what
+# tools/tidy.sh needs (clang-tidy-15); only those that are missing, with one
+# apt-get update, and only if something is missing.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -16,8 +17,9 @@ for group in "$@"; do
   case $group in
   format) packages+=(clang-format-15) ;;
   fuzz) packages+=(clang-15 libfuzzer-15-dev) ;;
+  tidy) packages+=(clang-tidy-15) ;;
   *)
-    echo "install-deps.sh: unknown group '$group' (format, fuzz)" >&2
+    echo "install-deps.sh: unknown group '$group' (format, fuzz, tidy)" >&2
     exit 2
     ;;
   esac

@@ -42,14 +42,16 @@ time_value(const JsonNode& object, std::string_view name)
   // rather than quoted as "not a time".
   constexpr std::size_t k_max_time_bytes = 64;
   if (text->size() > k_max_time_bytes) {
-    object.member(name)->fail(fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
-                              "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+    object.fail_member(name,
+                       fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
+                       "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
   }
   if (const auto normalized = normalize_time(*text)) {
     return *normalized;
   }
-  object.member(name)->fail(fmt::format("'{}' is not a time", printable(*text)),
-                            "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
+  object.fail_member(name,
+                     fmt::format("'{}' is not a time", printable(*text)),
+                     "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
 }
 
 // The first of `names` present, in UTC; every one present must be a time.
@@ -122,10 +124,10 @@ public:
       return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
     if (std::find(k_conclusions.begin(), k_conclusions.end(), value) == k_conclusions.end()) {
-      object.member("conclusion")
-        ->fail(fmt::format("unknown CI conclusion '{}'", printable(value)),
-               "GitHub conclusions: success, failure, cancelled, skipped, timed_out, neutral, "
-               "action_required, stale, startup_failure");
+      object.fail_member("conclusion",
+                         fmt::format("unknown CI conclusion '{}'", printable(value)),
+                         "GitHub conclusions: success, failure, cancelled, skipped, timed_out, neutral, "
+                         "action_required, stale, startup_failure");
     }
     return value;
   }

@@ -323,6 +323,15 @@ JsonNode::fail(const std::string& message, const std::string& help) const
     {util::Severity::error, {m_path, 0, 0}, fmt::format("at {}: {}", pointer_text(m_pointer), message), help}});
 }
 
+void
+JsonNode::fail_member(std::string_view key, const std::string& message, const std::string& help) const
+{
+  if (const std::optional<JsonNode> at = member(key)) {
+    at->fail(message, help);
+  }
+  fail(message, help);
+}
+
 const JsonNode&
 JsonNode::require_object(std::string_view what) const
 {
@@ -476,7 +485,6 @@ json_type_name(const json& value)
     return value.get<bool>() ? "true" : "false";
   case json::value_t::number_integer:
   case json::value_t::number_unsigned:
-    return "the number " + value.dump();
   case json::value_t::number_float:
     return "the number " + value.dump();
   case json::value_t::string:

@@ -63,6 +63,8 @@ public:
   std::optional<std::int64_t> integer_member(std::initializer_list<std::string_view> keys, std::int64_t minimum) const;
 
   [[noreturn]] void fail(const std::string& message, const std::string& help) const;
+  // InputError at member `key` (read before, so present), else at this node.
+  [[noreturn]] void fail_member(std::string_view key, const std::string& message, const std::string& help) const;
 
 private:
   const nlohmann::json* m_value;

@@ -141,7 +141,7 @@ severity(model::ResultStatus outcome)
 // (one token spans the blocks, and expat 2.5 tokenizes an incomplete token
 // again from its start on every call, so fixed blocks make a long token
 // quadratic); never more than the token limit needs.
-constexpr std::size_t k_min_block = 64 * 1024;
+constexpr std::size_t k_min_block = std::size_t{64} * 1024;
 constexpr std::size_t k_max_block = std::size_t{1} << 30;
 
 // expat holds an incomplete token in one buffer of at most INT_MAX bytes.
@@ -409,9 +409,9 @@ private:
     }
     // Children of a test case that carry its outcome.
     std::optional<model::ResultStatus> outcome;
-    if (std::strcmp(name, "failure") == 0) {
+    if (std::strcmp(name, "failure") == 0 || std::strcmp(name, "rerunFailure") == 0) {
       outcome = model::ResultStatus::failed;
-    } else if (std::strcmp(name, "error") == 0) {
+    } else if (std::strcmp(name, "error") == 0 || std::strcmp(name, "rerunError") == 0) {
       outcome = model::ResultStatus::error;
     } else if (std::strcmp(name, "skipped") == 0) {
       const char* type = attribute(attrs, "type");
@@ -419,10 +419,6 @@ private:
                                                                           : model::ResultStatus::skipped;
     } else if (std::strcmp(name, "flakyFailure") == 0 || std::strcmp(name, "flakyError") == 0) {
       outcome = model::ResultStatus::flaky;
-    } else if (std::strcmp(name, "rerunFailure") == 0) {
-      outcome = model::ResultStatus::failed;
-    } else if (std::strcmp(name, "rerunError") == 0) {
-      outcome = model::ResultStatus::error;
     }
     if (outcome) {
       const bool first_message = m_case.message.empty();

@@ -65,7 +65,7 @@ JunitFileInfo parse_junit_buffer(std::string_view text,
 
 // Files up to this size are read whole and parsed in memory; larger ones are
 // streamed, so memory stays bounded whatever the file size.
-inline constexpr std::size_t k_in_memory_limit = 16 * 1024 * 1024;
+inline constexpr std::size_t k_in_memory_limit = std::size_t{16} * 1024 * 1024;
 
 // A suite path (the enclosing suites' names joined with '/') and a `file`
 // attribute are copied into every test case below them: longer ones are

@@ -168,13 +168,17 @@ private:
     if (!found) {
       return;
     }
-    const std::int64_t h = hit ? hit->value : 0;
-    if (h > found->value) {
+    // Counts are never negative (count()): an absent hit count (0) is never too many.
+    if (hit && hit->value > found->value) {
       fail(m_path,
            hit->line,
            1,
-           fmt::format(
-             "{}:{} is more than {}:{} (line {}) of the same record", hit_key, h, found_key, found->value, found->line),
+           fmt::format("{}:{} is more than {}:{} (line {}) of the same record",
+                       hit_key,
+                       hit->value,
+                       found_key,
+                       found->value,
+                       found->line),
            fmt::format(
              "{} counts what was hit of the {} found; the tracefile is corrupt or was edited", hit_key, found_key));
     }
@@ -186,7 +190,7 @@ private:
            "is this a real lcov tracefile?");
     }
     found_total += found->value;
-    hit_total += h; // h <= found, so this cannot overflow either
+    hit_total += hit ? hit->value : 0; // hit <= found, so this cannot overflow either
   }
 
   void close_record()
@@ -392,8 +396,8 @@ rule_levels(const JsonNode& run)
     if (const auto config = rule.object_member("defaultConfiguration")) {
       level = config->string_member("level").value_or("warning");
       if (!is_level(level)) {
-        config->member("level")->fail(fmt::format("unknown SARIF level '{}'", printable(level)),
-                                      "levels: error, warning, note, none");
+        config->fail_member(
+          "level", fmt::format("unknown SARIF level '{}'", printable(level)), "levels: error, warning, note, none");
       }
     }
     if (const auto id = rule.string_member("id")) {
@@ -419,13 +423,14 @@ result_level(const JsonNode& r, const RuleLevels& rules)
   const std::optional<std::string> rule_object_id = rule ? rule->string_member("id") : std::nullopt;
   if (kind != "fail" && kind != "pass" && kind != "open" && kind != "informational" && kind != "notApplicable"
       && kind != "review") {
-    r.member("kind")->fail(fmt::format("unknown SARIF result kind '{}'", printable(kind)),
-                           "kinds: fail, pass, open, informational, notApplicable, review");
+    r.fail_member("kind",
+                  fmt::format("unknown SARIF result kind '{}'", printable(kind)),
+                  "kinds: fail, pass, open, informational, notApplicable, review");
   }
   if (level) {
     if (!is_level(*level)) {
-      r.member("level")->fail(fmt::format("unknown SARIF level '{}'", printable(*level)),
-                              "levels: error, warning, note, none");
+      r.fail_member(
+        "level", fmt::format("unknown SARIF level '{}'", printable(*level)), "levels: error, warning, note, none");
     }
     return *level;
   }
@@ -455,13 +460,14 @@ parse_sarif(const std::string& text, const std::string& path, const std::string&
 {
   const nlohmann::json parsed = parse_json_bounded(text, path, k_sarif_help);
   const JsonNode doc(parsed, "", path);
-  if (!parsed.is_object() || !doc.member("runs")) {
+  // Absent, null or not an object: not SARIF; 'runs' not an array: InputError.
+  const std::optional<std::vector<JsonNode>> runs = doc.array_member("runs");
+  if (!runs) {
     doc.fail("not a SARIF log: no 'runs' array", k_sarif_help);
   }
   std::map<std::string, std::int64_t> counts{{"error", 0}, {"warning", 0}, {"note", 0}, {"none", 0}};
   std::int64_t total = 0;
-  const std::vector<JsonNode> runs = *doc.array_member("runs");
-  for (const JsonNode& run : runs) {
+  for (const JsonNode& run : *runs) {
     run.require_object("a run");
     const auto results = run.array_member("results");
     if (!results) {
@@ -475,8 +481,9 @@ parse_sarif(const std::string& text, const std::string& path, const std::string&
     }
   }
   std::vector<MetricRecord> out;
+  out.reserve(counts.size() + 1);
   for (const auto& [level, n] : counts) {
-    out.push_back({prefix + "." + level, static_cast<double>(n)});
+    out.push_back({fmt::format("{}.{}", prefix, level), static_cast<double>(n)});
   }
   out.push_back({prefix + ".total", static_cast<double>(total)});
   return out;

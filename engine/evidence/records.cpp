@@ -168,7 +168,7 @@ normalize_time(std::string_view text)
     const auto oh = fixed_digits(text, pos, 2);
     (void)take(text, pos, ':');
     const auto om = oh ? fixed_digits(text, pos, 2) : std::nullopt;
-    if (!om || *oh > 23 || *om > 59) {
+    if (!oh || !om || *oh > 23 || *om > 59) {
       return std::nullopt;
     }
     offset_minutes = sign * (*oh * 60 + *om);

@@ -334,12 +334,9 @@ assign_audit_id(AuditEntry& e, int occurrence)
 const CloseoutEvent*
 CloseoutRecord::last_close() const
 {
-  for (auto it = events.rbegin(); it != events.rend(); ++it) {
-    if (it->kind != CloseoutEventKind::reopen) {
-      return &*it;
-    }
-  }
-  return nullptr;
+  const auto it = std::find_if(
+    events.rbegin(), events.rend(), [](const CloseoutEvent& e) { return e.kind != CloseoutEventKind::reopen; });
+  return it == events.rend() ? nullptr : &*it;
 }
 
 bool

@@ -37,8 +37,8 @@ gates_to_json(const GateConfig& c)
 {
   json j = json::object();
   for (const auto& [key, member] : k_gate_flags) {
-    if (c.*member) {
-      j[key] = *(c.*member);
+    if (const auto& flag = c.*member) {
+      j[key] = *flag;
     }
   }
   if (c.ci) {

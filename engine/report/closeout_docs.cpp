@@ -49,6 +49,7 @@ public:
     }
     sub("Allowed Paths");
     std::vector<std::string> paths;
+    paths.reserve(m_ms.scope_paths.size());
     for (const std::string& p : m_ms.scope_paths) {
       paths.push_back("`" + p + "`");
     }
@@ -66,6 +67,7 @@ public:
     section("4. Work Executed");
     sub("Deliverables");
     std::vector<std::string> deliverables;
+    deliverables.reserve(m_ms.deliverables.size());
     for (const model::Deliverable& dl : m_ms.deliverables) {
       deliverables.push_back(dl.path.empty() ? dl.text : fmt::format("{} (`{}`)", dl.text, dl.path));
     }
@@ -256,8 +258,8 @@ private:
     m_out += table_row({"ID", "Invariant", "Role", "Status at Closeout", "Why"});
     m_out += table_rule(5);
     for (const auto& [id, roles] : rows) {
-      const auto inv =
-        std::find_if(m_defs.invariants.begin(), m_defs.invariants.end(), [&](const auto& i) { return i.id == id; });
+      const auto inv = std::find_if(
+        m_defs.invariants.begin(), m_defs.invariants.end(), [&key = id](const auto& i) { return i.id == key; });
       const model::InvariantAtClose* at = snapshot(id);
       std::string why;
       if (at != nullptr) {
@@ -498,6 +500,7 @@ private:
       return;
     }
     std::vector<const model::DeferralAtClose*> rows;
+    rows.reserve(latest.size());
     for (const auto& [id, entry] : latest) {
       rows.push_back(entry.second);
     }
@@ -521,14 +524,15 @@ private:
   {
     std::vector<model::ScoreRow> rows;
     for (const model::CloseoutRecord& r : m_all) {
-      const CloseoutEvent* latest = nullptr;
+      // The score of the latest event up to this closeout, if it has one.
+      const model::ScoreRow* score = nullptr;
       for (const CloseoutEvent& e : r.events) {
         if (up_to_this(r, e)) {
-          latest = &e;
+          score = e.score ? &*e.score : nullptr;
         }
       }
-      if (latest != nullptr && latest->score) {
-        rows.push_back(*latest->score);
+      if (score != nullptr) {
+        rows.push_back(*score);
         if (rows.back().label.empty()) {
           rows.back().label = r.milestone;
         }
@@ -550,7 +554,13 @@ private:
       for (const model::ScoreDimension& dim : m_defs.dimensions) {
         const auto v =
           std::find_if(row.values.begin(), row.values.end(), [&](const auto& x) { return x.dimension.id == dim.id; });
-        cells.push_back(v == row.values.end() ? "—" : v->number ? format_number(*v->number) : v->text);
+        if (v == row.values.end()) {
+          cells.emplace_back("—");
+        } else if (const auto& number = v->number) {
+          cells.push_back(format_number(*number));
+        } else {
+          cells.push_back(v->text);
+        }
       }
       m_out += table_row(cells);
     }

@@ -117,6 +117,13 @@ humanize(std::string name)
   return name;
 }
 
+// A milestone of the score trend, with its score.
+struct Scored
+{
+  const model::Milestone* ms;
+  const model::ScoreRow* score;
+};
+
 class LogWriter
 {
 public:
@@ -384,9 +391,9 @@ private:
         facts.push_back(fmt::format("**Date:** {}", ms.closeout->date));
       }
     } else if (ms.status == MilestoneStatus::in_progress) {
-      facts.push_back("**Status:** In Progress");
+      facts.emplace_back("**Status:** In Progress");
     } else if (is_next) {
-      facts.push_back("**Status:** Ready to Start");
+      facts.emplace_back("**Status:** Ready to Start");
     } else {
       facts.push_back(fmt::format("**Status:** {}", milestone_status_label(ms.status)));
     }
@@ -594,8 +601,9 @@ private:
         const auto evaluation = m_evaluations.find(l.invariant.id);
         if (evaluation != m_evaluations.end()) {
           text += fmt::format(" — now **{}**", model::to_string(evaluation->second.status));
-          if (role == model::InvariantRole::verified && evaluation->second.tree) {
-            evidence_lines(*evaluation->second.tree, "  ", text);
+          const auto& tree = evaluation->second.tree;
+          if (role == model::InvariantRole::verified && tree) {
+            evidence_lines(*tree, "  ", text);
           }
         }
         items.push_back(text);
@@ -765,6 +773,7 @@ private:
       }
       if (!rest.empty()) {
         std::vector<std::string> rest_ids;
+        rest_ids.reserve(rest.size());
         for (const model::Milestone* ms : rest) {
           rest_ids.push_back(ms->id);
         }
@@ -774,10 +783,12 @@ private:
         m_out += table_rule(6);
         for (const model::Milestone* ms : rest) {
           std::vector<std::string> deps;
+          deps.reserve(ms->depends_on.size());
           for (const model::Ref& dep : ms->depends_on) {
             deps.push_back(dep.id);
           }
           std::vector<std::string> invs;
+          invs.reserve(ms->invariants.size());
           for (const model::InvariantLink& l : ms->invariants) {
             invs.push_back(l.invariant.id);
           }
@@ -858,6 +869,7 @@ private:
     m_out += table_rule(5);
     for (const model::Risk& r : m_defs.risks) {
       std::vector<std::string> ms;
+      ms.reserve(r.milestones.size());
       for (const model::Ref& ref : r.milestones) {
         ms.push_back(ref.id);
       }
@@ -930,9 +942,9 @@ private:
     line();
     std::vector<std::string> head{"Priority"};
     for (const auto& [c, name] : model::EnumTraits<model::Coverage>::k_names) {
-      head.push_back(std::string(coverage_label(c)));
+      head.emplace_back(coverage_label(c));
     }
-    head.push_back("Total");
+    head.emplace_back("Total");
     m_out += table_row(head);
     m_out += table_rule(head.size());
     for (const auto& [p, pname] : model::EnumTraits<model::Priority>::k_names) {
@@ -1040,15 +1052,14 @@ private:
 
   void scores()
   {
-    std::vector<const model::Milestone*> rows;
+    std::vector<Scored> rows;
     for (const model::Milestone& ms : m_defs.milestones) {
-      if (ms.score) {
-        rows.push_back(&ms);
+      if (const auto& score = ms.score) {
+        rows.push_back({&ms, &*score});
       }
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const model::Milestone* a, const model::Milestone* b) {
-      return a->score->date < b->score->date;
-    });
+    std::stable_sort(
+      rows.begin(), rows.end(), [](const Scored& a, const Scored& b) { return a.score->date < b.score->date; });
     if (m_defs.dimensions.empty()) {
       return;
     }
@@ -1061,27 +1072,28 @@ private:
     m_out += table_row(head);
     m_out += table_rule(head.size());
     std::map<std::string, double> previous;
-    for (const model::Milestone* ms : rows) {
-      std::vector<std::string> row{ms->score->date, ms->score->label};
+    for (const Scored& r : rows) {
+      const model::ScoreRow& score = *r.score;
+      std::vector<std::string> row{score.date, score.label};
       for (const model::ScoreDimension& d : m_defs.dimensions) {
-        const auto v = std::find_if(ms->score->values.begin(),
-                                    ms->score->values.end(),
-                                    [&](const model::ScoreValue& x) { return x.dimension.id == d.id; });
-        if (v == ms->score->values.end()) {
-          row.push_back("—");
+        const auto v = std::find_if(
+          score.values.begin(), score.values.end(), [&](const model::ScoreValue& x) { return x.dimension.id == d.id; });
+        if (v == score.values.end()) {
+          row.emplace_back("—");
           continue;
         }
-        if (d.kind == model::ScoreKind::label || !v->number) {
+        const std::optional<double>& number = v->number;
+        if (d.kind == model::ScoreKind::label || !number) {
           row.push_back(v->text);
           continue;
         }
-        std::string cell = fmt::format("{}/{}", format_number(*v->number), format_number(d.max));
+        std::string cell = fmt::format("{}/{}", format_number(*number), format_number(d.max));
         const auto prev = previous.find(d.id);
         if (prev != previous.end()) {
-          const double delta = *v->number - prev->second;
+          const double delta = *number - prev->second;
           cell += delta == 0 ? " (=)" : fmt::format(" ({}{})", delta > 0 ? "+" : "", format_number(delta));
         }
-        previous[d.id] = *v->number;
+        previous[d.id] = *number;
         row.push_back(cell);
       }
       m_out += table_row(row);
@@ -1103,7 +1115,7 @@ private:
     rule();
   }
 
-  void chart(const std::vector<const model::Milestone*>& rows)
+  void chart(const std::vector<Scored>& rows)
   {
     std::vector<const model::ScoreDimension*> numeric;
     for (const model::ScoreDimension& d : m_defs.dimensions) {
@@ -1122,20 +1134,22 @@ private:
     line("xychart-beta");
     line("    title \"Score trend\"");
     std::string axis;
-    for (const model::Milestone* ms : rows) {
-      axis += fmt::format("{}\"{}\"", axis.empty() ? "" : ", ", ms->id);
+    for (const Scored& r : rows) {
+      axis += fmt::format("{}\"{}\"", axis.empty() ? "" : ", ", r.ms->id);
     }
     line(fmt::format("    x-axis [{}]", axis));
     line(fmt::format("    y-axis \"Score\" 0 --> {}", format_number(max)));
     for (const model::ScoreDimension* d : numeric) {
       std::string values;
       double last = 0;
-      for (const model::Milestone* ms : rows) {
-        const auto v = std::find_if(ms->score->values.begin(),
-                                    ms->score->values.end(),
-                                    [&](const model::ScoreValue& x) { return x.dimension.id == d->id; });
-        if (v != ms->score->values.end() && v->number) {
-          last = *v->number;
+      for (const Scored& r : rows) {
+        const std::vector<model::ScoreValue>& scored = r.score->values;
+        const auto v = std::find_if(
+          scored.begin(), scored.end(), [&](const model::ScoreValue& x) { return x.dimension.id == d->id; });
+        if (v != scored.end()) {
+          if (const std::optional<double>& number = v->number) {
+            last = *number;
+          }
         }
         values += fmt::format("{}{}", values.empty() ? "" : ", ", format_number(last));
       }

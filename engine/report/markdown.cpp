@@ -11,8 +11,7 @@ escape_cell(std::string_view text)
 {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  for (const char c : text) {
     if (c == '|') {
       out += "\\|";
     } else if (c == '\n' || c == '\r') {

@@ -86,13 +86,14 @@ private:
     }
     if (m_inv.verify && m_inv.verify->max_commits_behind) {
       const auto it = m_evidence.commits_behind.find(stamp.commit);
-      if (stamp.commit.empty() || it == m_evidence.commits_behind.end() || !it->second) {
+      const std::optional<int> behind = it == m_evidence.commits_behind.end() ? std::nullopt : it->second;
+      if (stamp.commit.empty() || !behind) {
         return fmt::format("evidence commit {} is not in the history of HEAD",
                            stamp.commit.empty() ? "(unknown)" : stamp.commit);
       }
-      if (*it->second > *m_inv.verify->max_commits_behind) {
+      if (*behind > *m_inv.verify->max_commits_behind) {
         return fmt::format(
-          "evidence is {} commits behind HEAD; the rule allows {}", *it->second, *m_inv.verify->max_commits_behind);
+          "evidence is {} commits behind HEAD; the rule allows {}", *behind, *m_inv.verify->max_commits_behind);
       }
     }
     if (!m_inv.statement_changed.empty() && stamp.taken_at.substr(0, 10) < m_inv.statement_changed) {
@@ -147,7 +148,7 @@ private:
     const auto it = m_evidence.tests.find(selection_key(rule.selectors));
     if (it == m_evidence.tests.end()) {
       r.status = InvariantStatus::unverified;
-      r.details.push_back("no test results were looked up for this rule");
+      r.details.emplace_back("no test results were looked up for this rule");
       return r;
     }
     const model::TestSelection& sel = it->second;
@@ -211,7 +212,7 @@ private:
     }
     if (latest == nullptr) {
       r.status = InvariantStatus::unverified;
-      r.details.push_back("no run of this workflow has been ingested");
+      r.details.emplace_back("no run of this workflow has been ingested");
       return r;
     }
     std::string conclusion = latest->conclusion;
@@ -232,7 +233,7 @@ private:
       "latest: {} ({}): {}", what, stamp_text(latest->stamp), conclusion.empty() ? latest->status : conclusion));
     if (conclusion.empty()) {
       r.status = InvariantStatus::unverified;
-      r.details.push_back("the run has not completed");
+      r.details.emplace_back("the run has not completed");
     } else if (conclusion != rule.conclusion) {
       r.status = InvariantStatus::failing;
     } else {
@@ -347,6 +348,7 @@ selections_of(const model::Definitions& definitions)
     }
   }
   std::vector<std::vector<std::string>> result;
+  result.reserve(out.size());
   for (auto& [key, selectors] : out) {
     result.push_back(std::move(selectors));
   }
@@ -364,7 +366,7 @@ evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const
     summarize(*e.tree, e.status, e.reasons);
   } else {
     e.status = InvariantStatus::unverified;
-    e.reasons.push_back("no verification rules (add 'verify:' to the invariant)");
+    e.reasons.emplace_back("no verification rules (add 'verify:' to the invariant)");
   }
   if (invariant.waiver) {
     const model::Waiver& w = *invariant.waiver;

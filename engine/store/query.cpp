@@ -408,7 +408,7 @@ run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimi
   while ((step = sqlite3_step(guard.stmt)) == SQLITE_ROW) {
     std::vector<Cell> row;
     row.reserve(static_cast<std::size_t>(columns));
-    row_bytes += sizeof(row) + static_cast<std::uint64_t>(columns) * sizeof(Cell);
+    row_bytes += sizeof(std::vector<Cell>) + static_cast<std::uint64_t>(columns) * sizeof(Cell);
     for (int i = 0; i < columns; ++i) {
       const int type = sqlite3_column_type(guard.stmt, i);
       switch (type) {

@@ -41,7 +41,7 @@ struct DigestContext
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx, digest, &length);
     std::string out;
-    out.reserve(length * 2);
+    out.reserve(std::size_t{length} * 2);
     for (unsigned int i = 0; i < length; ++i) {
       out += fmt::format("{:02x}", digest[i]);
     }

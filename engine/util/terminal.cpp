@@ -3,10 +3,10 @@
 #include "util/text.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
-#include <stdio.h>
 #include <unistd.h>
 
 namespace rl::util {
