@@ -45,6 +45,7 @@ score_from_options(const model::Definitions& d,
     const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
     if (eq == std::string::npos || it == d.dimensions.end()) {
       std::vector<std::string> known;
+      known.reserve(d.dimensions.size());
       for (const model::ScoreDimension& x : d.dimensions) {
         known.push_back(x.id);
       }

@@ -98,6 +98,7 @@ find_milestone(const model::Definitions& d, const std::string& id)
     return *m;
   }
   std::vector<std::string> ids;
+  ids.reserve(d.milestones.size());
   for (const model::Milestone& m : d.milestones) {
     ids.push_back(m.id);
   }
@@ -270,6 +271,7 @@ commit_records(Ledger& ledger,
                                        model::record_path(r.milestone)));
   }
   std::vector<FileWrite> files;
+  files.reserve(records.size());
   for (const model::CloseoutRecord& r : records) {
     files.push_back({model::record_path(r.milestone), model::format_record(r)});
   }
@@ -304,6 +306,7 @@ commit_records(Ledger& ledger,
   }
   store::replace_definitions(*ledger.db, next.definitions, scan_sources(ledger.paths.root), next.records, log);
   std::vector<std::string> written;
+  written.reserve(files.size());
   for (const FileWrite& f : files) {
     written.push_back(f.path);
   }

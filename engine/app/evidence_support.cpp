@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace rl::app {
 
 EvidenceContext
@@ -25,7 +27,14 @@ open_for_evidence(const GlobalOptions& global, const EvidenceOptions& options)
 std::string
 taken_at(const EvidenceOptions& options, const std::string& now)
 {
-  return options.at.empty() ? now : *evidence::normalize_time(options.at);
+  if (options.at.empty()) {
+    return now;
+  }
+  // --at was checked by open_for_evidence() before anything was read.
+  if (const std::optional<std::string> at = evidence::normalize_time(options.at)) {
+    return *at;
+  }
+  throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", options.at));
 }
 
 store::EvidenceHeader

@@ -28,6 +28,7 @@ git_run(const std::filesystem::path& root, const std::vector<std::string>& args)
   std::vector<std::string> all{"git", "-C", root.string()};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(all.size() + 1);
   for (std::string& a : all) {
     argv.push_back(a.data());
   }
