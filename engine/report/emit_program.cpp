@@ -449,6 +449,7 @@ void
 emit(model::QueryRows&& result, OutputFormat format, Sink& sink)
 {
   std::vector<std::string> columns;
+  columns.reserve(result.columns.size());
   for (const std::string& name : result.columns) {
     columns.push_back(query_text(name, format));
   }
