@@ -80,7 +80,7 @@ cell_text(const nlohmann::ordered_json& value)
     }
     return out;
   }
-  return value.dump();
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 RecordStream::RecordStream(std::vector<std::string> columns, OutputFormat format, Sink sink)
@@ -166,7 +166,8 @@ RecordStream::write(const nlohmann::ordered_json& record)
   start();
   if (m_format == OutputFormat::json) {
     // As the whole array's dump(2) would write it: each record one level in.
-    const std::string text = record.dump(2);
+    // Text that is not UTF-8 (a command line in the audit log) shows U+FFFD.
+    const std::string text = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     std::string indented = m_written == 0 ? "[\n  " : ",\n  ";
     indented.reserve(indented.size() + text.size() + text.size() / 8);
     for (const char c : text) {

@@ -115,6 +115,23 @@ TEST_CASE("RecordStream writes records one at a time as format_records writes th
   CHECK(json == records.dump(2) + "\n");
 }
 
+TEST_CASE("records with invalid UTF-8 print as JSON with U+FFFD, never an exception", "[report][records][hostile]")
+{
+  using rl::report::OutputFormat;
+  // Text that reached the ledger unchecked (a command line in the audit log,
+  // an option's value) may not be UTF-8.
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  records.push_back({{"id", "a"}, {"command", "record --source s\xff"}, {"nested", {{"k", "v\xfe"}}}});
+  const std::vector<std::string> columns{"id", "command", "nested"};
+  std::string json;
+  REQUIRE_NOTHROW(json = rl::report::format_records(records, columns, OutputFormat::json));
+  CHECK(nlohmann::json::parse(json)[0]["command"] == "record --source s\xEF\xBF\xBD");
+  std::string csv;
+  REQUIRE_NOTHROW(csv = rl::report::format_records(records, columns, OutputFormat::csv));
+  CHECK(csv.find("v\xEF\xBF\xBD") != std::string::npos); // the nested object's JSON text
+  REQUIRE_NOTHROW(rl::report::format_records(records, columns, OutputFormat::table));
+}
+
 TEST_CASE("table columns align by display width: wide characters take two cells, combining marks none",
           "[report][records]")
 {
