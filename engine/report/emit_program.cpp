@@ -36,6 +36,13 @@ optional_value(const std::optional<T>& value)
   return value ? ordered_json(*value) : ordered_json(nullptr);
 }
 
+// Where a definition is written: "path:line".
+std::string
+source_of(const model::Origin& origin)
+{
+  return fmt::format("{}:{}", origin.path, origin.line);
+}
+
 ordered_json
 ids(const std::vector<model::Ref>& refs)
 {
@@ -81,7 +88,7 @@ invariant_json(const model::InvariantView& view)
     milestones.push_back({{"id", l.milestone}, {"role", text(l.role)}});
   }
   j["milestones"] = milestones;
-  j["source"] = fmt::format("{}:{}", inv.origin.path, inv.origin.line);
+  j["source"] = source_of(inv.origin);
   return j;
 }
 
@@ -106,7 +113,7 @@ milestone_json(const model::MilestoneView& view)
     invariants.push_back({{"id", l.invariant.id}, {"role", text(l.role)}});
   }
   j["invariants"] = invariants;
-  j["source"] = fmt::format("{}:{}", m.origin.path, m.origin.line);
+  j["source"] = source_of(m.origin);
   return j;
 }
 
@@ -130,7 +137,7 @@ risk_json(const model::Risk& r)
                        {"note", h.note}});
   }
   j["history"] = history;
-  j["source"] = fmt::format("{}:{}", r.origin.path, r.origin.line);
+  j["source"] = source_of(r.origin);
   return j;
 }
 
@@ -151,7 +158,7 @@ deferral_json(const model::DeferralView& view)
   j["risk"] = x.risk;
   j["exit_criteria"] = x.exit_criteria;
   j["source_ref"] = x.source_ref;
-  j["source"] = fmt::format("{}:{}", x.origin.path, x.origin.line);
+  j["source"] = source_of(x.origin);
   return j;
 }
 

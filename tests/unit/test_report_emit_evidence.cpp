@@ -2,6 +2,7 @@
 // check): each result built by hand, written in every format its command
 // offers; the table and the JSON show the same values.
 #include "report/emit_evidence.hpp"
+#include "support/emit_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,16 +13,8 @@ namespace {
 
 using nlohmann::ordered_json;
 using rl::model::OutputFormat;
-
-template<typename Result>
-std::string
-emitted(const Result& result, OutputFormat format)
-{
-  rl::report::StringSink sink;
-  rl::report::emit(result, format, sink);
-  CHECK(sink.err_text.empty());
-  return sink.out_text;
-}
+using rl::test::emitted;
+using rl::test::offers;
 
 template<typename Result>
 ordered_json
@@ -31,14 +24,6 @@ emitted_json(const Result& result)
   REQUIRE(!text.empty());
   CHECK(text.back() == '\n');
   return ordered_json::parse(text);
-}
-
-template<typename Result>
-bool
-offers(OutputFormat format)
-{
-  const auto formats = rl::report::k_formats<Result>;
-  return std::find(formats.begin(), formats.end(), format) != formats.end();
 }
 
 std::vector<std::string>

@@ -1,6 +1,7 @@
 // report::emit for the program's results: every format a result allows shows
 // the same records, and JSON carries the documented fields.
 #include "report/emit_program.hpp"
+#include "support/emit_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -11,16 +12,7 @@
 namespace {
 
 using rl::model::OutputFormat;
-
-template<typename Result>
-std::string
-emitted(const Result& result, OutputFormat format)
-{
-  rl::report::StringSink sink;
-  rl::report::emit(result, format, sink);
-  CHECK(sink.err_text.empty());
-  return sink.out_text;
-}
+using rl::test::emitted;
 
 // The first cell of each line after the header (table: up to a space; csv: up to a comma).
 std::vector<std::string>
