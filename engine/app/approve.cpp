@@ -39,7 +39,7 @@ run_approve(const GlobalOptions& global,
         : fmt::format(
           "'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
   }
-  const model::Approval approval{id, gate, by, note, current_time(), head_commit(ledger.paths.root)};
+  const model::Approval approval{id, gate, by, note, current_time().text(), head_commit(ledger.paths.root)};
   store::add_approval(*ledger.db,
                       approval,
                       make_entry(global,

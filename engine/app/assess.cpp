@@ -12,7 +12,7 @@
 
 namespace rl::app {
 
-std::string
+model::Timestamp
 current_time()
 {
   using namespace std::chrono;
@@ -35,16 +35,7 @@ current_time()
     }
     now = sys_seconds(seconds(value));
   }
-  const sys_days day = floor<days>(now);
-  const year_month_day ymd(day);
-  const hh_mm_ss hms(now - day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                     static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(),
-                     hms.minutes().count(),
-                     hms.seconds().count());
+  return model::Timestamp(now);
 }
 
 Assessment

@@ -14,8 +14,8 @@
 namespace rl::app {
 
 // "Now" for the rule engine: SOURCE_DATE_EPOCH when set (reproducible runs
-// and tests), else the clock. UTC, YYYY-MM-DDTHH:MM:SSZ.
-std::string current_time();
+// and tests), else the clock.
+model::Timestamp current_time();
 
 struct Assessment
 {

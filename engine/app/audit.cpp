@@ -37,7 +37,7 @@ make_entry(const GlobalOptions& global,
            const std::string& by)
 {
   model::AuditEntry e;
-  e.at = current_time();
+  e.at = current_time().text();
   e.user = by.empty() ? os_user() : by;
   e.action = std::move(action);
   e.milestone = std::move(milestone);

@@ -202,7 +202,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
                                          id));
     }
   }
-  const std::string now = current_time();
+  const model::Timestamp now = current_time();
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
 
@@ -212,8 +212,8 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   for (const std::string& id : ids) {
     const model::Milestone& m = find_milestone(d, id);
     model::CloseoutEvent event;
-    event.date = options.date.empty() ? now.substr(0, 10) : options.date;
-    event.at = now;
+    event.date = options.date.empty() ? now.date() : options.date;
+    event.at = now.text();
     event.by = options.by.empty() ? os_user() : options.by;
     event.verdict = options.verdict;
     event.reason = options.reason;

@@ -2,7 +2,6 @@
 
 #include "app/assess.hpp"
 #include "app/git.hpp"
-#include "evidence/records.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
@@ -18,20 +17,20 @@ open_for_evidence(const GlobalOptions& global, const EvidenceOptions& options)
   if (c.commit.empty()) {
     c.commit = git_output(c.ledger.paths.root, {"rev-parse", "--verify", "-q", "HEAD"}).value_or("");
   }
-  if (!options.at.empty() && !evidence::normalize_time(options.at)) {
+  if (!options.at.empty() && !model::Timestamp::parse(options.at)) {
     throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", options.at));
   }
   return c;
 }
 
-std::string
-taken_at(const EvidenceOptions& options, const std::string& now)
+model::Timestamp
+taken_at(const EvidenceOptions& options, const model::Timestamp& now)
 {
   if (options.at.empty()) {
     return now;
   }
   // --at was checked by open_for_evidence() before anything was read.
-  if (const std::optional<std::string> at = evidence::normalize_time(options.at)) {
+  if (const std::optional<model::Timestamp> at = model::Timestamp::parse(options.at)) {
     return *at;
   }
   throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", options.at));

@@ -14,15 +14,15 @@ namespace rl::app {
 struct EvidenceContext
 {
   Ledger ledger;
-  std::string commit; // --commit, else git HEAD of the program root, else ''
-  std::string now;    // current_time()
+  std::string commit;   // --commit, else git HEAD of the program root, else ''
+  model::Timestamp now; // current_time()
 };
 
 // Opens the ledger and finds the commit; throws UsageError when --at is not a time.
 EvidenceContext open_for_evidence(const GlobalOptions& global, const EvidenceOptions& options);
 
-// --at normalized to UTC, else `now`.
-std::string taken_at(const EvidenceOptions& options, const std::string& now);
+// --at, else `now`.
+model::Timestamp taken_at(const EvidenceOptions& options, const model::Timestamp& now);
 
 // The stored header of evidence of `kind` read from `path` ('' for none).
 store::EvidenceHeader header_for(const std::string& kind,

@@ -48,7 +48,9 @@ private:
     for (const evidence::CiRunRecord& run : doc.runs) {
       store::EvidenceHeader h = header_for("ci_run", hash, file, options, m_context.evidence);
       h.commit = options.commit.empty() ? run.head_sha : options.commit;
-      h.taken_at = options.at.empty() ? (run.updated_at.empty() ? run.created_at : run.updated_at) : h.taken_at;
+      if (options.at.empty()) { // parse_github_document refuses a run with neither time
+        h.taken_at = run.updated_at ? *run.updated_at : run.created_at.value_or(h.taken_at);
+      }
       if (doc.runs.size() > 1) {
         h.content_hash = util::sha256(hash + ":" + std::to_string(run.run_id) + ":" + std::to_string(run.attempt));
       }

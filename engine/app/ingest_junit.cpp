@@ -184,7 +184,7 @@ public:
     }
     const auto& t = info.totals;
     writer.commit({t.tests, t.passed, t.failed, t.errors, t.skipped},
-                  options.at.empty() && info.taken_at ? *info.taken_at : std::string());
+                  options.at.empty() ? info.taken_at : std::nullopt);
     read.file.outcome = model::IngestOutcome::stored;
     read.file.tests = model::TestCounts{t.tests, t.passed, t.failed, t.errors, t.skipped};
     read.rows = t.tests;

@@ -27,8 +27,9 @@ run_reopen(const GlobalOptions& global, const std::string& id, const std::string
   }
   model::CloseoutEvent event;
   event.kind = model::CloseoutEventKind::reopen;
-  event.at = current_time();
-  event.date = event.at.substr(0, 10);
+  const model::Timestamp now = current_time();
+  event.at = now.text();
+  event.date = now.date();
   event.by = by.empty() ? os_user() : by;
   event.reason = reason;
   event.log = uncarried_entries(*ledger.db, records);

@@ -27,16 +27,16 @@ const std::vector<std::string> k_conclusions{"",
                                              "stale",
                                              "startup_failure"};
 
-// One time field in UTC; "" when absent, null or gh's zero time.
-std::string
+// One time field; nullopt when absent, null or gh's zero time.
+std::optional<model::Timestamp>
 time_value(const JsonNode& object, std::string_view name)
 {
   const std::optional<std::string> text = object.string_member(name);
   if (!text) {
-    return {};
+    return std::nullopt;
   }
   if (text->empty() || text->rfind("0001-01-01", 0) == 0) { // gh prints the zero time for "never"
-    return {};
+    return std::nullopt;
   }
   // A time is ~30 bytes; a longer string is refused as such, with its length,
   // rather than quoted as "not a time".
@@ -46,26 +46,26 @@ time_value(const JsonNode& object, std::string_view name)
                        fmt::format("a time of {} bytes ('{}')", text->size(), printable(*text, 40)),
                        "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
   }
-  if (const auto normalized = normalize_time(*text)) {
-    return *normalized;
+  if (const std::optional<model::Timestamp> time = model::Timestamp::parse(*text)) {
+    return time;
   }
   object.fail_member(name,
                      fmt::format("'{}' is not a time", printable(*text)),
                      "GitHub writes times as ISO 8601, e.g. 2026-02-08T07:50:00Z");
 }
 
-// The first of `names` present, in UTC; every one present must be a time.
-std::string
+// The first of `names` present; every one present must be a time.
+std::optional<model::Timestamp>
 time_field(const JsonNode& object, std::initializer_list<std::string_view> names)
 {
-  std::optional<std::string> first;
+  std::optional<std::optional<model::Timestamp>> first;
   for (const std::string_view name : names) {
-    std::string time = time_value(object, name);
+    const std::optional<model::Timestamp> time = time_value(object, name);
     if (!first && object.member(name)) {
-      first = std::move(time);
+      first = time;
     }
   }
-  return first.value_or("");
+  return first.value_or(std::nullopt);
 }
 
 // "https://github.com/o/r/actions/runs/123[/job/456]" or
@@ -192,7 +192,7 @@ public:
       j.fail(fmt::format("run {} does not say its repository", out.run_id),
              "pass --repo OWNER/NAME, or include the url field (gh run view --json url,...)");
     }
-    if (out.created_at.empty() && out.updated_at.empty()) {
+    if (!out.created_at && !out.updated_at) {
       j.fail(fmt::format("run {} has no created_at/updatedAt time", out.run_id),
              "include createdAt and updatedAt (gh) or pass the REST run object");
     }

@@ -458,7 +458,7 @@ private:
     }
     if (!m_info.taken_at) {
       if (const char* ts = attribute(attrs, "timestamp")) {
-        m_info.taken_at = normalize_time(ts);
+        m_info.taken_at = model::Timestamp::parse(ts);
       }
     }
   }

@@ -13,8 +13,8 @@ namespace rl::evidence {
 
 struct JunitFileInfo
 {
-  TestTotals totals;                   // counted from the test cases
-  std::optional<std::string> taken_at; // the first suite's timestamp, UTC, when given
+  TestTotals totals;                        // counted from the test cases
+  std::optional<model::Timestamp> taken_at; // the first suite's timestamp, when given
 };
 
 // What the parser did, for tests that prove its work is linear in the input.

@@ -58,10 +58,6 @@ struct MetricRecord
   double value = 0;
 };
 
-// Normalizes an ISO 8601 time ("2026-02-08T07:30:00.123+02:00", "...Z", no
-// zone = UTC) to UTC "YYYY-MM-DDTHH:MM:SSZ"; nullopt when it is not one.
-std::optional<std::string> normalize_time(std::string_view text);
-
 // Cuts `text` to k_max_message_bytes on a UTF-8 boundary.
 std::string cap_message(std::string text);
 

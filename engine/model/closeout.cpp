@@ -114,7 +114,7 @@ run_json(const CiRunEvidence& r)
           {"conclusion", r.conclusion},
           {"url", r.url},
           {"commit", r.stamp.commit},
-          {"taken_at", r.stamp.taken_at},
+          {"taken_at", r.stamp.taken_at.text()},
           {"source", r.stamp.source}};
 }
 
@@ -132,7 +132,12 @@ run_from(const json& j)
   r.conclusion = j.at("conclusion").get<std::string>();
   r.url = j.at("url").get<std::string>();
   r.stamp.commit = j.at("commit").get<std::string>();
-  r.stamp.taken_at = j.at("taken_at").get<std::string>();
+  const std::string taken_at = j.at("taken_at").get<std::string>();
+  const std::optional<Timestamp> time = Timestamp::parse(taken_at);
+  if (!time) {
+    throw std::runtime_error("taken_at '" + taken_at + "' is not a time (write e.g. 2026-02-08T07:30:00Z)");
+  }
+  r.stamp.taken_at = *time;
   r.stamp.source = j.at("source").get<std::string>();
   return r;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/enums.hpp"
+#include "model/timestamp.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -15,7 +16,7 @@ struct EvidenceStamp
   std::int64_t evidence_id = 0;
   std::string source;
   std::string commit;
-  std::string taken_at; // UTC, YYYY-MM-DDTHH:MM:SSZ
+  Timestamp taken_at;
   bool operator==(const EvidenceStamp&) const = default;
 };
 
@@ -78,8 +79,8 @@ struct CiJobRecord
   std::string name;
   std::string status;
   std::string conclusion;
-  std::string started_at;
-  std::string completed_at;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> completed_at;
   std::string steps_json; // [{name, number, status, conclusion}]
 };
 
@@ -97,8 +98,8 @@ struct CiRunRecord
   std::string event;
   std::string status;
   std::string conclusion; // '' while not completed
-  std::string created_at; // UTC, YYYY-MM-DDTHH:MM:SSZ
-  std::string updated_at;
+  std::optional<Timestamp> created_at;
+  std::optional<Timestamp> updated_at;
   std::string url;
   std::vector<CiJobRecord> jobs;
   bool has_jobs = false; // the document listed jobs (even none)

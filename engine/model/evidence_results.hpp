@@ -6,6 +6,7 @@
 
 #include "model/enums.hpp"
 #include "model/results.hpp"
+#include "model/timestamp.hpp"
 
 #include <array>
 #include <cstdint>
@@ -126,10 +127,10 @@ struct IngestResult
 struct RecordMetricResult
 {
   std::string name;
-  std::string value_text;        // as given on the command line
-  double value = 0;              // finite; -0 is 0
-  std::string commit;            // '' unknown
-  std::string taken_at;          // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string value_text; // as given on the command line
+  double value = 0;       // finite; -0 is 0
+  std::string commit;     // '' unknown
+  Timestamp taken_at;
   std::string source;            // as stored ("record metric" unless --source)
   bool already_recorded = false; // the same value, commit, time and source was: nothing changed
 };

@@ -177,7 +177,7 @@ to_json(const model::RecordMetricResult& result)
   return {{"name", result.name},
           {"value", result.value},
           {"commit", result.commit.empty() ? ordered_json(nullptr) : ordered_json(result.commit)},
-          {"taken_at", result.taken_at},
+          {"taken_at", result.taken_at.text()},
           {"source", result.source},
           {"result", result.already_recorded ? "already_recorded" : "recorded"}};
 }

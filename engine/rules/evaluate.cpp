@@ -1,7 +1,6 @@
 #include "rules/evaluate.hpp"
 
 #include "model/commit.hpp"
-#include "util/date.hpp"
 
 #include <fmt/format.h>
 
@@ -35,13 +34,6 @@ rank(InvariantStatus s)
   return 2;
 }
 
-// The day of a date or a UTC time (its first ten characters).
-std::optional<std::chrono::sys_days>
-day_of(const std::string& text)
-{
-  return util::parse_date(std::string_view(text).substr(0, 10));
-}
-
 class Evaluator
 {
 public:
@@ -73,14 +65,12 @@ private:
   // before the invariant's statement last changed.
   std::optional<std::string> staleness(const model::EvidenceStamp& stamp) const
   {
-    const auto taken = day_of(stamp.taken_at);
-    const auto now = day_of(m_policy.now);
-    if (m_inv.verify && m_inv.verify->max_age_days && taken && now) {
-      const auto age = (*now - *taken).count();
+    if (m_inv.verify && m_inv.verify->max_age_days) {
+      const auto age = (m_policy.now.day() - stamp.taken_at.day()).count();
       if (age > *m_inv.verify->max_age_days) {
         return fmt::format("evidence is {} days old (taken {}); the rule allows {}",
                            age,
-                           stamp.taken_at.substr(0, 10),
+                           stamp.taken_at.date(),
                            *m_inv.verify->max_age_days);
       }
     }
@@ -96,9 +86,9 @@ private:
           "evidence is {} commits behind HEAD; the rule allows {}", *behind, *m_inv.verify->max_commits_behind);
       }
     }
-    if (!m_inv.statement_changed.empty() && stamp.taken_at.substr(0, 10) < m_inv.statement_changed) {
+    if (!m_inv.statement_changed.empty() && stamp.taken_at.date() < m_inv.statement_changed) {
       return fmt::format(
-        "evidence taken {} predates the statement change of {}", stamp.taken_at.substr(0, 10), m_inv.statement_changed);
+        "evidence taken {} predates the statement change of {}", stamp.taken_at.date(), m_inv.statement_changed);
     }
     return std::nullopt;
   }
@@ -370,7 +360,7 @@ evaluate(const model::Invariant& invariant, const EvidenceIndex& evidence, const
   }
   if (invariant.waiver) {
     const model::Waiver& w = *invariant.waiver;
-    if (policy.now.substr(0, 10) > w.expires) {
+    if (policy.now.date() > w.expires) {
       e.waiver_expired = true;
       e.reasons.push_back(
         fmt::format("waiver by {} expired on {} and no longer applies: {}", w.owner, w.expires, w.reason));

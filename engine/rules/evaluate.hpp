@@ -14,7 +14,7 @@ namespace rl::rules {
 // Every tunable of the rule engine, including "now": rules never read a clock.
 struct Policy
 {
-  std::string now; // UTC, YYYY-MM-DDTHH:MM:SSZ
+  model::Timestamp now;
 };
 
 // The evidence the rules of a program can look at, already queried by app/.

@@ -1,5 +1,7 @@
 #include "store/closeout_repo.hpp"
 
+#include "store/database.hpp"
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -139,7 +141,7 @@ metrics_at_commit(SQLite::Database& db, const std::string& commit)
     m.name = name;
     m.value = q.getColumn(1).getDouble();
     m.stamp = {
-      q.getColumn(2).getInt64(), q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()};
+      q.getColumn(2).getInt64(), q.getColumn(3).getString(), q.getColumn(4).getString(), read_time(q.getColumn(5))};
     out.push_back(std::move(m));
   }
   return out;

@@ -332,6 +332,25 @@ open_memory_ledger(SQLite::Database* source)
   }
 }
 
+std::string
+stored_time(const std::optional<model::Timestamp>& time)
+{
+  return time ? time->text() : std::string();
+}
+
+model::Timestamp
+read_time(const SQLite::Column& column)
+{
+  const std::string text = column.getString();
+  if (const std::optional<model::Timestamp> time = model::Timestamp::parse(text)) {
+    return *time;
+  }
+  throw util::StoreError(fmt::format("corrupt ledger: '{}' in {} is not a time; delete the database to rebuild it "
+                                     "from the YAML and the evidence",
+                                     text,
+                                     column.getName()));
+}
+
 void
 set_query_only(SQLite::Database& db)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/timestamp.hpp"
 #include "store/migrations.hpp"
 #include "util/error.hpp"
 
@@ -52,6 +53,11 @@ SQLite::Database open_ledger_readonly(const std::filesystem::path& path);
 // A ledger in memory: a copy of `source` (SQLite's backup API) when given,
 // else empty; migrated to this build's schema. Nothing of it is ever saved.
 SQLite::Database open_memory_ledger(SQLite::Database* source = nullptr);
+
+// A time as the store keeps it (model::Timestamp::text(), '' for none), and
+// back: a stored time that is not one is a corrupt ledger (StoreError).
+std::string stored_time(const std::optional<model::Timestamp>& time);
+model::Timestamp read_time(const SQLite::Column& column);
 
 // Makes the connection refuse every write (PRAGMA query_only).
 void set_query_only(SQLite::Database& db);

@@ -36,8 +36,8 @@ insert_evidence(SQLite::Database& db, const EvidenceHeader& h)
   s.bind(":source", h.source);
   s.bind(":path", h.path);
   s.bind(":commit", h.commit);
-  s.bind(":taken_at", h.taken_at);
-  s.bind(":recorded_at", h.recorded_at);
+  s.bind(":taken_at", h.taken_at.text());
+  s.bind(":recorded_at", h.recorded_at.text());
   s.exec();
   return db.getLastInsertRowid();
 }
@@ -48,7 +48,7 @@ stamp_of(SQLite::Statement& q)
   return {q.getColumn("evidence_id").getInt64(),
           q.getColumn("source").getString(),
           q.getColumn("commit_sha").getString(),
-          q.getColumn("taken_at").getString()};
+          read_time(q.getColumn("taken_at"))};
 }
 
 } // namespace
@@ -717,7 +717,7 @@ TestResultWriter::add(TestResultBlock& block)
 }
 
 std::int64_t
-TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at)
+TestResultWriter::commit(const ResultCounts& counts, const std::optional<model::Timestamp>& taken_at)
 {
   Impl& w = *m_impl;
   // Reset first: a statement left mid-way by an error elsewhere would refuse new values.
@@ -728,7 +728,7 @@ TestResultWriter::commit(const ResultCounts& counts, const std::string& taken_at
   s.bind(":failed", counts.failed);
   s.bind(":errors", counts.errors);
   s.bind(":skipped", counts.skipped);
-  s.bind(":taken_at", taken_at);
+  s.bind(":taken_at", stored_time(taken_at));
   s.bind(":id", w.evidence_id);
   s.exec();
   SQLite::Statement& newer = w.statements.newer_evidence;
@@ -773,8 +773,8 @@ insert_jobs(SQLite::Database& db,
     s.bind(6, j.name);
     s.bind(7, j.status);
     s.bind(8, j.conclusion);
-    s.bind(9, j.started_at);
-    s.bind(10, j.completed_at);
+    s.bind(9, stored_time(j.started_at));
+    s.bind(10, stored_time(j.completed_at));
     s.bind(11, j.steps_json);
     s.exec();
     s.reset();
@@ -833,8 +833,8 @@ store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::Ci
   s.bind(10, run.event);
   s.bind(11, run.status);
   s.bind(12, run.conclusion);
-  s.bind(13, run.created_at);
-  s.bind(14, run.updated_at);
+  s.bind(13, stored_time(run.created_at));
+  s.bind(14, stored_time(run.updated_at));
   s.bind(15, run.url);
   s.exec();
   insert_jobs(db, run.provider, run.repository, run.run_id, run.attempt, run.jobs);

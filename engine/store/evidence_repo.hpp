@@ -22,8 +22,8 @@ struct EvidenceHeader
   std::string source;
   std::string path;
   std::string commit;
-  std::string taken_at;
-  std::string recorded_at;
+  model::Timestamp taken_at;
+  model::Timestamp recorded_at;
 };
 
 // The content hashes of every stored evidence row of `kind`.
@@ -166,7 +166,7 @@ public:
 
   void add(TestResultBlock& block);
   // `taken_at` replaces the header's when the file said when it ran.
-  std::int64_t commit(const ResultCounts& counts, const std::string& taken_at);
+  std::int64_t commit(const ResultCounts& counts, const std::optional<model::Timestamp>& taken_at);
 
 private:
   struct Impl;

@@ -220,7 +220,7 @@ TEST_CASE("record metric stores a value once and returns what it stored", "[app]
   CHECK(r.value == 0);
   CHECK_FALSE(std::signbit(r.value)); // -0 is 0
   CHECK(r.commit == "41daf4ea527");
-  CHECK(r.taken_at == "2026-02-08T07:51:04Z");
+  CHECK(r.taken_at.text() == "2026-02-08T07:51:04Z");
   CHECK(r.source == "record metric");
   CHECK_FALSE(r.already_recorded);
   CHECK(rl::app::exit_code(r) == rl::app::ExitCode::ok);

@@ -45,7 +45,7 @@ TEST_CASE("a REST workflow run is read field by field", "[evidence][ci_run]")
   CHECK(run.event == "push");
   CHECK(run.status == "completed");
   CHECK(run.conclusion.empty()); // null
-  CHECK(run.created_at == "2020-01-22T19:33:08Z");
+  CHECK(run.created_at->text() == "2020-01-22T19:33:08Z");
   CHECK(run.url == "https://github.com/octo-org/octo-repo/actions/runs/30433642");
   CHECK_FALSE(run.has_jobs);
 }
@@ -59,8 +59,8 @@ TEST_CASE("a run list holds every run with ids up to INT64_MAX and times in UTC"
   CHECK(doc.runs[1].run_id == std::numeric_limits<std::int64_t>::max());
   CHECK(doc.runs[1].attempt == 3);
   CHECK(doc.runs[1].repository == "octo-org/octo-repo"); // from html_url
-  CHECK(doc.runs[1].created_at == "2020-01-23T07:00:00Z");
-  CHECK(doc.runs[1].updated_at == "2020-01-23T07:01:00Z");
+  CHECK(doc.runs[1].created_at->text() == "2020-01-23T07:00:00Z");
+  CHECK(doc.runs[1].updated_at->text() == "2020-01-23T07:01:00Z");
 }
 
 TEST_CASE("a REST jobs document names its run through run_url", "[evidence][ci_run]")
@@ -79,7 +79,7 @@ TEST_CASE("a REST jobs document names its run through run_url", "[evidence][ci_r
   CHECK(list.jobs[0].conclusion == "success");
   CHECK(nlohmann::json::parse(list.jobs[0].steps_json).size() == 2);
   CHECK(list.jobs[1].conclusion == "failure");
-  CHECK(list.jobs[1].completed_at.empty()); // null
+  CHECK_FALSE(list.jobs[1].completed_at); // null
   CHECK(list.jobs[1].steps_json == "[]");
 }
 

@@ -195,7 +195,8 @@ TEST_CASE("ingest JSON replaces what is not UTF-8 in a file name", "[report][emi
 
 TEST_CASE("a recorded metric shows name, value, commit and time in the table and in JSON", "[report][emit]")
 {
-  rl::model::RecordMetricResult r{"unresolved_imports", "0", 0, "41daf4ea527", "2026-02-08T07:51:04Z", "record metric"};
+  rl::model::RecordMetricResult r{
+    "unresolved_imports", "0", 0, "41daf4ea527", *rl::model::Timestamp::parse("2026-02-08T07:51:04Z"), "record metric"};
   CHECK(emitted(r, OutputFormat::table)
         == "recorded unresolved_imports = 0 (commit 41daf4ea527, taken 2026-02-08T07:51:04Z)\n");
   const ordered_json j = emitted_json(r);

@@ -31,7 +31,7 @@ rl::rules::EvidenceIndex
 evidence(rl::model::ResultStatus second, double unresolved, const std::string& taken)
 {
   rl::rules::EvidenceIndex e;
-  const rl::model::EvidenceStamp stamp{1, "pytest", "41daf4e", taken};
+  const rl::model::EvidenceStamp stamp{1, "pytest", "41daf4e", *rl::model::Timestamp::parse(taken)};
   rl::model::TestSelection sel;
   sel.per_selector = {{"test/test_x.py::*", 2}};
   sel.matched = 2;
@@ -51,7 +51,7 @@ evidence(rl::model::ResultStatus second, double unresolved, const std::string& t
   return e;
 }
 
-const rl::rules::Policy k_policy{"2026-03-01T00:00:00Z"};
+const rl::rules::Policy k_policy{*rl::model::Timestamp::parse("2026-03-01T00:00:00Z")};
 
 } // namespace
 

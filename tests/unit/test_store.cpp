@@ -34,13 +34,14 @@ store_file(SQLite::Database& db,
            const Results& results)
 {
   rl::store::IngestBatch batch(db);
-  rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", at, at}, cache);
+  const rl::model::Timestamp time = *rl::model::Timestamp::parse(at);
+  rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", time, time}, cache);
   rl::store::TestResultBlock cases;
   for (const auto& [identity, status] : results) {
     cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
   }
   writer.add(cases);
-  writer.commit({static_cast<std::int64_t>(results.size()), 0, 0, 0, 0}, "");
+  writer.commit({static_cast<std::int64_t>(results.size()), 0, 0, 0, 0}, std::nullopt);
   batch.commit();
 }
 
@@ -142,13 +143,21 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   rl::store::TestCaseCache cache;
   auto ingest = [&](const std::string& hash, const std::string& at, ResultStatus b_status) {
     rl::store::IngestBatch batch(db);
-    rl::store::TestResultWriter writer(db, {"junit", hash, "s-" + hash, "f.xml", "c0ffee1", at, at}, cache);
+    rl::store::TestResultWriter writer(db,
+                                       {"junit",
+                                        hash,
+                                        "s-" + hash,
+                                        "f.xml",
+                                        "c0ffee1",
+                                        *rl::model::Timestamp::parse(at),
+                                        *rl::model::Timestamp::parse(at)},
+                                       cache);
     rl::store::TestResultBlock cases;
     cases.add("t/x.py::test_a", "t/x.py", "pytest", ResultStatus::passed, 0.1, "");
     cases.add("t/x.py::test_b", "t/x.py", "pytest", b_status, 0.1, "boom");
     cases.add("t/y.py::test_c", "t/y.py", "pytest", ResultStatus::skipped, std::nullopt, "skip");
     writer.add(cases);
-    writer.commit({3, 1, 1, 0, 1}, "");
+    writer.commit({3, 1, 1, 0, 1}, std::nullopt);
     batch.commit();
   };
   ingest("h1", "2026-02-08T00:00:00Z", ResultStatus::failed);
@@ -245,12 +254,13 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
   // New identities continue after the migrated ones; known ones keep their id.
   rl::store::TestCaseCache cache;
   rl::store::IngestBatch batch(db);
-  rl::store::TestResultWriter writer(db, {"junit", "h2", "new-run", "b.xml", "c2", "2026-02-09T00:00:00Z", ""}, cache);
+  rl::store::TestResultWriter writer(
+    db, {"junit", "h2", "new-run", "b.xml", "c2", *rl::model::Timestamp::parse("2026-02-09T00:00:00Z"), {}}, cache);
   rl::store::TestResultBlock cases;
   cases.add("t/x.py::b", "t/x.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
   cases.add("t/z.py::d", "t/z.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
   writer.add(cases);
-  writer.commit({2, 2, 0, 0, 0}, "");
+  writer.commit({2, 2, 0, 0, 0}, std::nullopt);
   batch.commit();
   CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/x.py::b'").getInt() == 1);
   CHECK(db.execAndGet("SELECT id FROM test_case WHERE identity = 't/z.py::d'").getInt() == 4);
@@ -335,8 +345,15 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
   rl::store::TestCaseCache cache;
   rl::store::IngestBatch batch(db);
   auto write = [&](const std::string& hash, const std::vector<std::string>& identities, bool commit) {
-    rl::store::TestResultWriter writer(
-      db, {"junit", hash, hash, "f.xml", "c0ffee1", "2026-02-08T00:00:00Z", "2026-02-08T00:00:00Z"}, cache);
+    rl::store::TestResultWriter writer(db,
+                                       {"junit",
+                                        hash,
+                                        hash,
+                                        "f.xml",
+                                        "c0ffee1",
+                                        *rl::model::Timestamp::parse("2026-02-08T00:00:00Z"),
+                                        *rl::model::Timestamp::parse("2026-02-08T00:00:00Z")},
+                                       cache);
     rl::store::TestResultBlock cases;
     for (const std::string& identity : identities) {
       cases.add(identity, "f.py", "pytest", ResultStatus::passed, std::nullopt, "");
@@ -344,7 +361,8 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
     writer.add(cases);
     if (commit) {
       writer.commit(
-        {static_cast<std::int64_t>(identities.size()), static_cast<std::int64_t>(identities.size()), 0, 0, 0}, "");
+        {static_cast<std::int64_t>(identities.size()), static_cast<std::int64_t>(identities.size()), 0, 0, 0},
+        std::nullopt);
     }
   };
   write("h1", {"a", "b"}, true);

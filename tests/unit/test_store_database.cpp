@@ -26,7 +26,8 @@ count(SQLite::Database& db, const std::string& table)
 store::EvidenceHeader
 metric_header(const std::string& hash)
 {
-  return {"metric", hash, "test", "", "abc1234", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"};
+  const model::Timestamp at = *model::Timestamp::parse("2026-01-01T00:00:00Z");
+  return {"metric", hash, "test", "", "abc1234", at, at};
 }
 
 model::AuditEntry
