@@ -37,7 +37,7 @@ taken_at(const EvidenceOptions& options, const model::Timestamp& now)
 }
 
 store::EvidenceHeader
-header_for(const std::string& kind,
+header_for(model::EvidenceKind kind,
            const std::string& hash,
            const std::string& path,
            const EvidenceOptions& options,

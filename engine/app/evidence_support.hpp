@@ -25,7 +25,7 @@ EvidenceContext open_for_evidence(const GlobalOptions& global, const EvidenceOpt
 model::Timestamp taken_at(const EvidenceOptions& options, const model::Timestamp& now);
 
 // The stored header of evidence of `kind` read from `path` ('' for none).
-store::EvidenceHeader header_for(const std::string& kind,
+store::EvidenceHeader header_for(model::EvidenceKind kind,
                                  const std::string& hash,
                                  const std::string& path,
                                  const EvidenceOptions& options,

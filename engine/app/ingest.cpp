@@ -86,15 +86,24 @@ struct Part
 // "junit part 1, files 1-812 of 2000: 812 stored, ...; continued in part 2",
 // ..., "junit part 3 (last), files 1601-2000 of 2000: ...".
 std::string
-part_summary(std::string_view kind, const Part& p, int number, bool last, std::size_t total, const std::string& commit)
+part_summary(model::EvidenceKind kind,
+             const Part& p,
+             int number,
+             bool last,
+             std::size_t total,
+             const std::string& commit)
 {
   const std::string at_commit = commit.empty() ? "" : " (commit " + model::short_commit(commit) + ")";
   if (number == 1 && last) {
-    return fmt::format(
-      "{} {} files stored, {} already ingested, {} rejected{}", kind, p.stored, p.already, p.rejected, at_commit);
+    return fmt::format("{} {} files stored, {} already ingested, {} rejected{}",
+                       model::to_string(kind),
+                       p.stored,
+                       p.already,
+                       p.rejected,
+                       at_commit);
   }
   return fmt::format("{} part {}{}, files {}-{} of {}: {} stored, {} already ingested, {} rejected{}{}",
-                     kind,
+                     model::to_string(kind),
                      number,
                      last ? " (last)" : "",
                      p.first_file,

@@ -26,7 +26,7 @@ public:
     ReadFile read;
     const std::string hash = hash_evidence_file(file);
     SQLite::Database& db = m_context.db;
-    if (store::evidence_exists(db, "ci_run", hash)) {
+    if (store::evidence_exists(db, model::EvidenceKind::ci_run, hash)) {
       read.file.outcome = model::IngestOutcome::already_ingested;
       return read;
     }
@@ -46,7 +46,7 @@ private:
       evidence::parse_github_document(read_evidence_file(file), file, options.repository);
     std::vector<model::IngestedRun> runs;
     for (const evidence::CiRunRecord& run : doc.runs) {
-      store::EvidenceHeader h = header_for("ci_run", hash, file, options, m_context.evidence);
+      store::EvidenceHeader h = header_for(model::EvidenceKind::ci_run, hash, file, options, m_context.evidence);
       h.commit = options.commit.empty() ? run.head_sha : options.commit;
       if (options.at.empty()) { // parse_github_document refuses a run with neither time
         h.taken_at = run.updated_at ? *run.updated_at : run.created_at.value_or(h.taken_at);

@@ -141,7 +141,7 @@ public:
   JunitReader(IngestContext& context, const std::vector<std::string>& files)
     : m_context(context)
     , m_files(files)
-    , m_known(store::evidence_hashes(context.db, "junit"))
+    , m_known(store::evidence_hashes(context.db, model::EvidenceKind::junit))
   {
     prepare_ahead();
   }
@@ -156,13 +156,13 @@ public:
     }
     ReadFile read;
     SQLite::Database& db = m_context.db;
-    if (prepared.duplicate || store::evidence_exists(db, "junit", prepared.hash)) {
+    if (prepared.duplicate || store::evidence_exists(db, model::EvidenceKind::junit, prepared.hash)) {
       read.file.outcome = model::IngestOutcome::already_ingested;
       return read;
     }
     const EvidenceOptions& options = m_context.options;
     store::TestResultWriter writer(
-      db, header_for("junit", prepared.hash, file, options, m_context.evidence), m_test_cases);
+      db, header_for(model::EvidenceKind::junit, prepared.hash, file, options, m_context.evidence), m_test_cases);
     evidence::JunitFileInfo info;
     if (prepared.cases) {
       writer.add(*prepared.cases);

@@ -18,9 +18,9 @@ using ParseMetrics = std::vector<evidence::MetricRecord> (*)(const std::string& 
 class MetricsReader final : public IngestReader
 {
 public:
-  MetricsReader(IngestContext& context, std::string kind, ParseMetrics parse)
+  MetricsReader(IngestContext& context, model::EvidenceKind kind, ParseMetrics parse)
     : m_context(context)
-    , m_kind(std::move(kind))
+    , m_kind(kind)
     , m_parse(parse)
   {
   }
@@ -37,7 +37,7 @@ public:
     store::WriteTransaction file_transaction(db); // a savepoint: the file lands whole or not at all
     const std::string text = read_evidence_file(file);
     const EvidenceOptions& options = m_context.options;
-    const std::string prefix = options.prefix.empty() ? m_kind : options.prefix;
+    const std::string prefix = options.prefix.empty() ? std::string(model::to_string(m_kind)) : options.prefix;
     std::vector<std::pair<std::string, double>> rows;
     std::vector<std::pair<std::string, double>> values; // by name: a repeated name keeps its first place
     for (const evidence::MetricRecord& m : m_parse(text, file, prefix)) {
@@ -58,7 +58,7 @@ public:
 
 private:
   IngestContext& m_context;
-  std::string m_kind;
+  model::EvidenceKind m_kind;
   ParseMetrics m_parse;
 };
 
@@ -67,13 +67,13 @@ private:
 std::unique_ptr<IngestReader>
 open_coverage_reader(IngestContext& context, const std::vector<std::string>& /*files*/)
 {
-  return std::make_unique<MetricsReader>(context, "coverage", evidence::parse_coverage);
+  return std::make_unique<MetricsReader>(context, model::EvidenceKind::coverage, evidence::parse_coverage);
 }
 
 std::unique_ptr<IngestReader>
 open_sarif_reader(IngestContext& context, const std::vector<std::string>& /*files*/)
 {
-  return std::make_unique<MetricsReader>(context, "sarif", evidence::parse_sarif);
+  return std::make_unique<MetricsReader>(context, model::EvidenceKind::sarif, evidence::parse_sarif);
 }
 
 } // namespace rl::app

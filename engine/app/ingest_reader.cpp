@@ -14,11 +14,11 @@ namespace {
 
 // clang-format off
 constexpr std::array k_readers{
-  //              name          stored as   directories  tests  warns without commit  reader
-  IngestReaderKind{"junit",      "junit",    ".xml",      true,  true,                 open_junit_reader},
-  IngestReaderKind{"github-run", "ci_run",   ".json",     false, false,                open_github_run_reader},
-  IngestReaderKind{"coverage",   "coverage", ".xml",      false, false,                open_coverage_reader},
-  IngestReaderKind{"sarif",      "sarif",    ".sarif",    false, false,                open_sarif_reader},
+  //              name          stores                        directories  tests  warns without commit  reader
+  IngestReaderKind{"junit",      model::EvidenceKind::junit,    ".xml",      true,  true,                 open_junit_reader},
+  IngestReaderKind{"github-run", model::EvidenceKind::ci_run,   ".json",     false, false,                open_github_run_reader},
+  IngestReaderKind{"coverage",   model::EvidenceKind::coverage, ".xml",      false, false,                open_coverage_reader},
+  IngestReaderKind{"sarif",      model::EvidenceKind::sarif,    ".sarif",    false, false,                open_sarif_reader},
 };
 // clang-format on
 

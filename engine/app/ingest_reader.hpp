@@ -54,7 +54,7 @@ public:
 struct IngestReaderKind
 {
   std::string_view name;      // the `ingest` subcommand: junit, github-run, ...
-  std::string_view kind;      // evidence.kind it stores (and the audit log's name)
+  model::EvidenceKind kind;   // what it stores (evidence.kind, and the audit log's name)
   std::string_view extension; // what a directory given as a path is searched for
   bool counts_tests;          // its files hold test results: a total is shown
   bool warns_without_commit;  // its evidence has no commit of its own: warn when none is known

@@ -63,12 +63,12 @@ run_record_metric(const GlobalOptions& global,
   result.taken_at = taken_at(options, c.now);
   const std::string hash = util::sha256(
     fmt::format("metric\n{}\n{}\n{}\n{}\n{}", name, value_text, c.commit, result.taken_at, options.source));
-  store::EvidenceHeader h = header_for("metric", hash, "", options, c);
+  store::EvidenceHeader h = header_for(model::EvidenceKind::metric, hash, "", options, c);
   if (options.source.empty()) {
     h.source = "record metric";
   }
   result.source = h.source;
-  if (store::evidence_exists(*c.ledger.db, "metric", hash)) {
+  if (store::evidence_exists(*c.ledger.db, model::EvidenceKind::metric, hash)) {
     result.already_recorded = true;
     return result;
   }

@@ -36,6 +36,9 @@ enum class ScoreKind { numeric, label };
 enum class InvariantRole { introduced, protected_, verified };
 // Computed by the rule engine from evidence (see DOMAIN.md "Invariant status").
 enum class InvariantStatus { verified, failing, stale, unverified, waived };
+// What a piece of stored evidence is (evidence.kind): what `ingest` read it
+// from (junit, github-run -> ci_run, coverage, sarif) or `record metric`.
+enum class EvidenceKind { junit, ci_run, coverage, sarif, metric };
 // How a command prints its result (report/emit.hpp): for people, or as data.
 enum class OutputFormat { table, json, csv };
 // An event of a milestone's closeout history (see model/closeout.hpp).
@@ -153,6 +156,14 @@ RL_ENUM_TRAITS(ResultStatus,
                {ResultStatus::skipped, "skipped"},
                {ResultStatus::expected_failure, "expected_failure"},
                {ResultStatus::flaky, "flaky"});
+
+RL_ENUM_TRAITS(EvidenceKind,
+               "evidence kind",
+               {EvidenceKind::junit, "junit"},
+               {EvidenceKind::ci_run, "ci_run"},
+               {EvidenceKind::coverage, "coverage"},
+               {EvidenceKind::sarif, "sarif"},
+               {EvidenceKind::metric, "metric"});
 
 #undef RL_ENUM_TRAITS
 

@@ -86,7 +86,7 @@ struct IngestedRun
 struct IngestedFile
 {
   std::string path; // as given or found (not necessarily UTF-8)
-  std::string kind; // as stored in evidence.kind: junit, ci_run, coverage, sarif
+  EvidenceKind kind = EvidenceKind::junit;
   IngestOutcome outcome = IngestOutcome::stored;
   std::optional<TestCounts> tests;
   // By name, in the order the reader produced them (a repeated name keeps its
@@ -98,9 +98,9 @@ struct IngestedFile
 
 struct IngestResult
 {
-  std::string kind;          // evidence.kind of the reader
-  bool counts_tests = false; // its files hold test results: a total is shown
-  std::string commit;        // recorded with the evidence; '' none (github-run: each run's own)
+  EvidenceKind kind = EvidenceKind::junit; // what the reader stores
+  bool counts_tests = false;               // its files hold test results: a total is shown
+  std::string commit;                      // recorded with the evidence; '' none (github-run: each run's own)
   std::vector<IngestedFile> files;
 
   std::size_t rejected() const

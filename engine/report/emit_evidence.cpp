@@ -33,7 +33,7 @@ run_json(const model::IngestedRun& run)
 ordered_json
 file_json(const model::IngestedFile& file)
 {
-  ordered_json j{{"id", file.path}, {"kind", file.kind}, {"result", to_string(file.outcome)}};
+  ordered_json j{{"id", file.path}, {"kind", to_string(file.kind)}, {"result", to_string(file.outcome)}};
   if (file.tests) {
     j.update(counts_json(*file.tests));
   }

@@ -31,7 +31,7 @@ std::int64_t
 insert_evidence(SQLite::Database& db, const EvidenceHeader& h)
 {
   SQLite::Statement s(db, k_insert_evidence_sql);
-  s.bind(":kind", h.kind);
+  s.bind(":kind", std::string(model::to_string(h.kind)));
   s.bind(":hash", h.content_hash);
   s.bind(":source", h.source);
   s.bind(":path", h.path);
@@ -54,11 +54,11 @@ stamp_of(SQLite::Statement& q)
 } // namespace
 
 std::unordered_set<std::string>
-evidence_hashes(SQLite::Database& db, const std::string& kind)
+evidence_hashes(SQLite::Database& db, model::EvidenceKind kind)
 {
   std::unordered_set<std::string> out;
   SQLite::Statement q(db, "SELECT content_hash FROM evidence WHERE kind = :kind");
-  q.bind(":kind", kind);
+  q.bind(":kind", std::string(model::to_string(kind)));
   while (q.executeStep()) {
     out.insert(q.getColumn(0).getString());
   }
@@ -66,10 +66,10 @@ evidence_hashes(SQLite::Database& db, const std::string& kind)
 }
 
 bool
-evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash)
+evidence_exists(SQLite::Database& db, model::EvidenceKind kind, const std::string& hash)
 {
   SQLite::Statement q(db, "SELECT 1 FROM evidence WHERE kind = :kind AND content_hash = :hash");
-  q.bind(":kind", kind);
+  q.bind(":kind", std::string(model::to_string(kind)));
   q.bind(":hash", hash);
   return q.executeStep();
 }

@@ -17,7 +17,7 @@ namespace rl::store {
 
 struct EvidenceHeader
 {
-  std::string kind; // junit, ci_run, coverage, sarif, metric
+  model::EvidenceKind kind = model::EvidenceKind::junit;
   std::string content_hash;
   std::string source;
   std::string path;
@@ -27,10 +27,10 @@ struct EvidenceHeader
 };
 
 // The content hashes of every stored evidence row of `kind`.
-std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, const std::string& kind);
+std::unordered_set<std::string> evidence_hashes(SQLite::Database& db, model::EvidenceKind kind);
 
 // True when evidence of `kind` with this content hash is already stored.
-bool evidence_exists(SQLite::Database& db, const std::string& kind, const std::string& hash);
+bool evidence_exists(SQLite::Database& db, model::EvidenceKind kind, const std::string& hash);
 
 // Test results in document order, their text packed into one buffer. Built
 // on the parsing thread (add() hashes the identity, index_identities() sorts
