@@ -64,10 +64,8 @@ TEST_CASE("replaced lines show their removal before their addition", "[util][dif
 
 TEST_CASE("a change at either end of the file has the context there is", "[util][diff]")
 {
-  CHECK(diff(numbered(1, 6), "one\n" + numbered(2, 6))
-        == "--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n");
-  CHECK(diff(numbered(1, 6), numbered(1, 5) + "six\n")
-        == "--- a/f\n+++ b/f\n@@ -3,4 +3,4 @@\n 3\n 4\n 5\n-6\n+six\n");
+  CHECK(diff(numbered(1, 6), "one\n" + numbered(2, 6)) == "--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n");
+  CHECK(diff(numbered(1, 6), numbered(1, 5) + "six\n") == "--- a/f\n+++ b/f\n@@ -3,4 +3,4 @@\n 3\n 4\n 5\n-6\n+six\n");
 }
 
 TEST_CASE("a missing final newline is marked on the side that lacks it", "[util][diff]")
@@ -76,8 +74,9 @@ TEST_CASE("a missing final newline is marked on the side that lacks it", "[util]
         == "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n b\n-c\n\\ No newline at end of file\n+c\n");
   CHECK(diff("a\nb\nc\n", "a\nb\nc")
         == "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n b\n-c\n+c\n\\ No newline at end of file\n");
-  CHECK(diff("a\nb", "a\nc")
-        == "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n");
+  CHECK(
+    diff("a\nb", "a\nc")
+    == "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n");
 }
 
 TEST_CASE("an empty text on either side gives one hunk that starts at line 0 of it", "[util][diff]")
@@ -109,8 +108,7 @@ TEST_CASE("changes up to 6 unchanged lines apart are one hunk", "[util][diff]")
            "@@ -2,13 +2,13 @@\n 2\n 3\n 4\n-5\n+X\n 6\n 7\n 8\n 9\n 10\n-11\n+Y\n 12\n 13\n 14\n");
 }
 
-TEST_CASE("a merged hunk near the end of the file keeps 3 lines of context after its last change",
-          "[util][diff]")
+TEST_CASE("a merged hunk near the end of the file keeps 3 lines of context after its last change", "[util][diff]")
 {
   // dtl's own hunks show 4 lines after the last change here.
   const std::string after = numbered(1, 2) + "X\n" + numbered(4, 7) + "Y\n" + numbered(9, 12);
