@@ -71,12 +71,12 @@ TEST_CASE("ingest junit stores a file once and returns its counts", "[app][evide
   Program p;
   const rl::model::IngestResult first =
     rl::app::run_ingest(p.global, "junit", {p.path("smoke.xml")}, Program::at("41daf4ea527", "smoke"));
-  CHECK(first.kind == "junit");
+  CHECK(first.kind == rl::model::EvidenceKind::junit);
   CHECK(first.counts_tests);
   CHECK(first.commit == "41daf4ea527");
   REQUIRE(first.files.size() == 1);
   CHECK(first.files[0].path == p.path("smoke.xml"));
-  CHECK(first.files[0].kind == "junit");
+  CHECK(first.files[0].kind == rl::model::EvidenceKind::junit);
   CHECK(first.files[0].outcome == IngestOutcome::stored);
   REQUIRE(first.files[0].tests);
   CHECK(*first.files[0].tests == rl::model::TestCounts{8, 8, 0, 0, 0});
@@ -176,7 +176,7 @@ TEST_CASE("ingest github-run returns each run and job list", "[app][evidence]")
   Program p;
   const rl::model::IngestResult r =
     rl::app::run_ingest(p.global, "github-run", {p.path("run3.json"), p.path("run3.jobs.json")}, {});
-  CHECK(r.kind == "ci_run");
+  CHECK(r.kind == rl::model::EvidenceKind::ci_run);
   CHECK_FALSE(r.counts_tests);
   REQUIRE(r.files.size() == 2);
   REQUIRE(r.files[0].runs);

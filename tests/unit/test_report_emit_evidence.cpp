@@ -37,11 +37,11 @@ keys(const ordered_json& object)
 }
 
 rl::model::IngestedFile
-file(std::string path, std::string kind, rl::model::IngestOutcome outcome)
+file(std::string path, rl::model::EvidenceKind kind, rl::model::IngestOutcome outcome)
 {
   rl::model::IngestedFile f;
   f.path = std::move(path);
-  f.kind = std::move(kind);
+  f.kind = kind;
   f.outcome = outcome;
   return f;
 }
@@ -50,15 +50,19 @@ rl::model::IngestResult
 junit_ingest()
 {
   rl::model::IngestResult r;
-  r.kind = "junit";
+  r.kind = rl::model::EvidenceKind::junit;
   r.counts_tests = true;
   r.commit = "41daf4ea527";
-  rl::model::IngestedFile stored = file("results/a.xml", "junit", rl::model::IngestOutcome::stored);
+  rl::model::IngestedFile stored =
+    file("results/a.xml", rl::model::EvidenceKind::junit, rl::model::IngestOutcome::stored);
   stored.tests = rl::model::TestCounts{7, 3, 1, 1, 2};
-  rl::model::IngestedFile again = file("results/b.xml", "junit", rl::model::IngestOutcome::already_ingested);
-  rl::model::IngestedFile bad = file("results/c.xml", "junit", rl::model::IngestOutcome::rejected);
+  rl::model::IngestedFile again =
+    file("results/b.xml", rl::model::EvidenceKind::junit, rl::model::IngestOutcome::already_ingested);
+  rl::model::IngestedFile bad =
+    file("results/c.xml", rl::model::EvidenceKind::junit, rl::model::IngestOutcome::rejected);
   bad.error = "results/c.xml:1:1: error: not JUnit";
-  rl::model::IngestedFile more = file("results/d.xml", "junit", rl::model::IngestOutcome::stored);
+  rl::model::IngestedFile more =
+    file("results/d.xml", rl::model::EvidenceKind::junit, rl::model::IngestOutcome::stored);
   more.tests = rl::model::TestCounts{4, 4, 0, 0, 0};
   r.files = {stored, again, bad, more};
   return r;
@@ -68,13 +72,14 @@ rl::model::IngestResult
 github_ingest()
 {
   rl::model::IngestResult r;
-  r.kind = "ci_run";
-  rl::model::IngestedFile run = file("run3.json", "ci_run", rl::model::IngestOutcome::stored);
+  r.kind = rl::model::EvidenceKind::ci_run;
+  rl::model::IngestedFile run = file("run3.json", rl::model::EvidenceKind::ci_run, rl::model::IngestOutcome::stored);
   run.runs = std::vector<rl::model::IngestedRun>{
     {21794131738, 1, rl::model::CiRunOutcome::stored, "Refactor Smoke Test", "success", 1},
     {21794131739, 2, rl::model::CiRunOutcome::already_ingested, "Nightly", "", 0},
   };
-  rl::model::IngestedFile jobs = file("run3.jobs.json", "ci_run", rl::model::IngestOutcome::stored);
+  rl::model::IngestedFile jobs =
+    file("run3.jobs.json", rl::model::EvidenceKind::ci_run, rl::model::IngestOutcome::stored);
   jobs.runs = std::vector<rl::model::IngestedRun>{{21794131738, 1, rl::model::CiRunOutcome::jobs_stored, "", "", 3}};
   r.files = {run, jobs};
   return r;
@@ -172,8 +177,8 @@ TEST_CASE("a GitHub Actions ingest shows each run and job list, with no test tot
 TEST_CASE("a metrics ingest shows the stored values by name in the table and in JSON", "[report][emit]")
 {
   rl::model::IngestResult r;
-  r.kind = "coverage";
-  rl::model::IngestedFile f = file("cov.xml", "coverage", rl::model::IngestOutcome::stored);
+  r.kind = rl::model::EvidenceKind::coverage;
+  rl::model::IngestedFile f = file("cov.xml", rl::model::EvidenceKind::coverage, rl::model::IngestOutcome::stored);
   f.metrics =
     std::vector<std::pair<std::string, double>>{{"coverage.line_percent", 81.25}, {"coverage.branch_percent", 50}};
   r.files = {f};
@@ -188,8 +193,8 @@ TEST_CASE("a metrics ingest shows the stored values by name in the table and in 
 TEST_CASE("ingest JSON replaces what is not UTF-8 in a file name", "[report][emit]")
 {
   rl::model::IngestResult r;
-  r.kind = "coverage";
-  r.files = {file("caf\xe9.info", "coverage", rl::model::IngestOutcome::already_ingested)};
+  r.kind = rl::model::EvidenceKind::coverage;
+  r.files = {file("caf\xe9.info", rl::model::EvidenceKind::coverage, rl::model::IngestOutcome::already_ingested)};
   CHECK(emitted_json(r)["files"][0]["id"] == "caf\xef\xbf\xbd.info");
 }
 

@@ -35,7 +35,8 @@ store_file(SQLite::Database& db,
 {
   rl::store::IngestBatch batch(db);
   const rl::model::Timestamp time = *rl::model::Timestamp::parse(at);
-  rl::store::TestResultWriter writer(db, {"junit", hash, hash, "f.xml", "c0ffee1", time, time}, cache);
+  rl::store::TestResultWriter writer(
+    db, {rl::model::EvidenceKind::junit, hash, hash, "f.xml", "c0ffee1", time, time}, cache);
   rl::store::TestResultBlock cases;
   for (const auto& [identity, status] : results) {
     cases.add(identity, "t/x.py", "pytest", status, 0.1, "");
@@ -144,7 +145,7 @@ TEST_CASE("test selections count each test once at its latest result", "[store][
   auto ingest = [&](const std::string& hash, const std::string& at, ResultStatus b_status) {
     rl::store::IngestBatch batch(db);
     rl::store::TestResultWriter writer(db,
-                                       {"junit",
+                                       {rl::model::EvidenceKind::junit,
                                         hash,
                                         "s-" + hash,
                                         "f.xml",
@@ -254,8 +255,15 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
   // New identities continue after the migrated ones; known ones keep their id.
   rl::store::TestCaseCache cache;
   rl::store::IngestBatch batch(db);
-  rl::store::TestResultWriter writer(
-    db, {"junit", "h2", "new-run", "b.xml", "c2", *rl::model::Timestamp::parse("2026-02-09T00:00:00Z"), {}}, cache);
+  rl::store::TestResultWriter writer(db,
+                                     {rl::model::EvidenceKind::junit,
+                                      "h2",
+                                      "new-run",
+                                      "b.xml",
+                                      "c2",
+                                      *rl::model::Timestamp::parse("2026-02-09T00:00:00Z"),
+                                      {}},
+                                     cache);
   rl::store::TestResultBlock cases;
   cases.add("t/x.py::b", "t/x.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
   cases.add("t/z.py::d", "t/z.py", "pytest", rl::model::ResultStatus::passed, 0.1, "");
@@ -346,7 +354,7 @@ TEST_CASE("identities interned by a rolled-back file are interned again later", 
   rl::store::IngestBatch batch(db);
   auto write = [&](const std::string& hash, const std::vector<std::string>& identities, bool commit) {
     rl::store::TestResultWriter writer(db,
-                                       {"junit",
+                                       {rl::model::EvidenceKind::junit,
                                         hash,
                                         hash,
                                         "f.xml",

@@ -27,7 +27,7 @@ store::EvidenceHeader
 metric_header(const std::string& hash)
 {
   const model::Timestamp at = *model::Timestamp::parse("2026-01-01T00:00:00Z");
-  return {"metric", hash, "test", "", "abc1234", at, at};
+  return {model::EvidenceKind::metric, hash, "test", "", "abc1234", at, at};
 }
 
 model::AuditEntry
