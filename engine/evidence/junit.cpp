@@ -1,3 +1,8 @@
+// JUnit XML, every dialect, through expat. About 650 lines, kept in one file
+// on purpose: most of it is one class, the expat state machine (JunitParser),
+// whose callbacks share its state; the three entry points at the end feed it
+// a buffer, a stream or blocks. The dialects it reads are listed in the
+// README ("ingest junit").
 #include "evidence/junit.hpp"
 
 #include "util/error.hpp"

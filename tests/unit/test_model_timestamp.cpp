@@ -21,7 +21,7 @@ utc(std::string_view text)
 
 } // namespace
 
-TEST_CASE("A timestamp reads ISO 8601 date-times in any zone and writes them in UTC", "[model][time]")
+TEST_CASE("a timestamp reads ISO 8601 date-times in any zone and writes them in UTC", "[model][time]")
 {
   CHECK(utc("2026-02-08T07:30:00Z") == "2026-02-08T07:30:00Z");
   CHECK(utc("2026-02-08T07:30:00") == "2026-02-08T07:30:00Z");
@@ -35,7 +35,7 @@ TEST_CASE("A timestamp reads ISO 8601 date-times in any zone and writes them in 
   CHECK(utc("9999-12-31T23:59:59Z") == "9999-12-31T23:59:59Z");
 }
 
-TEST_CASE("A timestamp refuses text that is not a real date and time", "[model][time]")
+TEST_CASE("a timestamp refuses text that is not a real date and time", "[model][time]")
 {
   for (const std::string_view bad : {
          "",
@@ -63,7 +63,7 @@ TEST_CASE("A timestamp refuses text that is not a real date and time", "[model][
   CHECK(utc(std::string_view("2026-02-08T07:30:00\0Z", 21)) == "(none)");
 }
 
-TEST_CASE("A timestamp's day and date are those of UTC, and timestamps order as time does", "[model][time]")
+TEST_CASE("a timestamp's day and date are those of UTC, and timestamps order as time does", "[model][time]")
 {
   using namespace std::chrono;
   const Timestamp late_evening = *Timestamp::parse("2026-02-08T23:30:00-02:00");

@@ -4,7 +4,6 @@
 #include "report/records.hpp"
 #include "rules/program_metrics.hpp"
 #include "support/test_support.hpp"
-#include "util/text_diff.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -62,14 +61,6 @@ TEST_CASE("placeholders expand to computed counts", "[report]")
                                         "milestones, {{risk_count}} risks, {{phase_count}} phases",
                                         d)
         == "2 invariants, 2 milestones, 1 risks, 2 phases");
-}
-
-TEST_CASE("unified diff shows changed lines with context", "[util]")
-{
-  CHECK(rl::util::unified_diff("a\nb\nc\n", "a\nb\nc\n", "x", "y").empty());
-  CHECK(rl::util::unified_diff("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nb\nc\nd\nE\nf\ng\nh\n", "a/f", "b/f")
-        == "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n");
-  CHECK(rl::util::unified_diff("", "new\n", "a/f", "b/f") == "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+new\n");
 }
 
 TEST_CASE("RecordStream writes records one at a time as format_records writes the list", "[report][records]")

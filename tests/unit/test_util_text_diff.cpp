@@ -154,3 +154,11 @@ TEST_CASE("two texts with no line in common are all removed then all added", "[u
   }
   CHECK(diff(before, after) == expected);
 }
+
+TEST_CASE("unified diff shows changed lines with context", "[util][diff]")
+{
+  CHECK(rl::util::unified_diff("a\nb\nc\n", "a\nb\nc\n", "x", "y").empty());
+  CHECK(rl::util::unified_diff("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nb\nc\nd\nE\nf\ng\nh\n", "a/f", "b/f")
+        == "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n");
+  CHECK(rl::util::unified_diff("", "new\n", "a/f", "b/f") == "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+new\n");
+}
