@@ -3,7 +3,12 @@
 #include "cli/register.hpp"
 #include "report/emit_program.hpp"
 
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdint>
 #include <memory>
+#include <string>
 
 namespace rl::cli {
 
@@ -136,7 +141,20 @@ register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     ->add_option("--max-memory",
                  options->max_memory_mb,
                  "Stop the statement when it needs more than this many MiB (>= 1; default 256)")
-    ->type_name("MB");
+    ->type_name("MB")
+    // Checked as written: CLI11 turns a number beyond 64 bits into the largest
+    // one, and the message would quote that instead.
+    ->check(
+      [](const std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (error == std::errc() && stop == end && value >= 1 && value <= app::k_max_query_memory_mb) {
+          return {};
+        }
+        return fmt::format("invalid value '{}': give MiB, from 1 to {}", text, app::k_max_query_memory_mb);
+      },
+      "MB");
   auto format = std::make_shared<model::OutputFormat>();
   add_format_option(*command, *format, report::k_formats<model::QueryRows>);
   command->callback([&global, &chosen, options, format] {
