@@ -38,7 +38,13 @@ public:
   // YYYY-MM-DD, the day in UTC.
   std::string date() const;
 
-  auto operator<=>(const Timestamp&) const = default;
+  bool operator==(const Timestamp&) const = default;
+  // Written out: clang-tidy 15 reads a defaulted <=> as comparing with a
+  // literal 0 (modernize-use-nullptr).
+  std::strong_ordering operator<=>(const Timestamp& other) const
+  {
+    return m_time <=> other.m_time;
+  }
 
 private:
   std::chrono::sys_seconds m_time{};
