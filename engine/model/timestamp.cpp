@@ -1,5 +1,7 @@
 #include "model/timestamp.hpp"
 
+#include "util/date.hpp"
+
 namespace rl::model {
 
 namespace {
@@ -50,17 +52,9 @@ std::optional<Timestamp>
 Timestamp::parse(std::string_view text)
 {
   // YYYY-MM-DD(T| )hh:mm:ss(.f+)?(Z|(+|-)hh:?mm)?
-  std::size_t pos = 0;
-  const auto y = fixed_digits(text, pos, 4);
-  if (!y || !take(text, pos, '-')) {
-    return std::nullopt;
-  }
-  const auto mo = fixed_digits(text, pos, 2);
-  if (!mo || !take(text, pos, '-')) {
-    return std::nullopt;
-  }
-  const auto d = fixed_digits(text, pos, 2);
-  if (!d || !(take(text, pos, 'T') || take(text, pos, ' '))) {
+  const std::optional<std::chrono::sys_days> date = util::parse_date(text.substr(0, 10)); // the ledger's one date check
+  std::size_t pos = 10;
+  if (!date || !(take(text, pos, 'T') || take(text, pos, ' '))) {
     return std::nullopt;
   }
   const auto h = fixed_digits(text, pos, 2);
@@ -102,11 +96,7 @@ Timestamp::parse(std::string_view text)
     return std::nullopt;
   }
   using namespace std::chrono;
-  const year_month_day date{year(*y), month(static_cast<unsigned>(*mo)), std::chrono::day(static_cast<unsigned>(*d))};
-  if (!date.ok()) {
-    return std::nullopt;
-  }
-  const sys_seconds t = sys_days(date) + hours(*h) + minutes(*mi) + seconds(*se) - minutes(offset_minutes);
+  const sys_seconds t = *date + hours(*h) + minutes(*mi) + seconds(*se) - minutes(offset_minutes);
   const year utc_year = year_month_day(floor<days>(t)).year();
   if (utc_year < k_first_year || utc_year > k_last_year) {
     return std::nullopt;

@@ -272,6 +272,36 @@ TEST_CASE("closeout records round-trip through their JSON form", "[closeout][rec
   CHECK(again->last_close()->kind == rl::model::CloseoutEventKind::adopt);
 }
 
+TEST_CASE("a record whose CI run time is not a time is refused, not stored as text", "[closeout][record][hostile]")
+{
+  const auto sources = rl::test::minimal_program();
+  const auto it = std::find_if(
+    sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M00.closeout.json"; });
+  REQUIRE(it != sources.end());
+  rl::model::RecordParseError error;
+  auto record = rl::model::parse_record(it->text, error);
+  REQUIRE(record);
+  REQUIRE_FALSE(record->events.empty());
+  rl::model::CiRunEvidence run;
+  run.repository = "o/r";
+  run.run_id = 7;
+  run.stamp.commit = "41daf4ea527";
+  run.stamp.taken_at = *rl::model::Timestamp::parse("2026-02-08T07:51:04+02:00");
+  record->events.front().ci_runs = {run};
+  const std::string text = rl::model::format_record(*record);
+  REQUIRE(text.find("\"taken_at\": \"2026-02-08T05:51:04Z\"") != std::string::npos);
+  auto again = rl::model::parse_record(text, error);
+  REQUIRE(again);
+  CHECK(again->events.front().ci_runs.front().stamp.taken_at == run.stamp.taken_at);
+  for (const std::string bad : {"yesterday", "2026-02-30T00:00:00Z", ""}) {
+    std::string edited = text;
+    edited.replace(edited.find("2026-02-08T05:51:04Z"), 20, bad);
+    INFO(bad);
+    CHECK_FALSE(rl::model::parse_record(edited, error));
+    CHECK_THAT(error.message, Catch::Contains("is not a time"));
+  }
+}
+
 TEST_CASE("a closed milestone is locked: edits are refused naming the fields", "[closeout][lock]")
 {
   auto sources = rl::test::minimal_program();
