@@ -79,28 +79,13 @@ struct StatusResult
 {
   std::string program;
   std::string repository;
-  int milestone_closed = 0;
-  int milestone_total = 0;
-  int percent_complete = 0;
-  std::optional<int> current_phase;
-  std::string current_phase_name;
-  std::optional<std::string> next_milestone;
-  std::string next_milestone_title;
-  std::optional<std::string> in_progress_milestone;
-  double remaining_effort = 0;
-  double deferred_effort = 0;
-  int invariant_total = 0;
-  std::array<int, 4> invariants_by_priority{};
-  std::array<int, 4> invariants_by_coverage{};
-  std::array<int, 5> invariants_by_status{};
-  int p0_strong_percent = 0;
+  ProgramMetrics metrics;           // progress, effort, invariant and risk counts, deferrals
+  std::string current_phase_name;   // of metrics.current_phase
+  std::string next_milestone_title; // of metrics.next_milestone
   std::size_t risk_total = 0;
-  std::array<int, 4> risks_by_status{};
   int waivers_expired = 0;
   int waivers_unneeded = 0;
   std::size_t deferral_total = 0;
-  int open_deferrals = 0;
-  int overdue_deferrals = 0;
 };
 
 struct InvariantView

@@ -226,24 +226,27 @@ status_json(const model::StatusResult& s)
   ordered_json j;
   j["id"] = s.program;
   j["repository"] = s.repository;
-  j["progress"] = {{"closed", s.milestone_closed}, {"total", s.milestone_total}, {"percent", s.percent_complete}};
-  if (s.current_phase) {
-    j["current_phase"] = {{"id", *s.current_phase}, {"name", s.current_phase_name}};
+  j["progress"] = {{"closed", s.metrics.milestone_closed},
+                   {"total", s.metrics.milestone_total},
+                   {"percent", s.metrics.percent_complete}};
+  if (s.metrics.current_phase) {
+    j["current_phase"] = {{"id", *s.metrics.current_phase}, {"name", s.current_phase_name}};
   } else {
     j["current_phase"] = nullptr;
   }
-  j["next_milestone"] = optional_value(s.next_milestone);
-  j["in_progress_milestone"] = optional_value(s.in_progress_milestone);
-  j["remaining_effort_hours"] = s.remaining_effort;
-  j["deferred_effort_hours"] = s.deferred_effort;
-  j["invariants"] = {{"total", s.invariant_total},
-                     {"by_priority", counts_json<model::Priority>(s.invariants_by_priority)},
-                     {"by_coverage", counts_json<model::Coverage>(s.invariants_by_coverage)},
-                     {"by_status", counts_json<model::InvariantStatus>(s.invariants_by_status)},
-                     {"p0_strong_percent", s.p0_strong_percent}};
-  j["risks"] = {{"total", s.risk_total}, {"by_status", counts_json<model::RiskStatus>(s.risks_by_status)}};
+  j["next_milestone"] = optional_value(s.metrics.next_milestone);
+  j["in_progress_milestone"] = optional_value(s.metrics.in_progress_milestone);
+  j["remaining_effort_hours"] = s.metrics.remaining_effort;
+  j["deferred_effort_hours"] = s.metrics.deferred_effort;
+  j["invariants"] = {{"total", s.metrics.invariant_total},
+                     {"by_priority", counts_json<model::Priority>(s.metrics.invariants_by_priority)},
+                     {"by_coverage", counts_json<model::Coverage>(s.metrics.invariants_by_coverage)},
+                     {"by_status", counts_json<model::InvariantStatus>(s.metrics.invariants_by_status)},
+                     {"p0_strong_percent", s.metrics.p0_strong_percent}};
+  j["risks"] = {{"total", s.risk_total}, {"by_status", counts_json<model::RiskStatus>(s.metrics.risks_by_status)}};
   j["waivers"] = {{"expired", s.waivers_expired}, {"unneeded", s.waivers_unneeded}};
-  j["deferrals"] = {{"total", s.deferral_total}, {"open", s.open_deferrals}, {"overdue", s.overdue_deferrals}};
+  j["deferrals"] = {
+    {"total", s.deferral_total}, {"open", s.metrics.open_deferrals}, {"overdue", s.metrics.overdue_deferrals}};
   return j;
 }
 
@@ -374,29 +377,35 @@ emit(const model::StatusResult& s, OutputFormat format, Sink& sink)
     return;
   }
   std::string out = fmt::format("{} ({})\n", s.program, s.repository);
-  out += fmt::format(
-    "progress:        {}/{} milestones complete ({}%)\n", s.milestone_closed, s.milestone_total, s.percent_complete);
-  out += fmt::format("current phase:   {}\n",
-                     s.current_phase ? fmt::format("Phase {}: {}", *s.current_phase, s.current_phase_name)
-                                     : std::string("none"));
-  if (s.in_progress_milestone) {
-    out += fmt::format("in progress:     {}\n", *s.in_progress_milestone);
+  out += fmt::format("progress:        {}/{} milestones complete ({}%)\n",
+                     s.metrics.milestone_closed,
+                     s.metrics.milestone_total,
+                     s.metrics.percent_complete);
+  out +=
+    fmt::format("current phase:   {}\n",
+                s.metrics.current_phase ? fmt::format("Phase {}: {}", *s.metrics.current_phase, s.current_phase_name)
+                                        : std::string("none"));
+  if (s.metrics.in_progress_milestone) {
+    out += fmt::format("in progress:     {}\n", *s.metrics.in_progress_milestone);
   }
-  out += fmt::format("next milestone:  {}\n",
-                     s.next_milestone ? fmt::format("{} — {}", *s.next_milestone, s.next_milestone_title)
-                                      : std::string("none"));
-  out += fmt::format(
-    "remaining:       {} h open, {} h deferred\n", cell_text(s.remaining_effort), cell_text(s.deferred_effort));
+  out +=
+    fmt::format("next milestone:  {}\n",
+                s.metrics.next_milestone ? fmt::format("{} — {}", *s.metrics.next_milestone, s.next_milestone_title)
+                                         : std::string("none"));
+  out += fmt::format("remaining:       {} h open, {} h deferred\n",
+                     cell_text(s.metrics.remaining_effort),
+                     cell_text(s.metrics.deferred_effort));
   out += fmt::format("invariants:      {} ({}); P0 strong coverage {}%\n",
-                     s.invariant_total,
-                     nonzero_counts<model::Priority>(s.invariants_by_priority),
-                     s.p0_strong_percent);
-  out += fmt::format("invariant status: {}\n", nonzero_counts<model::InvariantStatus>(s.invariants_by_status));
+                     s.metrics.invariant_total,
+                     nonzero_counts<model::Priority>(s.metrics.invariants_by_priority),
+                     s.metrics.p0_strong_percent);
+  out += fmt::format("invariant status: {}\n", nonzero_counts<model::InvariantStatus>(s.metrics.invariants_by_status));
   if (s.waivers_expired + s.waivers_unneeded > 0) {
     out += fmt::format("waivers:         {} expired, {} unneeded (see `why`)\n", s.waivers_expired, s.waivers_unneeded);
   }
-  out += fmt::format("risks:           {} ({})\n", s.risk_total, nonzero_counts<model::RiskStatus>(s.risks_by_status));
-  out += fmt::format("deferrals:       {} open, {} overdue\n", s.open_deferrals, s.overdue_deferrals);
+  out += fmt::format(
+    "risks:           {} ({})\n", s.risk_total, nonzero_counts<model::RiskStatus>(s.metrics.risks_by_status));
+  out += fmt::format("deferrals:       {} open, {} overdue\n", s.metrics.open_deferrals, s.metrics.overdue_deferrals);
   sink.out(out);
 }
 

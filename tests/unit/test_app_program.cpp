@@ -108,16 +108,16 @@ TEST_CASE("status computes the program's figures", "[app][program]")
 {
   Program p;
   const rl::model::StatusResult s = rl::app::status(p.global);
-  CHECK(s.milestone_total == 3);
-  CHECK(s.milestone_closed == 1);
-  CHECK(s.percent_complete == 33);
-  CHECK(s.invariant_total == 3);
-  CHECK(s.invariants_by_priority[0] == 2);
-  CHECK(s.current_phase == 0);
+  CHECK(s.metrics.milestone_total == 3);
+  CHECK(s.metrics.milestone_closed == 1);
+  CHECK(s.metrics.percent_complete == 33);
+  CHECK(s.metrics.invariant_total == 3);
+  CHECK(s.metrics.invariants_by_priority[0] == 2);
+  CHECK(s.metrics.current_phase == 0);
   CHECK(s.current_phase_name == "Foundation");
-  CHECK(s.in_progress_milestone == "M01");
-  CHECK_FALSE(s.next_milestone);
-  CHECK(s.remaining_effort == 10.0);
+  CHECK(s.metrics.in_progress_milestone == "M01");
+  CHECK_FALSE(s.metrics.next_milestone);
+  CHECK(s.metrics.remaining_effort == 10.0);
 }
 
 TEST_CASE("render writes the log, then finds it current, and a changed log stale", "[app][program]")
