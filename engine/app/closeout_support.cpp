@@ -288,7 +288,6 @@ commit_records(Ledger& ledger,
   util::DiagnosticSink sink;
   loader::LoadedProgram next = loader::load_program(sources, sink);
   sink.throw_if_errors();
-  next.definitions = store::as_stored(std::move(next.definitions));
 
   for (report::RenderedFile& f : render_outputs(next.definitions, next.records)) {
     const std::filesystem::path target = output_target(ledger.paths.root, next.definitions.program, f.path);

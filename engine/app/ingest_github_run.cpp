@@ -73,7 +73,7 @@ private:
              "jobs of run {} attempt {} of {}, which is not ingested", jobs.run_id, jobs.attempt, jobs.repository),
            "ingest the run document first (it can come before this file in the same command)"}});
       }
-      runs.push_back({jobs.run_id, jobs.attempt, model::CiRunOutcome::jobs_stored, "", "", jobs.jobs.size()});
+      runs.push_back({jobs.run_id, jobs.attempt, model::CiRunOutcome::jobs_stored, "", std::nullopt, jobs.jobs.size()});
     }
     file_transaction.commit();
     return runs;

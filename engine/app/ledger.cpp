@@ -211,7 +211,6 @@ refresh(Ledger& ledger,
     parsed = parse_program(ledger.paths.root, stamps);
   }
   model::Definitions current = store::read_definitions(*ledger.db);
-  parsed->definitions = store::as_stored(std::move(parsed->definitions));
   if (current == parsed->definitions && store::read_records(*ledger.db) == parsed->records) {
     // Same definitions (files touched, not changed): only the stamps move.
     store::replace_source_stamps(*ledger.db, stamps);
@@ -231,7 +230,7 @@ refresh(Ledger& ledger,
   }
   store::replace_definitions(*ledger.db, parsed->definitions, stamps, parsed->records, log);
   ledger.load_result = LoadResult::updated;
-  // As stored: as_stored() is what the store's round trip gives back.
+  // What read_definitions would give back: the store round-trips the model.
   ledger.known_definitions = std::move(parsed->definitions);
 }
 

@@ -16,17 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> k_conclusions{"",
-                                             "success",
-                                             "failure",
-                                             "cancelled",
-                                             "skipped",
-                                             "timed_out",
-                                             "neutral",
-                                             "action_required",
-                                             "stale",
-                                             "startup_failure"};
-
 // One time field; nullopt when absent, null or gh's zero time.
 std::optional<model::Timestamp>
 time_value(const JsonNode& object, std::string_view name)
@@ -117,19 +106,23 @@ public:
   {
   }
 
-  std::string conclusion(const JsonNode& object) const
+  // nullopt while not completed (null, absent or ""); gh writes upper case.
+  std::optional<model::CiConclusion> conclusion(const JsonNode& object) const
   {
     std::string value = object.string_member("conclusion").value_or("");
+    if (value.empty()) {
+      return std::nullopt;
+    }
     std::transform(value.begin(), value.end(), value.begin(), [](char c) {
       return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
-    if (std::find(k_conclusions.begin(), k_conclusions.end(), value) == k_conclusions.end()) {
+    const std::optional<model::CiConclusion> known = model::parse_enum<model::CiConclusion>(value);
+    if (!known) {
       object.fail_member("conclusion",
                          fmt::format("unknown CI conclusion '{}'", printable(value)),
-                         "GitHub conclusions: success, failure, cancelled, skipped, timed_out, neutral, "
-                         "action_required, stale, startup_failure");
+                         "GitHub conclusions: " + model::allowed_values<model::CiConclusion>());
     }
-    return value;
+    return known;
   }
 
   CiJobRecord job(const JsonNode& j) const

@@ -117,7 +117,7 @@ parse_rule(const YAML::Node& node, const FileContext& file, int depth, model::Ve
     rule.job = ci.optional_string("job");
     rule.branch = ci.optional_string("branch");
     if (const auto conclusion = ci.optional_enum<model::CiConclusion>("conclusion")) {
-      rule.conclusion = std::string(model::to_string(*conclusion));
+      rule.conclusion = *conclusion;
     }
   } else {
     rule.kind = Kind::metric;

@@ -111,7 +111,7 @@ run_json(const CiRunEvidence& r)
           {"workflow_path", r.workflow_path},
           {"head_branch", r.head_branch},
           {"status", r.status},
-          {"conclusion", r.conclusion},
+          {"conclusion", conclusion_text(r.conclusion)},
           {"url", r.url},
           {"commit", r.stamp.commit},
           {"taken_at", r.stamp.taken_at.text()},
@@ -129,7 +129,14 @@ run_from(const json& j)
   r.workflow_path = j.at("workflow_path").get<std::string>();
   r.head_branch = j.at("head_branch").get<std::string>();
   r.status = j.at("status").get<std::string>();
-  r.conclusion = j.at("conclusion").get<std::string>();
+  const std::string conclusion = j.at("conclusion").get<std::string>();
+  if (!conclusion.empty()) {
+    r.conclusion = parse_enum<CiConclusion>(conclusion);
+    if (!r.conclusion) {
+      throw std::runtime_error("conclusion '" + conclusion + "' is not a CI conclusion (one of "
+                               + allowed_values<CiConclusion>() + ", or \"\" while the run has not completed)");
+    }
+  }
   r.url = j.at("url").get<std::string>();
   r.stamp.commit = j.at("commit").get<std::string>();
   const std::string taken_at = j.at("taken_at").get<std::string>();

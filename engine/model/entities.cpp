@@ -46,6 +46,14 @@ canonicalize(Definitions& definitions)
     definitions.categories.begin(), definitions.categories.end(), [](const Category& a, const Category& b) {
       return std::tie(a.order, a.id) < std::tie(b.order, b.id);
     });
+  // A category named in several catalog files is one category: the first.
+  std::vector<Category> categories;
+  for (Category& c : definitions.categories) {
+    if (std::none_of(categories.begin(), categories.end(), [&](const Category& x) { return x.id == c.id; })) {
+      categories.push_back(std::move(c));
+    }
+  }
+  definitions.categories = std::move(categories);
   std::stable_sort(definitions.milestones.begin(), definitions.milestones.end(), by_id);
   std::stable_sort(definitions.invariants.begin(), definitions.invariants.end(), by_id);
   std::stable_sort(definitions.risks.begin(), definitions.risks.end(), by_id);

@@ -314,7 +314,7 @@ struct RuleNode
   std::string workflow;
   std::string job;
   std::string branch;
-  std::string conclusion = "success";
+  CiConclusion conclusion = CiConclusion::success;
   // metric: the latest value of `metric` compared with `value` by `op`
   std::string metric;
   std::string op;
@@ -369,7 +369,7 @@ struct Invariant
 // Everything the YAML files define: the program as data. Collections are kept
 // in a canonical order (see canonicalize): milestones, invariants, risks and deferrals by
 // natural_less, phases by id, categories by
-// (order, id), facts and score dimensions in file order.
+// (order, id) and each once, facts and score dimensions in file order.
 struct Definitions
 {
   Program program;
@@ -388,7 +388,9 @@ struct Definitions
 // INV-999 < INV-1000.
 bool natural_less(const std::string& a, const std::string& b);
 
-// Sorts every collection of `definitions` into the canonical order above.
+// Sorts every collection of `definitions` into the canonical order above and
+// keeps the first of categories that share an id (the loader has checked that
+// they share a name).
 void canonicalize(Definitions& definitions);
 
 // The milestone with `id`, or nullptr.

@@ -46,7 +46,7 @@ struct TestSelection
 struct CiJobEvidence
 {
   std::string name;
-  std::string conclusion;
+  std::optional<CiConclusion> conclusion; // nullopt while the job has not completed
   bool operator==(const CiJobEvidence&) const = default;
 };
 
@@ -59,7 +59,7 @@ struct CiRunEvidence
   std::string workflow_path;
   std::string head_branch;
   std::string status;
-  std::string conclusion;
+  std::optional<CiConclusion> conclusion; // nullopt while the run has not completed
   std::string url;
   std::vector<CiJobEvidence> jobs;
   EvidenceStamp stamp; // commit = head_sha, taken_at = updated_at
@@ -78,7 +78,7 @@ struct CiJobRecord
   std::int64_t id = 0;
   std::string name;
   std::string status;
-  std::string conclusion;
+  std::optional<CiConclusion> conclusion; // nullopt while the job has not completed
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> completed_at;
   std::string steps_json; // [{name, number, status, conclusion}]
@@ -97,12 +97,20 @@ struct CiRunRecord
   std::string head_branch;
   std::string event;
   std::string status;
-  std::string conclusion; // '' while not completed
+  std::optional<CiConclusion> conclusion; // nullopt while not completed
   std::optional<Timestamp> created_at;
   std::optional<Timestamp> updated_at;
   std::string url;
   std::vector<CiJobRecord> jobs;
   bool has_jobs = false; // the document listed jobs (even none)
 };
+
+// A CI conclusion as written in GitHub's JSON and in the store: '' while the
+// run or job has not completed.
+inline std::string
+conclusion_text(const std::optional<CiConclusion>& conclusion)
+{
+  return conclusion ? std::string(to_string(*conclusion)) : std::string();
+}
 
 } // namespace rl::model

@@ -75,9 +75,9 @@ struct IngestedRun
   std::int64_t run_id = 0;
   std::int64_t attempt = 1;
   CiRunOutcome outcome = CiRunOutcome::stored;
-  std::string workflow;   // runs only
-  std::string conclusion; // runs only; '' while the run is not completed
-  std::size_t jobs = 0;   // jobs listed
+  std::string workflow;                   // runs only
+  std::optional<CiConclusion> conclusion; // runs only; nullopt while the run is not completed
+  std::size_t jobs = 0;                   // jobs listed
 };
 
 // One file of an ingest, in command order. A stored file carries what it

@@ -210,7 +210,7 @@ DocWriter::ci_history()
       if (run != m_event.ci_runs.end()) {
         evidence = fmt::format("run {} concluded {} at `{}`",
                                run->run_id,
-                               run->conclusion,
+                               model::conclusion_text(run->conclusion),
                                model::short_commit(run->stamp.commit, model::k_ci_run_commit_digits));
       }
     }

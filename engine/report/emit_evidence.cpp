@@ -1,5 +1,6 @@
 #include "report/emit_evidence.hpp"
 
+#include "model/evidence.hpp"
 #include "report/records.hpp"
 
 #include <fmt/format.h>
@@ -25,7 +26,7 @@ run_json(const model::IngestedRun& run)
   return {{"run_id", run.run_id},
           {"attempt", run.attempt},
           {"workflow", run.workflow},
-          {"conclusion", run.conclusion},
+          {"conclusion", model::conclusion_text(run.conclusion)},
           {"jobs", run.jobs},
           {"result", to_string(run.outcome)}};
 }
@@ -68,7 +69,7 @@ std::string
 run_line(const std::string& path, const model::IngestedRun& run)
 {
   const bool is_run = run.outcome != model::CiRunOutcome::jobs_stored;
-  const std::string conclusion = run.conclusion.empty() ? "not completed" : run.conclusion;
+  const std::string conclusion = run.conclusion ? std::string(to_string(*run.conclusion)) : "not completed";
   return fmt::format("{}: run {} attempt {}{}: {}{}\n",
                      path,
                      run.run_id,

@@ -192,7 +192,7 @@ private:
                                 rule.workflow,
                                 rule.job.empty() ? "" : ", job " + rule.job,
                                 rule.branch.empty() ? "" : ", branch " + rule.branch,
-                                rule.conclusion);
+                                to_string(rule.conclusion));
     const model::CiRunEvidence* latest = nullptr;
     for (const model::CiRunEvidence& run : m_evidence.ci_runs) {
       if (workflow_matches(rule.workflow, run) && (rule.branch.empty() || glob_match(rule.branch, run.head_branch))) {
@@ -205,7 +205,7 @@ private:
       r.details.emplace_back("no run of this workflow has been ingested");
       return r;
     }
-    std::string conclusion = latest->conclusion;
+    std::optional<model::CiConclusion> conclusion = latest->conclusion;
     std::string what = fmt::format("run {} attempt {}", latest->run_id, latest->attempt);
     if (!rule.job.empty()) {
       const auto job = std::find_if(latest->jobs.begin(), latest->jobs.end(), [&](const model::CiJobEvidence& j) {
@@ -220,8 +220,8 @@ private:
       what += ", job " + job->name;
     }
     r.details.push_back(fmt::format(
-      "latest: {} ({}): {}", what, stamp_text(latest->stamp), conclusion.empty() ? latest->status : conclusion));
-    if (conclusion.empty()) {
+      "latest: {} ({}): {}", what, stamp_text(latest->stamp), conclusion ? to_string(*conclusion) : latest->status));
+    if (!conclusion) {
       r.status = InvariantStatus::unverified;
       r.details.emplace_back("the run has not completed");
     } else if (conclusion != rule.conclusion) {

@@ -229,13 +229,13 @@ ci_gate(const std::string& workflow, const GateFacts& f)
                                          run.run_id,
                                          run.attempt,
                                          run.workflow_name,
-                                         run.conclusion.empty() ? run.status : run.conclusion);
-    if (run.conclusion == "success") {
+                                         run.conclusion ? to_string(*run.conclusion) : run.status);
+    if (run.conclusion == model::CiConclusion::success) {
       return passed(gate, fmt::format("latest run at {} concluded success", commit), {line, run.url});
     }
     return failed(
       gate,
-      fmt::format("latest run at {} concluded {}", commit, run.conclusion.empty() ? run.status : run.conclusion),
+      fmt::format("latest run at {} concluded {}", commit, run.conclusion ? to_string(*run.conclusion) : run.status),
       "fix the workflow, re-run it, and ingest the new run (refactor-ledger ingest github-run)",
       {line, run.url});
   }

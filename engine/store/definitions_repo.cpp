@@ -41,7 +41,10 @@ rule_to_json(const model::RuleNode& r)
     j["min"] = r.min;
     break;
   case Kind::ci:
-    j["ci"] = {{"workflow", r.workflow}, {"job", r.job}, {"branch", r.branch}, {"conclusion", r.conclusion}};
+    j["ci"] = {{"workflow", r.workflow},
+               {"job", r.job},
+               {"branch", r.branch},
+               {"conclusion", std::string(model::to_string(r.conclusion))}};
     break;
   case Kind::metric:
     j["metric"] = r.metric;
@@ -72,7 +75,13 @@ rule_from_json(const json& j)
     r.workflow = c.at("workflow").get<std::string>();
     r.job = c.at("job").get<std::string>();
     r.branch = c.at("branch").get<std::string>();
-    r.conclusion = c.at("conclusion").get<std::string>();
+    const std::string conclusion = c.at("conclusion").get<std::string>();
+    const auto parsed = model::parse_enum<model::CiConclusion>(conclusion);
+    if (!parsed) {
+      throw util::StoreError("corrupt ledger: unknown CI conclusion '" + conclusion
+                             + "' in a verification rule; delete the database to rebuild it from the YAML");
+    }
+    r.conclusion = *parsed;
   } else {
     r.kind = Kind::metric;
     r.metric = j.at("metric").get<std::string>();
@@ -242,43 +251,6 @@ replace_source_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stam
   db.exec("DELETE FROM source_file");
   detail::insert_stamps(db, stamps);
   transaction.commit();
-}
-
-model::Definitions
-as_stored(model::Definitions d)
-{
-  d.program.origin.column = 0;
-  for (auto& x : d.dimensions) {
-    x.origin = {};
-  }
-  for (auto& x : d.facts) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.phases) {
-    x.origin.column = 0;
-  }
-  // Categories repeated in several files are stored once.
-  std::vector<model::Category> categories;
-  for (auto& x : d.categories) {
-    x.origin.column = 0;
-    if (std::none_of(categories.begin(), categories.end(), [&](const model::Category& c) { return c.id == x.id; })) {
-      categories.push_back(x);
-    }
-  }
-  d.categories = std::move(categories);
-  for (auto& x : d.milestones) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.invariants) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.risks) {
-    x.origin.column = 0;
-  }
-  for (auto& x : d.deferrals) {
-    x.origin.column = 0;
-  }
-  return d;
 }
 
 model::Definitions

@@ -42,13 +42,9 @@ std::vector<model::CloseoutRecord> read_records(SQLite::Database& db);
 // their definitions did not change).
 void replace_source_stamps(SQLite::Database& db, const std::vector<SourceStamp>& stamps);
 
-// `d` as read_definitions would return it after storing it (no columns, no
-// origins for score dimensions, each category once): for comparing parsed
-// definitions with stored ones.
-model::Definitions as_stored(model::Definitions d);
-
-// Reads the definitions back, in canonical order. Origins carry path and line
-// only; references carry no origin. Throws StoreError on rows the model cannot
+// Reads the definitions back, in canonical order: what replace_definitions
+// stored, equal to it (origins with path, line and column), except that
+// references carry no origin (a Ref compares by id). Throws StoreError on rows the model cannot
 // represent (a corrupt database).
 model::Definitions read_definitions(SQLite::Database& db);
 

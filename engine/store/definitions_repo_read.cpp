@@ -56,7 +56,8 @@ optional_enum_column(const SQLite::Column& c, const std::string& where)
 model::Origin
 origin_of(SQLite::Statement& q)
 {
-  return {q.getColumn("source_path").getString(), q.getColumn("source_line").getInt(), 0};
+  return {
+    q.getColumn("source_path").getString(), q.getColumn("source_line").getInt(), q.getColumn("source_column").getInt()};
 }
 
 model::GateConfig
@@ -117,6 +118,7 @@ read_program(SQLite::Database& db, model::Definitions& d)
     sd.max = dims.getColumn("max_value").getDouble();
     sd.target = optional_double(dims.getColumn("target"));
     sd.target_text = dims.getColumn("target_text").getString();
+    sd.origin = origin_of(dims);
     d.dimensions.push_back(std::move(sd));
   }
 

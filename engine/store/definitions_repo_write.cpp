@@ -54,17 +54,26 @@ run(SQLite::Statement& s)
   s.clearBindings();
 }
 
+// Where a definition was written: its file, line and column.
+void
+bind_origin(SQLite::Statement& s, const model::Origin& origin)
+{
+  s.bind(":source_path", origin.path);
+  s.bind(":source_line", origin.line);
+  s.bind(":source_column", origin.column);
+}
+
 // ---- SQL ---------------------------------------------------------------------
 
 constexpr const char* k_insert_program_sql = R"sql(
   INSERT INTO program (id, name, title, repository, fork, start_date, baseline_commit, log_path,
     toolcalls_path, milestone_docs_path, context_title, context, governance, references_json,
     principles_json, principles_note, deprecation_policy, deprecation_note, tool_logging,
-    recovery_protocol, risks_intro, score_targets_label, source_path, source_line)
+    recovery_protocol, risks_intro, score_targets_label, source_path, source_line, source_column)
   VALUES (1, :name, :title, :repository, :fork, :start, :baseline, :log, :toolcalls, :docs,
     :context_title, :context, :governance, :references, :principles, :principles_note,
     :deprecation_policy, :deprecation_note, :tool_logging, :recovery, :risks_intro,
-    :targets_label, :source_path, :source_line)
+    :targets_label, :source_path, :source_line, :source_column)
 )sql";
 
 constexpr const char* k_insert_milestone_sql = R"sql(
@@ -73,23 +82,23 @@ constexpr const char* k_insert_milestone_sql = R"sql(
     scope_in, scope_out, scope_paths, non_goals, deliverables, verification_plan, verification,
     findings, outcome, notes, see, commits, closeout_date, closeout_locked, closeout_artifacts,
     closeout_verdict, has_merge, merge_pr, merge_repository, merge_commit, ci_workflow,
-    source_path, source_line)
+    source_path, source_line, source_column)
   VALUES (:id, :position, :title, :phase, :status, :priority, :estimate, :actual, :effort_note,
     :change_class, :mode, :risk, :rollback, :intent, :scope_summary, :scope_in, :scope_out,
     :scope_paths, :non_goals, :deliverables, :verification_plan, :verification, :findings,
     :outcome, :notes, :see, :commits, :closeout_date, :closeout_locked, :closeout_artifacts,
     :closeout_verdict, :has_merge, :merge_pr, :merge_repository, :merge_commit, :ci_workflow,
-    :source_path, :source_line)
+    :source_path, :source_line, :source_column)
 )sql";
 
 constexpr const char* k_insert_invariant_sql = R"sql(
   INSERT INTO invariant (id, position, category_id, name, statement, surface, coverage,
     coverage_note, priority, notes, has_recommendation, rec_action, rec_text, rec_milestone,
     statement_changed, verify_json, waiver_owner, waiver_reason, waiver_expires, source_path,
-    source_line)
+    source_line, source_column)
   VALUES (:id, :position, :category, :name, :statement, :surface, :coverage, :coverage_note,
     :priority, :notes, :has_rec, :rec_action, :rec_text, :rec_milestone, :statement_changed,
-    :verify, :waiver_owner, :waiver_reason, :waiver_expires, :source_path, :source_line)
+    :verify, :waiver_owner, :waiver_reason, :waiver_expires, :source_path, :source_line, :source_column)
 )sql";
 
 } // namespace
@@ -124,13 +133,14 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
   s.bind(":recovery", p.recovery_protocol);
   s.bind(":risks_intro", p.risks_intro);
   s.bind(":targets_label", p.score_targets_label);
-  s.bind(":source_path", p.origin.path);
-  s.bind(":source_line", p.origin.line);
+  bind_origin(s, p.origin);
   s.exec();
 
   SQLite::Statement dim(db,
                         "INSERT INTO score_dimension (id, position, name, kind, max_value, target, "
-                        "target_text) VALUES (:id, :position, :name, :kind, :max, :target, :text)");
+                        "target_text, source_path, source_line, source_column) VALUES (:id, "
+                        ":position, :name, :kind, :max, :target, :text, :source_path, "
+                        ":source_line, :source_column)");
   int position = 0;
   for (const model::ScoreDimension& sd : d.dimensions) {
     dim.bind(":id", sd.id);
@@ -140,13 +150,14 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
     dim.bind(":max", sd.max);
     bind_optional(dim, ":target", sd.target);
     dim.bind(":text", sd.target_text);
+    bind_origin(dim, sd.origin);
     run(dim);
   }
 
   SQLite::Statement fact(db,
                          "INSERT INTO fact (position, metric, value, value_number, source, as_of, "
-                         "source_path, source_line) VALUES (:position, :metric, :value, :number, "
-                         ":source, :as_of, :source_path, :source_line)");
+                         "source_path, source_line, source_column) VALUES (:position, :metric, :value, :number, "
+                         ":source, :as_of, :source_path, :source_line, :source_column)");
   position = 0;
   for (const model::Fact& f : d.facts) {
     fact.bind(":position", position++);
@@ -155,35 +166,32 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
     bind_optional(fact, ":number", f.number);
     fact.bind(":source", f.source);
     fact.bind(":as_of", f.as_of);
-    fact.bind(":source_path", f.origin.path);
-    fact.bind(":source_line", f.origin.line);
+    bind_origin(fact, f.origin);
     run(fact);
   }
 
   SQLite::Statement phase(db,
                           "INSERT INTO phase (id, name, goal, future_json, source_path, "
-                          "source_line) VALUES (:id, :name, :goal, :future, :source_path, "
-                          ":source_line)");
+                          "source_line, source_column) VALUES (:id, :name, :goal, :future, :source_path, "
+                          ":source_line, :source_column)");
   for (const model::Phase& ph : d.phases) {
     phase.bind(":id", ph.id);
     phase.bind(":name", ph.name);
     phase.bind(":goal", ph.goal);
     phase.bind(":future", to_json(ph.future));
-    phase.bind(":source_path", ph.origin.path);
-    phase.bind(":source_line", ph.origin.line);
+    bind_origin(phase, ph.origin);
     run(phase);
   }
 
   SQLite::Statement category(db,
-                             "INSERT OR IGNORE INTO category (id, name, position, source_path, "
-                             "source_line) VALUES (:id, :name, :position, :source_path, "
-                             ":source_line)");
+                             "INSERT INTO category (id, name, position, source_path, "
+                             "source_line, source_column) VALUES (:id, :name, :position, :source_path, "
+                             ":source_line, :source_column)");
   for (const model::Category& c : d.categories) {
     category.bind(":id", c.id);
     category.bind(":name", c.name);
     category.bind(":position", c.order);
-    category.bind(":source_path", c.origin.path);
-    category.bind(":source_line", c.origin.line);
+    bind_origin(category, c.origin);
     run(category);
   }
 }
@@ -253,8 +261,7 @@ insert_milestones(SQLite::Database& db, const model::Definitions& d)
     s.bind(":merge_repository", m.merge ? m.merge->repository : std::string());
     s.bind(":merge_commit", m.merge ? m.merge->commit : std::string());
     s.bind(":ci_workflow", m.ci_workflow);
-    s.bind(":source_path", m.origin.path);
-    s.bind(":source_line", m.origin.line);
+    bind_origin(s, m.origin);
     run(s);
   }
 
@@ -385,8 +392,7 @@ insert_invariants(SQLite::Database& db, const model::Definitions& d)
       s.bind(":waiver_reason");
       s.bind(":waiver_expires");
     }
-    s.bind(":source_path", inv.origin.path);
-    s.bind(":source_line", inv.origin.line);
+    bind_origin(s, inv.origin);
     run(s);
     int i = 0;
     for (const model::VerificationEntry& e : inv.verification) {
@@ -404,9 +410,9 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
 {
   SQLite::Statement risk(db,
                          "INSERT INTO risk (id, position, title, priority, status, "
-                         "milestones_note, description, source_path, source_line) VALUES (:id, "
+                         "milestones_note, description, source_path, source_line, source_column) VALUES (:id, "
                          ":position, :title, :priority, :status, :note, :description, "
-                         ":source_path, :source_line)");
+                         ":source_path, :source_line, :source_column)");
   SQLite::Statement rm(db,
                        "INSERT INTO risk_milestone (risk_id, milestone_id, position) VALUES "
                        "(:r, :m, :position)");
@@ -425,8 +431,7 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
     risk.bind(":status", std::string(model::to_string(r.status)));
     risk.bind(":note", r.milestones_note);
     risk.bind(":description", r.description);
-    risk.bind(":source_path", r.origin.path);
-    risk.bind(":source_line", r.origin.line);
+    bind_origin(risk, r.origin);
     run(risk);
     int i = 0;
     for (const model::Ref& m : r.milestones) {
@@ -457,8 +462,8 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
   SQLite::Statement def(db,
                         "INSERT INTO deferral (id, position, what, why, risk, discovered_in, "
                         "deferred_to, exit_criteria, blocker, status, source_ref, source_path, "
-                        "source_line) VALUES (:id, :position, :what, :why, :risk, :found, :to, "
-                        ":exit, :blocker, :status, :ref, :source_path, :source_line)");
+                        "source_line, source_column) VALUES (:id, :position, :what, :why, :risk, :found, :to, "
+                        ":exit, :blocker, :status, :ref, :source_path, :source_line, :source_column)");
   position = 0;
   for (const model::Deferral& x : d.deferrals) {
     def.bind(":id", x.id);
@@ -472,8 +477,7 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
     def.bind(":blocker", x.blocker ? 1 : 0);
     def.bind(":status", std::string(model::to_string(x.status)));
     def.bind(":ref", x.source_ref);
-    def.bind(":source_path", x.origin.path);
-    def.bind(":source_line", x.origin.line);
+    bind_origin(def, x.origin);
     run(def);
   }
 }

@@ -142,7 +142,7 @@ insert_jobs(SQLite::Database& db,
     s.bind(5, j.id);
     s.bind(6, j.name);
     s.bind(7, j.status);
-    s.bind(8, j.conclusion);
+    s.bind(8, model::conclusion_text(j.conclusion));
     s.bind(9, stored_time(j.started_at));
     s.bind(10, stored_time(j.completed_at));
     s.bind(11, j.steps_json);
@@ -202,7 +202,7 @@ store_ci_run(SQLite::Database& db, const EvidenceHeader& header, const model::Ci
   s.bind(9, run.head_branch);
   s.bind(10, run.event);
   s.bind(11, run.status);
-  s.bind(12, run.conclusion);
+  s.bind(12, model::conclusion_text(run.conclusion));
   s.bind(13, stored_time(run.created_at));
   s.bind(14, stored_time(run.updated_at));
   s.bind(15, run.url);

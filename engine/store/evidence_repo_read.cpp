@@ -34,6 +34,25 @@ replace_first(std::string text, const std::string& what, const std::string& with
   return text;
 }
 
+// A stored CI conclusion: '' while not completed; other text that names no
+// conclusion is a corrupt ledger.
+std::optional<model::CiConclusion>
+stored_conclusion(const SQLite::Column& column, std::int64_t run_id)
+{
+  const std::string text = column.getString();
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  const std::optional<model::CiConclusion> conclusion = model::parse_enum<model::CiConclusion>(text);
+  if (!conclusion) {
+    throw util::StoreError(fmt::format("corrupt ledger: CI run {} has the unknown conclusion '{}'; delete the "
+                                       "database to rebuild it from the YAML and the evidence files",
+                                       run_id,
+                                       text));
+  }
+  return conclusion;
+}
+
 } // namespace
 
 model::TestSelection
@@ -159,7 +178,7 @@ ci_runs(SQLite::Database& db)
     run.workflow_path = q.getColumn("workflow_path").getString();
     run.head_branch = q.getColumn("head_branch").getString();
     run.status = q.getColumn("status").getString();
-    run.conclusion = q.getColumn("conclusion").getString();
+    run.conclusion = stored_conclusion(q.getColumn("conclusion"), run.run_id);
     run.url = q.getColumn("url").getString();
     run.stamp = detail::stamp_of(q);
     index[{q.getColumn("provider").getString(), run.repository, run.run_id, run.attempt}] = out.size();
@@ -174,7 +193,8 @@ ci_runs(SQLite::Database& db)
                                 jobs.getColumn(2).getInt64(),
                                 jobs.getColumn(3).getInt64()});
     if (it != index.end()) {
-      out[it->second].jobs.push_back({jobs.getColumn(4).getString(), jobs.getColumn(5).getString()});
+      out[it->second].jobs.push_back(
+        {jobs.getColumn(4).getString(), stored_conclusion(jobs.getColumn(5), jobs.getColumn(2).getInt64())});
     }
   }
   return out;

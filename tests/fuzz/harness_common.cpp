@@ -380,7 +380,7 @@ load_like_the_app(const std::vector<loader::SourceText>& sources)
   }
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   empty_ledger_into(db);
-  store::replace_definitions(db, store::as_stored(std::move(loaded.definitions)), {}, loaded.records, log);
+  store::replace_definitions(db, loaded.definitions, {}, loaded.records, log);
 }
 
 const std::vector<Target>&

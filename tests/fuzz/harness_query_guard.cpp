@@ -36,7 +36,7 @@ ledger()
     rl::util::DiagnosticSink sink;
     rl::loader::LoadedProgram loaded = rl::loader::load_program(rl::fuzz::tiny_program_sources(), sink);
     sink.throw_if_errors();
-    rl::store::replace_definitions(*d, rl::store::as_stored(std::move(loaded.definitions)), {}, loaded.records);
+    rl::store::replace_definitions(*d, loaded.definitions, {}, loaded.records);
     return d;
   }();
   return *db;

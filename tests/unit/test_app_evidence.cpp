@@ -185,7 +185,7 @@ TEST_CASE("ingest github-run returns each run and job list", "[app][evidence]")
   CHECK(run.run_id == 21794131738);
   CHECK(run.attempt == 1);
   CHECK(run.workflow == "Refactor Smoke Test");
-  CHECK(run.conclusion == "success");
+  CHECK(run.conclusion == rl::model::CiConclusion::success);
   CHECK(run.outcome == rl::model::CiRunOutcome::stored);
   REQUIRE(r.files[1].runs);
   CHECK(r.files[1].runs->front().outcome == rl::model::CiRunOutcome::jobs_stored);

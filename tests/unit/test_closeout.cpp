@@ -46,7 +46,7 @@ good_facts()
   run.run_id = 7;
   run.workflow_name = "Smoke";
   run.workflow_path = ".github/workflows/smoke.yml";
-  run.conclusion = "success";
+  run.conclusion = rl::model::CiConclusion::success;
   run.stamp.commit = f.commit;
   f.ci_runs = {run};
   rl::model::MetricEvidence metric;
@@ -162,7 +162,7 @@ TEST_CASE("each gate fails alone on the fact that breaks it", "[closeout][gates]
     auto f = good_facts();
     auto red = f.ci_runs.front();
     red.run_id = 8;
-    red.conclusion = "failure";
+    red.conclusion = rl::model::CiConclusion::failure;
     f.ci_runs.insert(f.ci_runs.begin(), red); // newest first
     CHECK(failed(gates_with(f)) == std::vector<std::string>{"ci:smoke.yml"});
     f.ci_runs = {good_facts().ci_runs.front()};
@@ -300,6 +300,38 @@ TEST_CASE("a record whose CI run time is not a time is refused, not stored as te
     CHECK_FALSE(rl::model::parse_record(edited, error));
     CHECK_THAT(error.message, Catch::Contains("is not a time"));
   }
+}
+
+TEST_CASE("a record's CI run conclusion is one of GitHub's, or empty while the run has not completed",
+          "[closeout][record][hostile]")
+{
+  const auto sources = rl::test::minimal_program();
+  const auto it = std::find_if(
+    sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M00.closeout.json"; });
+  REQUIRE(it != sources.end());
+  rl::model::RecordParseError error;
+  auto record = rl::model::parse_record(it->text, error);
+  REQUIRE(record);
+  REQUIRE_FALSE(record->events.empty());
+  rl::model::CiRunEvidence run;
+  run.repository = "o/r";
+  run.run_id = 7;
+  run.stamp.commit = "41daf4ea527";
+  run.stamp.taken_at = *rl::model::Timestamp::parse("2026-02-08T07:51:04Z");
+  for (const auto conclusion : {std::optional<rl::model::CiConclusion>{rl::model::CiConclusion::timed_out},
+                                std::optional<rl::model::CiConclusion>{}}) {
+    run.conclusion = conclusion;
+    record->events.front().ci_runs = {run};
+    const auto again = rl::model::parse_record(rl::model::format_record(*record), error);
+    REQUIRE(again);
+    CHECK(again->events.front().ci_runs.front().conclusion == conclusion);
+  }
+  run.conclusion = rl::model::CiConclusion::success;
+  record->events.front().ci_runs = {run};
+  std::string text = rl::model::format_record(*record);
+  text.replace(text.find("\"conclusion\": \"success\""), 23, "\"conclusion\": \"green\"");
+  CHECK_FALSE(rl::model::parse_record(text, error));
+  CHECK_THAT(error.message, Catch::Contains("conclusion 'green' is not a CI conclusion"));
 }
 
 TEST_CASE("a closed milestone is locked: edits are refused naming the fields", "[closeout][lock]")

@@ -44,7 +44,7 @@ TEST_CASE("a REST workflow run is read field by field", "[evidence][ci_run]")
   CHECK(run.head_branch == "master");
   CHECK(run.event == "push");
   CHECK(run.status == "completed");
-  CHECK(run.conclusion.empty()); // null
+  CHECK_FALSE(run.conclusion.has_value()); // null
   CHECK(run.created_at->text() == "2020-01-22T19:33:08Z");
   CHECK(run.url == "https://github.com/octo-org/octo-repo/actions/runs/30433642");
   CHECK_FALSE(run.has_jobs);
@@ -55,7 +55,7 @@ TEST_CASE("a run list holds every run with ids up to INT64_MAX and times in UTC"
   const auto doc = parse_fixture("github/runs_list.json");
   REQUIRE(doc.runs.size() == 2);
   CHECK(doc.runs[0].run_id == 30433642);
-  CHECK(doc.runs[0].conclusion == "success");
+  CHECK(doc.runs[0].conclusion == rl::model::CiConclusion::success);
   CHECK(doc.runs[1].run_id == std::numeric_limits<std::int64_t>::max());
   CHECK(doc.runs[1].attempt == 3);
   CHECK(doc.runs[1].repository == "octo-org/octo-repo"); // from html_url
@@ -76,9 +76,9 @@ TEST_CASE("a REST jobs document names its run through run_url", "[evidence][ci_r
   REQUIRE(list.jobs.size() == 2);
   CHECK(list.jobs[0].id == 399444496);
   CHECK(list.jobs[0].name == "build");
-  CHECK(list.jobs[0].conclusion == "success");
+  CHECK(list.jobs[0].conclusion == rl::model::CiConclusion::success);
   CHECK(nlohmann::json::parse(list.jobs[0].steps_json).size() == 2);
-  CHECK(list.jobs[1].conclusion == "failure");
+  CHECK(list.jobs[1].conclusion == rl::model::CiConclusion::failure);
   CHECK_FALSE(list.jobs[1].completed_at); // null
   CHECK(list.jobs[1].steps_json == "[]");
 }
@@ -92,7 +92,7 @@ TEST_CASE("gh run view --json output is read with its jobs and steps", "[evidenc
   CHECK(run.attempt == 1);
   CHECK(run.repository == "m-cahill/pytorch");
   CHECK(run.workflow_name == "Refactor Smoke Test");
-  CHECK(run.conclusion == "failure");
+  CHECK(run.conclusion == rl::model::CiConclusion::failure);
   REQUIRE(run.has_jobs);
   REQUIRE(run.jobs.size() == 1);
   CHECK(run.jobs[0].id == 62881234567);

@@ -194,7 +194,7 @@ TEST_CASE("GitHub run documents: REST and gh forms", "[evidence][ci]")
   REQUIRE(rest.runs.size() == 1);
   CHECK(rest.runs[0].run_id == 21794131738);
   CHECK(rest.runs[0].repository == "m-cahill/pytorch");
-  CHECK(rest.runs[0].conclusion == "success");
+  CHECK(rest.runs[0].conclusion == rl::model::CiConclusion::success);
   const auto gh = rl::evidence::parse_github_document(
     R"({"databaseId": 21794076924, "attempt": 1, "workflowName": "Refactor Smoke Test",
         "headSha": "2615c7c593f", "headBranch": "m01", "status": "completed",
@@ -207,6 +207,6 @@ TEST_CASE("GitHub run documents: REST and gh forms", "[evidence][ci]")
     "");
   REQUIRE(gh.runs.size() == 1);
   CHECK(gh.runs[0].repository == "m-cahill/pytorch");
-  CHECK(gh.runs[0].jobs.at(0).conclusion == "failure");
+  CHECK(gh.runs[0].jobs.at(0).conclusion == rl::model::CiConclusion::failure);
   CHECK_THROWS_AS(rl::evidence::parse_github_document("{\"id\": ", "bad.json", ""), rl::util::InputError);
 }

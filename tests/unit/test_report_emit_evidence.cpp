@@ -75,12 +75,13 @@ github_ingest()
   r.kind = rl::model::EvidenceKind::ci_run;
   rl::model::IngestedFile run = file("run3.json", rl::model::EvidenceKind::ci_run, rl::model::IngestOutcome::stored);
   run.runs = std::vector<rl::model::IngestedRun>{
-    {21794131738, 1, rl::model::CiRunOutcome::stored, "Refactor Smoke Test", "success", 1},
-    {21794131739, 2, rl::model::CiRunOutcome::already_ingested, "Nightly", "", 0},
+    {21794131738, 1, rl::model::CiRunOutcome::stored, "Refactor Smoke Test", rl::model::CiConclusion::success, 1},
+    {21794131739, 2, rl::model::CiRunOutcome::already_ingested, "Nightly", std::nullopt, 0},
   };
   rl::model::IngestedFile jobs =
     file("run3.jobs.json", rl::model::EvidenceKind::ci_run, rl::model::IngestOutcome::stored);
-  jobs.runs = std::vector<rl::model::IngestedRun>{{21794131738, 1, rl::model::CiRunOutcome::jobs_stored, "", "", 3}};
+  jobs.runs =
+    std::vector<rl::model::IngestedRun>{{21794131738, 1, rl::model::CiRunOutcome::jobs_stored, "", std::nullopt, 3}};
   r.files = {run, jobs};
   return r;
 }

@@ -19,7 +19,7 @@ minimal_definitions()
   rl::util::DiagnosticSink sink;
   auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
   REQUIRE_FALSE(sink.has_errors());
-  return rl::store::as_stored(std::move(d));
+  return d;
 }
 
 using Results = std::vector<std::pair<std::string, rl::model::ResultStatus>>;
@@ -90,6 +90,67 @@ TEST_CASE("definitions round-trip through the store", "[store]")
   smaller.invariants.pop_back();
   rl::store::replace_definitions(db, smaller, stamps);
   CHECK(rl::store::read_definitions(db) == smaller);
+}
+
+TEST_CASE("what the loader parsed comes back from the store without loss", "[store]")
+{
+  // Columns of every origin, score dimensions' origins, and a category named
+  // in two catalog files (one category in the model and in the store).
+  auto sources = rl::test::minimal_program();
+  sources.push_back({"invariants/core-more.yaml", R"(category: {id: core, name: Core, order: 1}
+invariants:
+  - id: INV-003
+    name: Errors stay clear
+    statement: Error messages keep naming the file.
+    coverage: weak
+    priority: P2
+)"});
+  rl::util::DiagnosticSink sink;
+  const rl::loader::LoadedProgram loaded = rl::loader::load_program(sources, sink);
+  REQUIRE_FALSE(sink.has_errors());
+  const rl::model::Definitions& d = loaded.definitions;
+  REQUIRE(d.categories.size() == 1);
+  CHECK(d.categories[0].origin.path == "invariants/core.yaml");
+  REQUIRE_FALSE(d.dimensions.empty());
+  CHECK(d.dimensions[0].origin.line > 0);
+  CHECK(d.milestones.at(0).origin.column > 0);
+
+  rl::test::TempDir dir;
+  auto db = rl::store::open_ledger(dir.path() / "ledger.db");
+  rl::store::replace_definitions(db, d, {}, loaded.records);
+  const rl::model::Definitions back = rl::store::read_definitions(db);
+  CHECK(back.program.origin == d.program.origin);
+  CHECK(back.dimensions == d.dimensions);
+  CHECK(back.categories == d.categories);
+  CHECK(back.milestones.at(0).origin == d.milestones.at(0).origin);
+  CHECK(back == d);
+  CHECK(rl::store::read_records(db) == loaded.records);
+}
+
+TEST_CASE("migration 5 gives a version 4 ledger origin columns and makes the next command reload",
+          "[store][migrations]")
+{
+  rl::test::TempDir dir;
+  const auto path = dir.path() / "ledger.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    const auto& all = rl::store::all_migrations();
+    REQUIRE(all.size() >= 5);
+    rl::store::migrate(db, {all.begin(), all.begin() + 4});
+    REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 4);
+    db.exec(R"sql(
+      INSERT INTO source_file (path, size, mtime_ns) VALUES ('milestones/program.yaml', 10, 20);
+      INSERT INTO phase (id, name, goal, future_json, source_path, source_line)
+        VALUES (0, 'Baseline', '', '[]', 'milestones/program.yaml', 7);
+    )sql");
+  }
+  auto db = rl::store::open_ledger(path);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 5);
+  // Stamps are gone: the next command finds every file new and reloads.
+  CHECK(rl::store::read_source_stamps(db).empty());
+  const rl::model::Definitions d = rl::store::read_definitions(db);
+  REQUIRE(d.phases.size() == 1);
+  CHECK(d.phases[0].origin == rl::model::Origin{"milestones/program.yaml", 7, 0});
 }
 
 TEST_CASE("CHECK constraints reject values outside the enums", "[store]")
@@ -237,7 +298,7 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
     )sql");
   }
   auto db = rl::store::open_ledger(path);
-  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == rl::store::latest_schema_version());
   CHECK(db.execAndGet("SELECT group_concat(v, ',') FROM (SELECT tc.identity || '=' || tc.id || '@' || s.file AS v "
                       "FROM test_case AS tc JOIN test_source AS s ON s.id = tc.source_id ORDER BY tc.identity)")
           .getString()

@@ -39,7 +39,7 @@ public:
     auto definitions = rl::loader::load_definitions(rl::test::minimal_program(), sink);
     REQUIRE_FALSE(sink.has_errors());
     auto db = rl::store::open_ledger(path());
-    rl::store::replace_definitions(db, rl::store::as_stored(std::move(definitions)), {});
+    rl::store::replace_definitions(db, definitions, {});
   }
   fs::path path() const
   {
