@@ -272,7 +272,11 @@ TEST_CASE("closeout records round-trip through their JSON form", "[closeout][rec
   CHECK(again->last_close()->kind == rl::model::CloseoutEventKind::adopt);
 }
 
-TEST_CASE("a record whose CI run time is not a time is refused, not stored as text", "[closeout][record][hostile]")
+namespace {
+
+// The minimal program's closeout record of M00 (one adopt event).
+rl::model::CloseoutRecord
+m00_record()
 {
   const auto sources = rl::test::minimal_program();
   const auto it = std::find_if(
@@ -282,13 +286,30 @@ TEST_CASE("a record whose CI run time is not a time is refused, not stored as te
   auto record = rl::model::parse_record(it->text, error);
   REQUIRE(record);
   REQUIRE_FALSE(record->events.empty());
+  return *record;
+}
+
+// A CI run as a closeout event records it.
+rl::model::CiRunEvidence
+sample_run(const char* taken_at)
+{
   rl::model::CiRunEvidence run;
   run.repository = "o/r";
   run.run_id = 7;
   run.stamp.commit = "41daf4ea527";
-  run.stamp.taken_at = *rl::model::Timestamp::parse("2026-02-08T07:51:04+02:00");
-  record->events.front().ci_runs = {run};
-  const std::string text = rl::model::format_record(*record);
+  run.stamp.taken_at = *rl::model::Timestamp::parse(taken_at);
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("a record whose CI run time is not a time is refused, not stored as text", "[closeout][record][hostile]")
+{
+  rl::model::RecordParseError error;
+  auto record = m00_record();
+  const rl::model::CiRunEvidence run = sample_run("2026-02-08T07:51:04+02:00");
+  record.events.front().ci_runs = {run};
+  const std::string text = rl::model::format_record(record);
   REQUIRE(text.find("\"taken_at\": \"2026-02-08T05:51:04Z\"") != std::string::npos);
   auto again = rl::model::parse_record(text, error);
   REQUIRE(again);
@@ -305,30 +326,20 @@ TEST_CASE("a record whose CI run time is not a time is refused, not stored as te
 TEST_CASE("a record's CI run conclusion is one of GitHub's, or empty while the run has not completed",
           "[closeout][record][hostile]")
 {
-  const auto sources = rl::test::minimal_program();
-  const auto it = std::find_if(
-    sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M00.closeout.json"; });
-  REQUIRE(it != sources.end());
   rl::model::RecordParseError error;
-  auto record = rl::model::parse_record(it->text, error);
-  REQUIRE(record);
-  REQUIRE_FALSE(record->events.empty());
-  rl::model::CiRunEvidence run;
-  run.repository = "o/r";
-  run.run_id = 7;
-  run.stamp.commit = "41daf4ea527";
-  run.stamp.taken_at = *rl::model::Timestamp::parse("2026-02-08T07:51:04Z");
+  auto record = m00_record();
+  rl::model::CiRunEvidence run = sample_run("2026-02-08T07:51:04Z");
   for (const auto conclusion : {std::optional<rl::model::CiConclusion>{rl::model::CiConclusion::timed_out},
                                 std::optional<rl::model::CiConclusion>{}}) {
     run.conclusion = conclusion;
-    record->events.front().ci_runs = {run};
-    const auto again = rl::model::parse_record(rl::model::format_record(*record), error);
+    record.events.front().ci_runs = {run};
+    const auto again = rl::model::parse_record(rl::model::format_record(record), error);
     REQUIRE(again);
     CHECK(again->events.front().ci_runs.front().conclusion == conclusion);
   }
   run.conclusion = rl::model::CiConclusion::success;
-  record->events.front().ci_runs = {run};
-  std::string text = rl::model::format_record(*record);
+  record.events.front().ci_runs = {run};
+  std::string text = rl::model::format_record(record);
   text.replace(text.find("\"conclusion\": \"success\""), 23, "\"conclusion\": \"green\"");
   CHECK_FALSE(rl::model::parse_record(text, error));
   CHECK_THAT(error.message, Catch::Contains("conclusion 'green' is not a CI conclusion"));

@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace {
 
 rl::model::Definitions
@@ -20,6 +22,19 @@ minimal_definitions()
   auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
   REQUIRE_FALSE(sink.has_errors());
   return d;
+}
+
+// Writes a ledger at schema `version` (its first migrations only) holding
+// the rows `sql` inserts, as an older refactor-ledger left it.
+void
+ledger_at_version(const std::filesystem::path& path, int version, const char* sql)
+{
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const auto& all = rl::store::all_migrations();
+  REQUIRE(all.size() > static_cast<std::size_t>(version));
+  rl::store::migrate(db, {all.begin(), all.begin() + version});
+  REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == version);
+  db.exec(sql);
 }
 
 using Results = std::vector<std::pair<std::string, rl::model::ResultStatus>>;
@@ -132,20 +147,13 @@ TEST_CASE("migration 5 gives a version 4 ledger origin columns and makes the nex
 {
   rl::test::TempDir dir;
   const auto path = dir.path() / "ledger.db";
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    const auto& all = rl::store::all_migrations();
-    REQUIRE(all.size() >= 5);
-    rl::store::migrate(db, {all.begin(), all.begin() + 4});
-    REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 4);
-    db.exec(R"sql(
+  ledger_at_version(path, 4, R"sql(
       INSERT INTO source_file (path, size, mtime_ns) VALUES ('milestones/program.yaml', 10, 20);
       INSERT INTO phase (id, name, goal, future_json, source_path, source_line)
         VALUES (0, 'Baseline', '', '[]', 'milestones/program.yaml', 7);
     )sql");
-  }
   auto db = rl::store::open_ledger(path);
-  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 5);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == rl::store::latest_schema_version());
   // Stamps are gone: the next command finds every file new and reloads.
   CHECK(rl::store::read_source_stamps(db).empty());
   const rl::model::Definitions d = rl::store::read_definitions(db);
@@ -279,13 +287,7 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
 {
   rl::test::TempDir dir;
   const auto path = dir.path() / "ledger.db";
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    const auto& all = rl::store::all_migrations();
-    REQUIRE(all.size() >= 4);
-    rl::store::migrate(db, {all.begin(), all.begin() + 3});
-    REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 3);
-    db.exec(R"sql(
+  ledger_at_version(path, 3, R"sql(
       INSERT INTO evidence (id, kind, content_hash, source, path, commit_sha, taken_at, recorded_at, tests)
         VALUES (1, 'junit', 'h1', 'old-run', 'a.xml', 'c1', '2026-02-08T00:00:00Z', '2026-02-08T00:00:00Z', 3);
       INSERT INTO test_case (id, identity, file, suite) VALUES
@@ -296,7 +298,6 @@ TEST_CASE("migration 4 moves test evidence of a version 3 ledger to the narrow l
         (1, 1, '2026-02-08T00:00:00Z', 1, 'boom'), (2, 1, '2026-02-08T00:00:00Z', 0, NULL),
         (3, 1, '2026-02-08T00:00:00Z', 3, 'skip');
     )sql");
-  }
   auto db = rl::store::open_ledger(path);
   CHECK(db.execAndGet("PRAGMA user_version").getInt() == rl::store::latest_schema_version());
   CHECK(db.execAndGet("SELECT group_concat(v, ',') FROM (SELECT tc.identity || '=' || tc.id || '@' || s.file AS v "
