@@ -357,7 +357,7 @@ max_value_bytes(const QueryLimits& limits)
   return std::clamp<std::uint64_t>(limits.max_memory_bytes / 4, 1, k_sqlite_max);
 }
 
-QueryResult
+model::QueryRows
 run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimits& limits)
 {
   if (!(limits.timeout_seconds > 0) || limits.max_memory_bytes == 0) {
@@ -394,7 +394,7 @@ run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimi
     throw util::InputError("query refused: the statement would change the database", k_query_help);
   }
 
-  QueryResult result;
+  model::QueryRows result;
   const int columns = sqlite3_column_count(guard.stmt);
   for (int i = 0; i < columns; ++i) {
     const char* name = sqlite3_column_name(guard.stmt, i);
@@ -406,9 +406,9 @@ run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimi
   std::uint64_t row_bytes = 0;
   int step = 0;
   while ((step = sqlite3_step(guard.stmt)) == SQLITE_ROW) {
-    std::vector<Cell> row;
+    std::vector<model::SqlValue> row;
     row.reserve(static_cast<std::size_t>(columns));
-    row_bytes += sizeof(std::vector<Cell>) + static_cast<std::uint64_t>(columns) * sizeof(Cell);
+    row_bytes += sizeof(std::vector<model::SqlValue>) + static_cast<std::uint64_t>(columns) * sizeof(model::SqlValue);
     for (int i = 0; i < columns; ++i) {
       const int type = sqlite3_column_type(guard.stmt, i);
       switch (type) {
@@ -428,7 +428,7 @@ run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimi
           throw_failure(handle, sqlite3_errcode(handle), deadline, refusal, limits, "query failed");
         }
         row_bytes += size;
-        row.emplace_back(Blob{std::string(static_cast<const char*>(bytes), size)});
+        row.emplace_back(model::Blob{std::string(static_cast<const char*>(bytes), size)});
         break;
       }
       default: {

@@ -12,10 +12,6 @@
 
 namespace rl::store {
 
-using Blob = model::Blob;
-using Cell = model::SqlValue;
-using QueryResult = model::QueryRows;
-
 // What one query may use. The defaults are those of `query`'s options.
 struct QueryLimits
 {
@@ -53,7 +49,7 @@ std::uint64_t max_value_bytes(const QueryLimits& limits);
 // limits.timeout_seconds (checked every 1000 virtual machine steps), one that
 // needs more than limits.max_memory_bytes, one building a value or row longer
 // than max_value_bytes(limits). Each message names the limit and its option.
-QueryResult run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimits& limits = {});
+model::QueryRows run_readonly_query(SQLite::Database& db, const std::string& sql, const QueryLimits& limits = {});
 
 // The error of a query stopped by its time limit (for a watchdog that has to
 // report it itself).

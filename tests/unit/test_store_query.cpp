@@ -142,7 +142,7 @@ TEST_CASE("a query that needs more memory than its limit is stopped with the lim
         == "query stopped: a value or row is longer than 64 MiB, the most one may hold (a quarter of the memory "
            "limit)");
   const auto blob = rl::store::run_readonly_query(db, "SELECT zeroblob(1000)");
-  CHECK(std::get<rl::store::Blob>(blob.rows[0][0]).bytes == std::string(1000, '\0'));
+  CHECK(std::get<rl::model::Blob>(blob.rows[0][0]).bytes == std::string(1000, '\0'));
 }
 
 TEST_CASE("query refuses functions and PRAGMAs that load, reach out or set, and the ledger stays as it was",
