@@ -275,13 +275,14 @@ LogWriter::milestone_entry(const model::Milestone& ms)
         const auto run = std::find_if(
           m_ci_runs.begin(), m_ci_runs.end(), [&](const model::CiRunEvidence& x) { return x.run_id == *r.id; });
         if (run != m_ci_runs.end()) {
-          text += run->conclusion == r.conclusion
+          const std::optional<model::CiConclusion>& got = run->conclusion;
+          text += got == r.conclusion
                     ? fmt::format(" — evidence: ingested run concluded {} at `{}`, {}",
                                   to_string(r.conclusion),
                                   model::short_commit(run->stamp.commit, model::k_ci_run_commit_digits),
                                   run->stamp.taken_at)
                     : fmt::format(" — ⚠️ the ingested run says {}, not {}",
-                                  run->conclusion ? to_string(*run->conclusion) : run->status,
+                                  got ? to_string(*got) : run->status,
                                   to_string(r.conclusion));
         }
       }
