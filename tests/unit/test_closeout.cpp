@@ -244,34 +244,6 @@ TEST_CASE("a milestone's gates override the program's, key by key", "[closeout][
   CHECK(rl::model::gates_from_json(rl::model::gates_to_json(m)) == m);
 }
 
-TEST_CASE("closeout records round-trip through their JSON form", "[closeout][record]")
-{
-  const auto sources = rl::test::minimal_program();
-  const auto it = std::find_if(
-    sources.begin(), sources.end(), [](const auto& s) { return s.path == "milestones/M00.closeout.json"; });
-  REQUIRE(it != sources.end());
-  rl::model::RecordParseError error;
-  auto record = rl::model::parse_record(it->text, error);
-  REQUIRE(record);
-  rl::model::CloseoutEvent reopen;
-  reopen.kind = rl::model::CloseoutEventKind::reopen;
-  reopen.date = "2026-02-01";
-  reopen.at = "2026-02-01T00:00:00Z";
-  reopen.by = "bob";
-  reopen.reason = "scope was wrong";
-  reopen.log = {{"", "2026-02-01T00:00:00Z", "bob", "reopen", "M00", "refactor-ledger reopen M00", "", "reopened"}};
-  rl::model::assign_audit_id(reopen.log.front());
-  record->events.push_back(reopen);
-  const std::string text = rl::model::format_record(*record);
-  auto again = rl::model::parse_record(text, error);
-  REQUIRE(again);
-  CHECK(*again == *record);
-  CHECK(rl::model::format_record(*again) == text);
-  CHECK_FALSE(again->closed());
-  REQUIRE(again->last_close() != nullptr);
-  CHECK(again->last_close()->kind == rl::model::CloseoutEventKind::adopt);
-}
-
 namespace {
 
 // The minimal program's closeout record of M00 (one adopt event).
@@ -302,6 +274,29 @@ sample_run(const char* taken_at)
 }
 
 } // namespace
+
+TEST_CASE("closeout records round-trip through their JSON form", "[closeout][record]")
+{
+  rl::model::RecordParseError error;
+  auto record = m00_record();
+  rl::model::CloseoutEvent reopen;
+  reopen.kind = rl::model::CloseoutEventKind::reopen;
+  reopen.date = "2026-02-01";
+  reopen.at = "2026-02-01T00:00:00Z";
+  reopen.by = "bob";
+  reopen.reason = "scope was wrong";
+  reopen.log = {{"", "2026-02-01T00:00:00Z", "bob", "reopen", "M00", "refactor-ledger reopen M00", "", "reopened"}};
+  rl::model::assign_audit_id(reopen.log.front());
+  record.events.push_back(reopen);
+  const std::string text = rl::model::format_record(record);
+  auto again = rl::model::parse_record(text, error);
+  REQUIRE(again);
+  CHECK(*again == record);
+  CHECK(rl::model::format_record(*again) == text);
+  CHECK_FALSE(again->closed());
+  REQUIRE(again->last_close() != nullptr);
+  CHECK(again->last_close()->kind == rl::model::CloseoutEventKind::adopt);
+}
 
 TEST_CASE("a record whose CI run time is not a time is refused, not stored as text", "[closeout][record][hostile]")
 {
