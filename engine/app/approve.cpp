@@ -20,7 +20,8 @@ run_approve(const GlobalOptions& global,
             const std::string& id,
             const std::string& gate,
             const std::string& by,
-            const std::string& note)
+            const std::string& note,
+            const std::string& at)
 {
   if (by.empty()) {
     throw util::UsageError("approve needs --by NAME: the person who signs off");
@@ -39,14 +40,21 @@ run_approve(const GlobalOptions& global,
         : fmt::format(
           "'{}' is not an approval {} requires; it requires: {}", gate, id, fmt::join(gates.approvals, ", ")));
   }
-  const model::Approval approval{id, gate, by, note, current_time().text(), head_commit(ledger.paths.root)};
+  // --at: when it was given (a sign-off entered after the fact); the audit
+  // entry keeps the time it was recorded.
+  const model::Timestamp given = time_option(at, current_time());
+  const model::Approval approval{id, gate, by, note, given.text(), head_commit(ledger.paths.root)};
   store::add_approval(*ledger.db,
                       approval,
                       make_entry(global,
                                  ledger.paths.root,
                                  "approve",
                                  id,
-                                 fmt::format("{} approved by {}{}", gate, by, note.empty() ? "" : ": " + note),
+                                 fmt::format("{} approved by {}{}{}",
+                                             gate,
+                                             by,
+                                             at.empty() ? "" : " at " + given.text(),
+                                             note.empty() ? "" : ": " + note),
                                  by));
   return {id, gate, by, note, approval.at};
 }

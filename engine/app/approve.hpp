@@ -16,7 +16,8 @@ model::ApproveResult run_approve(const GlobalOptions& global,
                                  const std::string& milestone,
                                  const std::string& gate,
                                  const std::string& by,
-                                 const std::string& note);
+                                 const std::string& note,
+                                 const std::string& at = {});
 
 // Always ok: a refused approval is a usage error.
 ExitCode exit_code(const model::ApproveResult& result);

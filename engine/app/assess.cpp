@@ -38,6 +38,25 @@ current_time()
   return model::Timestamp(now);
 }
 
+model::Timestamp
+time_option(const std::string& at, const model::Timestamp& now)
+{
+  if (at.empty()) {
+    return now;
+  }
+  const std::optional<model::Timestamp> parsed = model::Timestamp::parse(at);
+  if (!parsed) {
+    throw util::UsageError(fmt::format("--at '{}' is not a time: write e.g. 2026-02-08T07:30:00Z", at));
+  }
+  if (*parsed > now) {
+    throw util::UsageError(
+      fmt::format("--at {} is in the future (now is {}): --at records when something already happened",
+                  parsed->text(),
+                  now.text()));
+  }
+  return *parsed;
+}
+
 Assessment
 assess(SQLite::Database& db, const model::Definitions& definitions, const std::filesystem::path& root)
 {

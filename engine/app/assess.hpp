@@ -17,6 +17,11 @@ namespace rl::app {
 // and tests), else the clock.
 model::Timestamp current_time();
 
+// An `--at TIME` option (when something happened: an approval given, a
+// closeout made, evidence taken): its time, or `now` when `at` is empty.
+// Throws UsageError when it is not an ISO 8601 time, or is after `now`.
+model::Timestamp time_option(const std::string& at, const model::Timestamp& now);
+
 struct Assessment
 {
   std::map<std::string, model::Evaluation> evaluations; // by invariant id

@@ -13,6 +13,8 @@
 #include "store/evidence_repo.hpp"
 #include "util/date.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/hash.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -99,6 +101,31 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
   }
 }
 
+// Each --artifact must name a file inside the program root; with --adopt it
+// may name a document that is not in this repository (kept without a digest).
+void
+check_artifacts(const std::filesystem::path& root, const CloseOptions& options)
+{
+  for (const std::string& path : options.artifacts) {
+    if (const std::string problem = util::relative_path_problem(path); !problem.empty()) {
+      throw util::UsageError(fmt::format("--artifact '{}': {}", path, problem));
+    }
+    std::error_code ec;
+    const std::filesystem::path file = root / path;
+    const bool present = std::filesystem::is_regular_file(file, ec);
+    if (present && !util::resolves_inside(root, file)) {
+      throw util::UsageError(
+        fmt::format("--artifact '{}' resolves outside the program root (a symlink): attach files of the program", path));
+    }
+    if (!present && !options.adopt) {
+      throw util::UsageError(fmt::format("--artifact '{}' is not a file of the program root ({}): attach a report the "
+                                         "milestone produced, committed with it",
+                                         path,
+                                         root.generic_string()));
+    }
+  }
+}
+
 // The closing event of `m` after its gates passed (or, adopting, without
 // them): everything the record keeps.
 model::CloseoutEvent
@@ -147,7 +174,14 @@ closing_event(const GlobalOptions& global,
   }
   freeze_context(d, m, event);
   event.artifacts = report::closeout_document_paths(d.program, m.id);
-  event.artifacts.insert(event.artifacts.end(), options.artifacts.begin(), options.artifacts.end());
+  for (const std::string& path : options.artifacts) {
+    event.artifacts.push_back(path);
+    std::error_code ec;
+    const std::filesystem::path file = ledger.paths.root / path;
+    if (std::filesystem::is_regular_file(file, ec) && util::resolves_inside(ledger.paths.root, file)) {
+      event.digests.emplace_back(path, util::sha256_file(file));
+    }
+  }
   event.log.push_back(make_entry(
     global,
     ledger.paths.root,
@@ -202,7 +236,9 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
                                          id));
     }
   }
-  const model::Timestamp now = current_time();
+  const model::Timestamp now = time_option(options.at, current_time());
+  check_artifacts(ledger.paths.root, options);
+  std::int64_t seq = model::next_seq(records);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);
 
@@ -217,13 +253,15 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     event.by = options.by.empty() ? os_user() : options.by;
     event.verdict = options.verdict;
     event.reason = options.reason;
+    event.seq = seq++;
     if (options.adopt) {
       event.kind = model::CloseoutEventKind::adopt;
       event.commit = options.commit;
     } else {
       const model::EffectiveGates gates = model::effective_gates(d.program.gates, m.gates);
-      const rules::GateFacts facts = gather_facts(
+      rules::GateFacts facts = gather_facts(
         *ledger.db, ledger.paths.root, d, records, m, gates, {options.commit, options.base}, assessment, runs);
+      facts.date = event.date;
       event.gates = rules::evaluate_gates(d, m, gates, facts);
       event.commit = facts.commit;
       event.base_commit = facts.base_commit;

@@ -16,12 +16,13 @@ struct CloseOptions
   bool adopt = false; // record a milestone closed before the ledger existed
   std::string commit; // closing commit; empty: HEAD of the checkout
   std::string base;   // start of the scope diff; empty: base_commit / previous closeout
-  std::string date;   // empty: today (UTC)
+  std::string date;   // empty: the day of --at (UTC)
+  std::string at;     // when it was closed (ISO 8601); empty: now
   std::string by;     // empty: the OS user
   std::string verdict = "PASS";
   std::string reason;                 // adopt: where the evidence is
   std::vector<std::string> scores;    // DIM=VALUE
-  std::vector<std::string> artifacts; // adopt: documents that already exist
+  std::vector<std::string> artifacts; // files attached to the closeout (path and SHA-256 recorded)
 };
 
 // One milestone, or (with --adopt) several closed at the same commit and date.

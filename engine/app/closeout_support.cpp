@@ -10,6 +10,7 @@
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/hash.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -47,22 +48,19 @@ resolve_commit(const std::filesystem::path& checkout, const std::string& rev)
   return git_output(checkout, {"rev-parse", "--verify", "-q", rev + "^{commit}"});
 }
 
-// The closing commit of the most recent close (by time) among the records.
+// The closing commit of the closed milestone before `id` in program order
+// (its latest close), or ''.
 std::string
-previous_closing_commit(const std::vector<model::CloseoutRecord>& records, const std::string& except)
+previous_closing_commit(const std::vector<model::CloseoutRecord>& records, const std::string& id)
 {
-  const model::CloseoutEvent* latest = nullptr;
+  const model::CloseoutRecord* previous = nullptr;
   for (const model::CloseoutRecord& r : records) {
-    if (r.milestone == except) {
-      continue;
-    }
-    for (const model::CloseoutEvent& e : r.events) {
-      if (e.kind != model::CloseoutEventKind::reopen && (latest == nullptr || e.at > latest->at)) {
-        latest = &e;
-      }
+    if (r.closed() && model::natural_less(r.milestone, id)
+        && (previous == nullptr || model::natural_less(previous->milestone, r.milestone))) {
+      previous = &r;
     }
   }
-  return latest == nullptr ? std::string() : latest->commit;
+  return previous == nullptr ? std::string() : previous->last_close()->commit;
 }
 
 struct GitContext
@@ -144,7 +142,7 @@ gather_facts(SQLite::Database& db,
     }
     if (base.empty()) {
       base = previous_closing_commit(records, m.id);
-      from = "the previous closeout's commit";
+      from = "the closing commit of the previous closed milestone";
     }
     if (base.empty()) {
       base = d.program.baseline_commit;
@@ -229,7 +227,7 @@ uncarried_entries(SQLite::Database& db, const std::vector<model::CloseoutRecord>
 
 std::vector<std::string>
 commit_records(Ledger& ledger,
-               const std::vector<model::CloseoutRecord>& records,
+               std::vector<model::CloseoutRecord> records,
                const std::vector<model::CloseoutRecord>& before)
 {
   // Every close and reopen writes under this lock, from here through the
@@ -270,26 +268,61 @@ commit_records(Ledger& ledger,
                                        "and run the command again",
                                        model::record_path(r.milestone)));
   }
-  std::vector<FileWrite> files;
-  files.reserve(records.size());
-  for (const model::CloseoutRecord& r : records) {
-    files.push_back({model::record_path(r.milestone), model::format_record(r)});
-  }
   // The program as it will be: the current files with the new records.
   std::vector<loader::SourceText> sources;
   for (const store::SourceStamp& s : scan_sources(ledger.paths.root)) {
-    if (std::none_of(files.begin(), files.end(), [&](const FileWrite& f) { return f.path == s.path; })) {
+    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return model::record_path(r.milestone) == s.path; })) {
       sources.push_back({s.path, util::read_text(ledger.paths.root / s.path)});
     }
   }
-  for (const FileWrite& f : files) {
-    sources.push_back({f.path, f.text});
+  for (const model::CloseoutRecord& r : records) {
+    sources.push_back({model::record_path(r.milestone), model::format_record(r)});
   }
   util::DiagnosticSink sink;
   loader::LoadedProgram next = loader::load_program(sources, sink);
   sink.throw_if_errors();
 
-  for (report::RenderedFile& f : render_outputs(next.definitions, next.records)) {
+  // A new close freezes what its documents and log entry show (FrozenContext)
+  // and, once they are rendered, their digests.
+  std::vector<std::string> freezing;
+  for (model::CloseoutRecord& r : records) {
+    model::CloseoutEvent& e = r.events.back();
+    if (e.kind != model::CloseoutEventKind::reopen && !e.frozen) {
+      e.frozen = freeze_context(next.definitions, next.records, r.milestone);
+      for (model::CloseoutRecord& n : next.records) {
+        if (n.milestone == r.milestone) {
+          n.events.back().frozen = e.frozen;
+        }
+      }
+      freezing.push_back(r.milestone);
+    }
+  }
+  std::vector<report::RenderedFile> outputs = render_outputs(next.definitions, next.records);
+  for (model::CloseoutRecord& r : records) {
+    if (std::find(freezing.begin(), freezing.end(), r.milestone) == freezing.end()) {
+      continue;
+    }
+    model::CloseoutEvent& e = r.events.back();
+    for (const std::string& path : report::closeout_document_paths(next.definitions.program, r.milestone)) {
+      const auto doc = std::find_if(outputs.begin(), outputs.end(), [&](const auto& f) { return f.path == path; });
+      if (doc != outputs.end()) {
+        e.digests.emplace_back(path, util::sha256(doc->text));
+      }
+    }
+    std::sort(e.digests.begin(), e.digests.end());
+    for (model::CloseoutRecord& n : next.records) {
+      if (n.milestone == r.milestone) {
+        n.events.back().digests = e.digests;
+      }
+    }
+  }
+  std::vector<FileWrite> files;
+  files.reserve(records.size());
+  for (const model::CloseoutRecord& r : records) {
+    files.push_back({model::record_path(r.milestone), model::format_record(r)});
+  }
+  keep_frozen_documents(ledger.paths.root, next.definitions.program, next.records, outputs);
+  for (report::RenderedFile& f : outputs) {
     const std::filesystem::path target = output_target(ledger.paths.root, next.definitions.program, f.path);
     if (!std::filesystem::exists(target) || util::read_text(target) != f.text) {
       files.push_back({f.path, std::move(f.text)});

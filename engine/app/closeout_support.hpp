@@ -24,7 +24,8 @@ const model::Milestone& find_milestone(const model::Definitions& d, const std::s
 
 // Where the gates of a close look in git: the closing commit (empty: HEAD of
 // the checkout) and the start of the scope diff (empty: the milestone's
-// base_commit, else the previous closeout's commit, else the program's
+// base_commit, else the closing commit of the closed milestone before it in
+// program order, else the program's
 // baseline_commit).
 struct GateSource
 {
@@ -54,10 +55,12 @@ std::vector<model::AuditEntry> uncarried_entries(SQLite::Database& db,
 // is the commit point), then makes the database match (definitions, records,
 // audit log) in one transaction. `before`: the records the command started
 // from; when a record on disk is no longer that one (another close or reopen
-// wrote meanwhile), nothing is written (UsageError, or StoreError). Returns
-// the files written, relative to the root.
+// wrote meanwhile), nothing is written (UsageError, or StoreError). A record
+// whose last event is a new close or adopt gets its FrozenContext and the
+// digests of its documents here, from the program as it will be. Returns the
+// files written, relative to the root.
 std::vector<std::string> commit_records(Ledger& ledger,
-                                        const std::vector<model::CloseoutRecord>& records,
+                                        std::vector<model::CloseoutRecord> records,
                                         const std::vector<model::CloseoutRecord>& before);
 
 } // namespace rl::app

@@ -150,7 +150,9 @@ scan_sources(const std::filesystem::path& root)
 }
 
 loader::LoadedProgram
-parse_program(const std::filesystem::path& root, const std::vector<store::SourceStamp>& stamps)
+parse_program(const std::filesystem::path& root,
+              const std::vector<store::SourceStamp>& stamps,
+              const std::string& unlock)
 {
   std::vector<loader::SourceText> sources;
   sources.reserve(stamps.size());
@@ -158,7 +160,7 @@ parse_program(const std::filesystem::path& root, const std::vector<store::Source
     sources.push_back({stamp.path, util::read_text(root / stamp.path)});
   }
   util::DiagnosticSink sink;
-  loader::LoadedProgram loaded = loader::load_program(sources, sink);
+  loader::LoadedProgram loaded = loader::load_program(sources, sink, unlock);
   sink.throw_if_errors();
   return loaded;
 }
@@ -186,7 +188,8 @@ refresh(Ledger& ledger,
         ReloadPolicy policy,
         std::vector<store::SourceStamp> stamps,
         std::optional<loader::LoadedProgram> parsed,
-        bool locked)
+        bool locked,
+        const std::string& unlock)
 {
   std::vector<store::SourceStamp> old_stamps = store::read_source_stamps(*ledger.db);
   if (!parsed && policy == ReloadPolicy::if_changed && old_stamps == stamps) {
@@ -208,7 +211,15 @@ refresh(Ledger& ledger,
     }
   }
   if (!parsed) {
-    parsed = parse_program(ledger.paths.root, stamps);
+    parsed = parse_program(ledger.paths.root, stamps, unlock);
+  }
+  // A closed milestone edited before its reopen: stored without stamps, so
+  // that the next command loads the files again (and refuses the edit, unless
+  // the reopen has written its record by then).
+  const bool unlocked = !parsed->unlocked_changes.empty();
+  if (unlocked) {
+    ledger.unlocked_changes = std::move(parsed->unlocked_changes);
+    stamps.clear();
   }
   model::Definitions current = store::read_definitions(*ledger.db);
   if (current == parsed->definitions && store::read_records(*ledger.db) == parsed->records) {
@@ -225,7 +236,7 @@ refresh(Ledger& ledger,
       log.insert(log.end(), e.log.begin(), e.log.end());
     }
   }
-  if (!ledger.in_memory) { // an in-memory copy records nothing
+  if (!ledger.in_memory && !unlocked) { // an in-memory copy records nothing
     log.push_back(make_entry(global, ledger.paths.root, "load", "", describe_changes(old_stamps, stamps)));
   }
   store::replace_definitions(*ledger.db, parsed->definitions, stamps, parsed->records, log);
@@ -276,7 +287,7 @@ Ledger::definitions()
 }
 
 Ledger
-open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
+open_current(const GlobalOptions& global, ReloadPolicy policy, Access access, const std::string& unlock)
 {
   Ledger ledger;
   ledger.paths = resolve_paths(global);
@@ -318,7 +329,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
   std::optional<WriteLock> creating;
   if (!std::filesystem::exists(ledger.paths.db)) {
     // Parse first so that bad input never leaves a new, empty database behind.
-    parsed = parse_program(ledger.paths.root, stamps);
+    parsed = parse_program(ledger.paths.root, stamps, unlock);
     if (!store::ledger_write_problem(ledger.paths.db)) {
       std::error_code ec;
       std::filesystem::create_directories(ledger.paths.db.parent_path(), ec);
@@ -338,7 +349,7 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access)
       return ledger; // current as it is
     }
   }
-  refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory && !creating);
+  refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory && !creating, unlock);
   return ledger;
 }
 

@@ -34,7 +34,9 @@ std::vector<store::SourceStamp> scan_sources(const std::filesystem::path& root);
 
 // Reads and parses every YAML file and closeout record; throws InputError
 // with all diagnostics.
-loader::LoadedProgram parse_program(const std::filesystem::path& root, const std::vector<store::SourceStamp>& stamps);
+loader::LoadedProgram parse_program(const std::filesystem::path& root,
+                                    const std::vector<store::SourceStamp>& stamps,
+                                    const std::string& unlock = {});
 
 enum class LoadResult { unchanged, updated };
 
@@ -57,6 +59,11 @@ struct Ledger
 
   // Set by open_current; use definitions().
   std::optional<model::Definitions> known_definitions;
+
+  // open_current(..., unlock): the fields of the closed milestone `unlock`
+  // edited in its YAML (the edit a reopen permits). The definitions were
+  // stored without source stamps, so that the next command loads again.
+  std::vector<std::string> unlocked_changes;
 };
 
 // The journal of an interrupted close/reopen, beside the database, and the
@@ -80,8 +87,11 @@ enum class Access { write, read };
 // write lock (so that it never reloads a program a close or reopen is writing).
 // Invalid YAML throws InputError before anything is written (the database is
 // not even created when it did not exist).
+// `unlock` (reopen): that closed milestone's YAML may differ from its frozen
+// definition; see Ledger::unlocked_changes.
 Ledger open_current(const GlobalOptions& global,
                     ReloadPolicy policy = ReloadPolicy::if_changed,
-                    Access access = Access::write);
+                    Access access = Access::write,
+                    const std::string& unlock = {});
 
 } // namespace rl::app

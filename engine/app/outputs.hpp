@@ -19,6 +19,24 @@ namespace rl::app {
 std::vector<report::RenderedFile> render_outputs(const model::Definitions& definitions,
                                                  const std::vector<model::CloseoutRecord>& records);
 
+// What the close of `id` freezes into its event (model::FrozenContext): the
+// program's name, the phase name, the placeholder values, the score
+// dimensions and the milestone's REFACTOR.md entry, from `definitions` and
+// `records` as they will be once the close is written.
+model::FrozenContext freeze_context(const model::Definitions& definitions,
+                                    const std::vector<model::CloseoutRecord>& records,
+                                    const std::string& id);
+
+// A closed milestone's documents are kept byte for byte while they match the
+// SHA-256 its record holds (CloseoutEvent::digests): for each such file of
+// `files` whose file under `root` matches, its text becomes the file's own, so
+// that nothing (a newer refactor-ledger included) rewrites it. A missing or
+// edited document is rendered again from the record.
+void keep_frozen_documents(const std::filesystem::path& root,
+                           const model::Program& program,
+                           const std::vector<model::CloseoutRecord>& records,
+                           std::vector<report::RenderedFile>& files);
+
 // root / relative for a rendered file, after util::contained_output: a path
 // that leaves the root or passes through a symlink is refused (InputError,
 // exit 3) at the line of program.yaml that names it (outputs.log,

@@ -44,7 +44,9 @@ render(const GlobalOptions& global, const RenderOptions& options)
   Ledger ledger = open_current(
     global, ReloadPolicy::if_changed, options.mode == WriteMode::check_only ? Access::read : Access::write);
   const model::Definitions& d = ledger.definitions();
-  std::vector<report::RenderedFile> files = render_outputs(d, store::read_records(*ledger.db));
+  const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
+  std::vector<report::RenderedFile> files = render_outputs(d, records);
+  keep_frozen_documents(ledger.paths.root, d.program, records, files);
   if (!options.output.empty()) {
     files.resize(1); // --output redirects the living log alone
   }

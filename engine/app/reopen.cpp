@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace rl::app {
 
@@ -17,7 +18,9 @@ run_reopen(const GlobalOptions& global, const std::string& id, const std::string
   if (reason.find_first_not_of(" \t\n") == std::string::npos) {
     throw util::UsageError("reopen needs --reason TEXT: why the closed milestone must change (it is recorded)");
   }
-  Ledger ledger = open_current(global);
+  // The edit the reopen permits may already be in the YAML: the lock of this
+  // milestone is not checked, and its changed fields are recorded.
+  Ledger ledger = open_current(global, ReloadPolicy::if_changed, Access::write, id);
   const model::Definitions& d = ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   find_milestone(d, id);
@@ -32,8 +35,12 @@ run_reopen(const GlobalOptions& global, const std::string& id, const std::string
   event.date = now.date();
   event.by = by.empty() ? os_user() : by;
   event.reason = reason;
+  event.seq = model::next_seq(records);
+  event.changed = ledger.unlocked_changes;
   event.log = uncarried_entries(*ledger.db, records);
-  event.log.push_back(make_entry(global, ledger.paths.root, "reopen", id, "reopened: " + reason, by));
+  const std::string changed =
+    event.changed.empty() ? std::string() : fmt::format(" (changed: {})", fmt::join(event.changed, ", "));
+  event.log.push_back(make_entry(global, ledger.paths.root, "reopen", id, "reopened: " + reason + changed, by));
   model::CloseoutRecord record = *existing;
   record.events.push_back(std::move(event));
   return {id, reason, commit_records(ledger, {record}, records)};

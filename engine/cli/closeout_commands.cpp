@@ -47,7 +47,10 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       options->base,
                       "Start of the scope diff (default: the milestone's base_commit, else the previous "
                       "closeout's commit, else the program's baseline_commit)");
-  command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: today, UTC)");
+  command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: the day of --at, UTC)");
+  command->add_option("--at",
+                      options->at,
+                      "When it was closed, ISO 8601 (default: now): a closeout entered after the fact");
   command->add_option("--by", options->by, "Who closes it (default: the OS user)");
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
@@ -56,7 +59,11 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                     "Record milestones closed before the ledger existed, without evaluating gates "
                     "(needs --commit and --date; takes several milestones closed at that commit)");
   command->add_option("--reason", options->reason, "With --adopt: where that closeout's evidence is");
-  command->add_option("--artifact", options->artifacts, "With --adopt: an existing closeout document (repeatable)");
+  command->add_option("--artifact",
+                      options->artifacts,
+                      "A file the milestone produced (a report, a benchmark), relative to the program root; its "
+                      "path and SHA-256 are recorded (repeatable; with --adopt it may name a document kept "
+                      "elsewhere)");
   add_format_option(*command, *format, report::k_formats<model::CloseResult>);
   command->callback([&global, &chosen, ids, options, format] {
     chosen = [&global, ids, options, format] {
@@ -70,7 +77,7 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
 {
   struct Args
   {
-    std::string id, gate, by, note;
+    std::string id, gate, by, note, at;
     model::OutputFormat format = model::OutputFormat::table;
   };
   auto args = std::make_shared<Args>();
@@ -82,10 +89,14 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
   command->add_option("gate", args->gate, "Approval name, as listed in gates.approvals")->required();
   command->add_option("--by", args->by, "Who approves")->required();
   command->add_option("--note", args->note, "A note kept with the approval");
+  command->add_option("--at",
+                      args->at,
+                      "When it was given, ISO 8601 (e.g. 2026-03-02T16:00:00Z; default: now): a sign-off "
+                      "recorded after the fact");
   add_format_option(*command, args->format, report::k_formats<model::ApproveResult>);
   command->callback([&global, &chosen, args] {
     chosen = [&global, args] {
-      return emitted(app::run_approve(global, args->id, args->gate, args->by, args->note), args->format, global);
+      return emitted(app::run_approve(global, args->id, args->gate, args->by, args->note, args->at), args->format, global);
     };
   });
 }

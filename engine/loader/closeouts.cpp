@@ -82,12 +82,14 @@ parse_record_source(const SourceText& source, util::DiagnosticSink& sink)
   return record;
 }
 
-void
+std::vector<std::string>
 apply_records(model::Definitions& definitions,
               const std::vector<model::CloseoutRecord>& records,
               const std::vector<std::string>& unparsed,
-              util::DiagnosticSink& sink)
+              util::DiagnosticSink& sink,
+              const std::string& unlock)
 {
+  std::vector<std::string> unlocked;
   for (const model::CloseoutRecord& record : records) {
     model::Milestone* found = model::find_milestone(definitions, record.milestone);
     if (found == nullptr) {
@@ -110,8 +112,10 @@ apply_records(model::Definitions& definitions,
       continue;
     }
     const model::CloseoutEvent& close = *record.last_close();
-    const std::vector<std::string> changed = model::changed_fields(close.definition, model::definition_json(m));
-    if (!changed.empty()) {
+    std::vector<std::string> changed = model::changed_fields(close.definition, model::definition_json(m));
+    if (m.id == unlock) {
+      unlocked = std::move(changed);
+    } else if (!changed.empty()) {
       sink.error(location_of(m.origin),
                  fmt::format("milestone {} is closed and locked (closed {} at {}), but its "
                              "definition changed: {}",
@@ -139,6 +143,7 @@ apply_records(model::Definitions& definitions,
                              model::record_path(m.id)));
     }
   }
+  return unlocked;
 }
 
 } // namespace rl::loader

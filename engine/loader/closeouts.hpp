@@ -14,9 +14,12 @@ std::optional<model::CloseoutRecord> parse_record_source(const SourceText& sourc
 // Applies each record to its milestone (closed: status, closeout and score
 // come from the record) and checks the lock. `unparsed` lists YAML files that
 // did not parse: records of milestones they may define are not reported.
-void apply_records(model::Definitions& definitions,
-                   const std::vector<model::CloseoutRecord>& records,
-                   const std::vector<std::string>& unparsed,
-                   util::DiagnosticSink& sink);
+// The lock of closed milestone `unlock` is not checked: its changed fields
+// are returned (see LoadedProgram::unlocked_changes).
+std::vector<std::string> apply_records(model::Definitions& definitions,
+                                       const std::vector<model::CloseoutRecord>& records,
+                                       const std::vector<std::string>& unparsed,
+                                       util::DiagnosticSink& sink,
+                                       const std::string& unlock);
 
 } // namespace rl::loader

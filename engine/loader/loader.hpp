@@ -26,13 +26,20 @@ struct LoadedProgram
 {
   model::Definitions definitions;             // closed state applied from the records
   std::vector<model::CloseoutRecord> records; // milestones/*.closeout.json, by milestone
+  // With `unlock`: the definition fields of that closed milestone that differ
+  // from the ones its record froze (the edit `reopen` permits), sorted.
+  std::vector<std::string> unlocked_changes;
 };
 
 // Parses every source: YAML files and closeout records (paths ending in
 // ".closeout.json"). A record closes its milestone (status, closeout, score)
 // and locks its definition: a closed milestone whose YAML no longer matches
-// the definition its record froze is an error naming the changed fields.
-LoadedProgram load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink);
+// the definition its record froze is an error naming the changed fields,
+// except for milestone `unlock` (what `reopen` loads): its changes are
+// returned in unlocked_changes.
+LoadedProgram load_program(const std::vector<SourceText>& sources,
+                           util::DiagnosticSink& sink,
+                           const std::string& unlock = {});
 
 // load_program without the records.
 model::Definitions load_definitions(const std::vector<SourceText>& sources, util::DiagnosticSink& sink);

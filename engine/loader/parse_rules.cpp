@@ -154,7 +154,9 @@ parse_gates(const YAML::Node& node, const FileContext& file)
                        "pattern_absent",
                        "metrics",
                        "approvals",
-                       "blocker_deferrals"});
+                       "blocker_deferrals",
+                       "waive",
+                       "not_applicable"});
   if (!map.valid()) {
     return c;
   }
@@ -210,6 +212,25 @@ parse_gates(const YAML::Node& node, const FileContext& file)
       }
       gate.value = m.optional_number("value", -1e300).value_or(0);
       c.metrics->push_back(std::move(gate));
+    });
+  }
+  if (map.has("waive")) {
+    c.waive.emplace();
+    map.for_each("waive", [&](const YAML::Node& item) {
+      const MapReader w(item, file, "gate waiver", {"gate", "by", "reason", "until"});
+      if (w.valid()) {
+        c.waive->push_back(
+          {w.required_string("gate"), w.required_string("by"), w.required_string("reason"), w.optional_date("until")});
+      }
+    });
+  }
+  if (map.has("not_applicable")) {
+    c.not_applicable.emplace();
+    map.for_each("not_applicable", [&](const YAML::Node& item) {
+      const MapReader x(item, file, "not-applicable gate", {"gate", "reason"});
+      if (x.valid()) {
+        c.not_applicable->push_back({x.required_string("gate"), x.required_string("reason")});
+      }
     });
   }
   return c;

@@ -316,7 +316,7 @@ validate_definitions(const model::Definitions& definitions,
 }
 
 LoadedProgram
-load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink)
+load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink, const std::string& unlock)
 {
   LoadedProgram loaded;
   model::Definitions& definitions = loaded.definitions;
@@ -335,7 +335,7 @@ load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink)
       loaded.records.push_back(std::move(*record));
     }
   }
-  apply_records(definitions, loaded.records, unparsed, sink);
+  loaded.unlocked_changes = apply_records(definitions, loaded.records, unparsed, sink, unlock);
   // Cross-file checks run even when some file had errors, so that one run
   // reports every problem; entities that did not parse are simply absent.
   validate_definitions(definitions, program_files, unparsed, sink);

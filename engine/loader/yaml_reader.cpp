@@ -1,5 +1,6 @@
 #include "loader/yaml_reader.hpp"
 
+#include "model/placeholders.hpp"
 #include "util/date.hpp"
 
 #include <fmt/format.h>
@@ -108,13 +109,6 @@ is_valid_date(std::string_view text)
   return util::parse_date(text).has_value();
 }
 
-const std::vector<std::string_view>&
-known_placeholders()
-{
-  static const std::vector<std::string_view> k_names{"invariant_count", "milestone_count", "risk_count", "phase_count"};
-  return k_names;
-}
-
 util::SourceLocation
 FileContext::location(const YAML::Node& node) const
 {
@@ -140,20 +134,25 @@ check_placeholders(const FileContext& file, const YAML::Node& node, const std::s
 {
   std::size_t pos = 0;
   while ((pos = text.find("{{", pos)) != std::string::npos) {
+    if (pos > 0 && text[pos - 1] == '\\') { // \{{ is a literal {{
+      pos += 2;
+      continue;
+    }
     const std::size_t close = text.find("}}", pos + 2);
     if (close == std::string::npos) {
       file.sink.error(file.location(node),
                       "unterminated placeholder '{{' in text",
                       "write '{{name}}' with one of: invariant_count, milestone_count, "
-                      "risk_count, phase_count");
+                      "phase_count, risk_count; write '\\{{' for a literal '{{'");
       return;
     }
     const std::string name = text.substr(pos + 2, close - pos - 2);
-    const auto& names = known_placeholders();
+    const auto& names = model::placeholder_names();
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       file.sink.error(file.location(node),
                       fmt::format("unknown placeholder '{{{{{}}}}}'", name),
-                      "placeholders: invariant_count, milestone_count, risk_count, phase_count");
+                      "placeholders: invariant_count, milestone_count, phase_count, risk_count; write '\\{{' "
+                      "for a literal '{{'");
     }
     pos = close + 2;
   }

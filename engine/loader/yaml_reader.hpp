@@ -27,9 +27,6 @@ std::string_view describe_id(IdKind kind);
 // True for a real calendar date written YYYY-MM-DD.
 bool is_valid_date(std::string_view text);
 
-// The placeholders prose may contain ({{invariant_count}} ...).
-const std::vector<std::string_view>& known_placeholders();
-
 // One YAML file being read: its display path and the sink for its problems.
 struct FileContext
 {

@@ -154,11 +154,17 @@ event_json(const CloseoutEvent& e)
 {
   json j;
   j["event"] = std::string(to_string(e.kind));
+  if (e.seq > 0) {
+    j["seq"] = e.seq;
+  }
   j["date"] = e.date;
   j["at"] = e.at;
   j["by"] = e.by;
   if (e.kind == CloseoutEventKind::reopen) {
     j["reason"] = e.reason;
+    if (!e.changed.empty()) {
+      j["changed"] = e.changed;
+    }
   } else {
     j["commit"] = e.commit;
     j["base_commit"] = e.base_commit;
@@ -170,7 +176,7 @@ event_json(const CloseoutEvent& e)
     json gates = json::array();
     for (const GateResult& g : e.gates) {
       gates.push_back({{"gate", g.gate},
-                       {"result", g.outcome == GateOutcome::passed ? "passed" : "failed"},
+                       {"result", std::string(to_string(g.outcome))},
                        {"reason", g.reason},
                        {"action", g.action},
                        {"evidence", g.evidence}});
@@ -209,6 +215,13 @@ event_json(const CloseoutEvent& e)
     }
     j["risks"] = risks;
     j["artifacts"] = e.artifacts;
+    if (!e.digests.empty()) {
+      json digests = json::object();
+      for (const auto& [path, digest] : e.digests) {
+        digests[path] = digest;
+      }
+      j["digests"] = digests;
+    }
     j["next_milestone"] = e.next_milestone;
     json registry = json::array();
     for (const DeferralAtClose& d : e.registry) {
@@ -220,6 +233,21 @@ event_json(const CloseoutEvent& e)
                           {"blocker", d.blocker}});
     }
     j["registry"] = registry;
+    if (e.frozen) {
+      json placeholders = json::object();
+      for (const auto& [name, value] : e.frozen->placeholders) {
+        placeholders[name] = value;
+      }
+      json dimensions = json::array();
+      for (const auto& [id, name] : e.frozen->dimensions) {
+        dimensions.push_back({{"id", id}, {"name", name}});
+      }
+      j["frozen"] = {{"program", e.frozen->program},
+                     {"phase", e.frozen->phase},
+                     {"placeholders", placeholders},
+                     {"dimensions", dimensions},
+                     {"log_entry", e.frozen->log_entry}};
+    }
   }
   json log = json::array();
   for (const AuditEntry& a : e.log) {
@@ -245,6 +273,10 @@ event_from(const json& j, const std::string& milestone)
     throw std::runtime_error("unknown event '" + kind + "' (expected close, adopt or reopen)");
   }
   e.kind = *parsed;
+  e.seq = j.value("seq", std::int64_t{0});
+  if (e.seq < 0) {
+    throw std::runtime_error("seq " + std::to_string(e.seq) + " is negative");
+  }
   e.date = j.at("date").get<std::string>();
   e.at = j.at("at").get<std::string>();
   e.by = j.at("by").get<std::string>();
@@ -257,7 +289,13 @@ event_from(const json& j, const std::string& milestone)
     for (const json& g : j.at("gates")) {
       GateResult r;
       r.gate = g.at("gate").get<std::string>();
-      r.outcome = g.at("result").get<std::string>() == "passed" ? GateOutcome::passed : GateOutcome::failed;
+      const std::string result = g.at("result").get<std::string>();
+      const std::optional<GateOutcome> outcome = parse_enum<GateOutcome>(result);
+      if (!outcome) {
+        throw std::runtime_error("gate result '" + result
+                                 + "' is not one of " + allowed_values<GateOutcome>());
+      }
+      r.outcome = *outcome;
       r.reason = g.at("reason").get<std::string>();
       r.action = g.at("action").get<std::string>();
       r.evidence = g.at("evidence").get<std::vector<std::string>>();
@@ -296,6 +334,10 @@ event_from(const json& j, const std::string& milestone)
         {r.at("risk").get<std::string>(), r.at("status").get<std::string>(), r.at("note").get<std::string>()});
     }
     e.artifacts = j.at("artifacts").get<std::vector<std::string>>();
+    const json digests = j.value("digests", json::object());
+    for (const auto& [path, digest] : digests.items()) {
+      e.digests.emplace_back(path, digest.get<std::string>());
+    }
     // Fields added after the first records were written default to empty.
     e.next_milestone = j.value("next_milestone", std::string());
     for (const json& d : j.value("registry", json::array())) {
@@ -306,6 +348,22 @@ event_from(const json& j, const std::string& milestone)
                             d.at("status").get<std::string>(),
                             d.at("blocker").get<bool>()});
     }
+    if (j.contains("frozen")) {
+      const json& f = j.at("frozen");
+      FrozenContext frozen;
+      frozen.program = f.at("program").get<std::string>();
+      frozen.phase = f.at("phase").get<std::string>();
+      for (const auto& [name, value] : f.at("placeholders").items()) {
+        frozen.placeholders.emplace_back(name, value.get<std::string>());
+      }
+      for (const json& d : f.at("dimensions")) {
+        frozen.dimensions.emplace_back(d.at("id").get<std::string>(), d.at("name").get<std::string>());
+      }
+      frozen.log_entry = f.at("log_entry").get<std::string>();
+      e.frozen = std::move(frozen);
+    }
+  } else {
+    e.changed = j.value("changed", std::vector<std::string>());
   }
   for (const json& a : j.at("log")) {
     e.log.push_back(entry_from(a));
@@ -363,6 +421,18 @@ find_record(const std::vector<CloseoutRecord>& records, std::string_view milesto
   const auto it =
     std::find_if(records.begin(), records.end(), [&](const CloseoutRecord& r) { return r.milestone == milestone; });
   return it == records.end() ? nullptr : &*it;
+}
+
+std::int64_t
+next_seq(const std::vector<CloseoutRecord>& records)
+{
+  std::int64_t highest = 0;
+  for (const CloseoutRecord& r : records) {
+    for (const CloseoutEvent& e : r.events) {
+      highest = std::max(highest, e.seq);
+    }
+  }
+  return highest + 1;
 }
 
 std::string

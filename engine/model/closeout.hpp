@@ -11,13 +11,21 @@
 #include "model/entities.hpp"
 #include "model/evidence.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rl::model {
 
-enum class GateOutcome { passed, failed };
+// True when the outcome lets the milestone close.
+inline bool
+allows_close(GateOutcome outcome)
+{
+  return outcome != GateOutcome::failed;
+}
 
 struct GateResult
 {
@@ -108,12 +116,32 @@ struct DeferralAtClose
   bool operator==(const DeferralAtClose&) const = default;
 };
 
+// What a closed milestone's documents and log entry show of the rest of the
+// program, as it stood at the close: they are rendered from the record alone,
+// so that nothing later (other closes, program.yaml edits, catalog growth, the
+// clock, a newer refactor-ledger) changes them.
+struct FrozenContext
+{
+  std::string program;                                        // the program's name
+  std::string phase;                                          // the milestone's phase name ('' if none)
+  std::vector<std::pair<std::string, std::string>> placeholders; // {{name}} -> value, by name
+  std::vector<std::pair<std::string, std::string>> dimensions;   // score dimensions (id, name), in order
+  std::string log_entry; // the milestone's REFACTOR.md entry as written at the close
+  bool operator==(const FrozenContext&) const = default;
+};
+
 // One event of a milestone's closeout history. `close` passed every gate;
 // `adopt` records a milestone closed before the ledger existed (its gates were
 // not evaluated: the record says so); `reopen` unlocks it again.
 struct CloseoutEvent
 {
   CloseoutEventKind kind = CloseoutEventKind::close;
+  // The program's closeout sequence number: one more than the highest of all
+  // records when the event was written (0 in records written before it). It
+  // orders events without the clock: a closed milestone's cumulative sections
+  // gather the events of milestones before it (program order) numbered up to
+  // its own, so later closes, whatever their time, never change them.
+  std::int64_t seq = 0;
   std::string date;
   std::string at;
   std::string by;
@@ -129,7 +157,14 @@ struct CloseoutEvent
   std::optional<ScoreRow> score;
   std::vector<std::string> deferrals; // opened by this milestone (discovered_in)
   std::vector<RiskAtClose> risks;     // risks whose history names this milestone
-  std::vector<std::string> artifacts; // the closeout documents, relative to the program root
+  std::vector<std::string> artifacts; // the closeout documents and --artifact files, relative to the program root
+  // SHA-256 of each artifact present when the record was written, by path:
+  // a closed milestone's documents are kept as they are while they match.
+  std::vector<std::pair<std::string, std::string>> digests;
+  // reopen: the top-level definition fields that differ from the frozen
+  // definition when the milestone was reopened (the edit reopen permits).
+  std::vector<std::string> changed;
+  std::optional<FrozenContext> frozen; // close/adopt; absent in records written before it existed
   // As things stood at the closeout, for its documents (which never change
   // afterwards): the next milestone, and the deferrals the milestone found or
   // was due to settle (the audit's cumulative registry and score trend are
@@ -158,6 +193,9 @@ struct CloseoutRecord
 
 // The record of `milestone` among `records`, or nullptr.
 const CloseoutRecord* find_record(const std::vector<CloseoutRecord>& records, std::string_view milestone);
+
+// The next closeout sequence number: one more than the highest among `records`.
+std::int64_t next_seq(const std::vector<CloseoutRecord>& records);
 
 // "milestones/M02.closeout.json" for M02.
 std::string record_path(const std::string& milestone_id);

@@ -43,6 +43,10 @@ enum class EvidenceKind { junit, ci_run, coverage, sarif, metric };
 enum class OutputFormat { table, json, csv };
 // An event of a milestone's closeout history (see model/closeout.hpp).
 enum class CloseoutEventKind { close, adopt, reopen };
+// A gate's result at a closeout. `waived` and `not_applicable` come from the
+// milestone's `gates: waive:` and `gates: not_applicable:` entries: the gate
+// does not block the close, and the documents say who decided it and why.
+enum class GateOutcome { passed, failed, waived, not_applicable };
 // The outcome of one test case, as every JUnit dialect is mapped onto it. The
 // numbers are what test_result.status stores (schema/0002_evidence.sql).
 enum class ResultStatus : int {
@@ -147,6 +151,12 @@ RL_ENUM_TRAITS(CloseoutEventKind,
                {CloseoutEventKind::close, "close"},
                {CloseoutEventKind::adopt, "adopt"},
                {CloseoutEventKind::reopen, "reopen"});
+RL_ENUM_TRAITS(GateOutcome,
+               "gate result",
+               {GateOutcome::passed, "passed"},
+               {GateOutcome::failed, "failed"},
+               {GateOutcome::waived, "waived"},
+               {GateOutcome::not_applicable, "not_applicable"});
 
 RL_ENUM_TRAITS(ResultStatus,
                "test result status",

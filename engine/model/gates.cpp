@@ -29,6 +29,8 @@ effective_gates(const GateConfig& program, const GateConfig& milestone)
   pick(g.metrics, milestone.metrics, program.metrics);
   pick(g.approvals, milestone.approvals, program.approvals);
   pick(g.blocker_deferrals, milestone.blocker_deferrals, program.blocker_deferrals);
+  pick(g.waive, milestone.waive, program.waive);
+  pick(g.not_applicable, milestone.not_applicable, program.not_applicable);
   return g;
 }
 
@@ -60,6 +62,20 @@ gates_to_json(const GateConfig& c)
       list.push_back({{"metric", m.metric}, {"op", m.op}, {"value", m.value}});
     }
     j["metrics"] = list;
+  }
+  if (c.waive) {
+    json list = json::array();
+    for (const GateWaiver& w : *c.waive) {
+      list.push_back({{"gate", w.gate}, {"by", w.by}, {"reason", w.reason}, {"until", w.until}});
+    }
+    j["waive"] = list;
+  }
+  if (c.not_applicable) {
+    json list = json::array();
+    for (const GateExemption& x : *c.not_applicable) {
+      list.push_back({{"gate", x.gate}, {"reason", x.reason}});
+    }
+    j["not_applicable"] = list;
   }
   return j.dump();
 }
@@ -93,6 +109,21 @@ gates_from_json(const std::string& text)
       for (const json& m : j.at("metrics")) {
         c.metrics->push_back(
           {m.at("metric").get<std::string>(), m.at("op").get<std::string>(), m.at("value").get<double>()});
+      }
+    }
+    if (j.contains("waive")) {
+      c.waive.emplace();
+      for (const json& w : j.at("waive")) {
+        c.waive->push_back({w.at("gate").get<std::string>(),
+                            w.at("by").get<std::string>(),
+                            w.at("reason").get<std::string>(),
+                            w.at("until").get<std::string>()});
+      }
+    }
+    if (j.contains("not_applicable")) {
+      c.not_applicable.emplace();
+      for (const json& x : j.at("not_applicable")) {
+        c.not_applicable->push_back({x.at("gate").get<std::string>(), x.at("reason").get<std::string>()});
       }
     }
   } catch (const json::exception& e) {

@@ -30,6 +30,28 @@ struct MetricGate
   bool operator==(const MetricGate&) const = default;
 };
 
+// `gates: waive:` entry: the gate is evaluated, and when it fails the
+// milestone still closes, the gate shown as waived by `by` for `reason`
+// (until `until`, YYYY-MM-DD: a waiver past its date no longer applies).
+struct GateWaiver
+{
+  std::string gate; // a gate name as the closeout shows it: "ci:x.yml", "scope", ...
+  std::string by;
+  std::string reason;
+  std::string until; // '' = no end
+  bool operator==(const GateWaiver&) const = default;
+};
+
+// `gates: not_applicable:` entry: the gate does not apply to this milestone
+// (e.g. a CI gate for a documentation-only milestone); it is not evaluated,
+// and the closeout shows it as not applicable with `reason`.
+struct GateExemption
+{
+  std::string gate;
+  std::string reason;
+  bool operator==(const GateExemption&) const = default;
+};
+
 // The `gates:` block of program.yaml (the program's definition of done) or of a
 // milestone. Unset fields inherit: milestone, else program, else the built-in
 // default documented next to each field.
@@ -45,6 +67,8 @@ struct GateConfig
   std::optional<std::vector<MetricGate>> metrics;         // default none
   std::optional<std::vector<std::string>> approvals;      // default none: sign-offs required
   std::optional<bool> blocker_deferrals;                  // default true: no open blocker deferral targets it
+  std::optional<std::vector<GateWaiver>> waive;           // default none
+  std::optional<std::vector<GateExemption>> not_applicable; // default none
   bool operator==(const GateConfig&) const = default;
 };
 
@@ -72,6 +96,8 @@ struct EffectiveGates
   std::vector<MetricGate> metrics;
   std::vector<std::string> approvals;
   bool blocker_deferrals = true;
+  std::vector<GateWaiver> waive;
+  std::vector<GateExemption> not_applicable;
 };
 
 EffectiveGates effective_gates(const GateConfig& program, const GateConfig& milestone);

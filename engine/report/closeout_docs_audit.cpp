@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 namespace rl::report::detail {
@@ -110,7 +111,10 @@ DocWriter::evidence_trees()
 void
 DocWriter::gate_block(const model::GateResult& g)
 {
-  line(fmt::format("**Gate `{}`: {}** — {}", g.gate, g.outcome == GateOutcome::passed ? "PASS" : "FAIL", g.reason));
+  line(fmt::format("**Gate `{}`: {}** — {}", g.gate, g.outcome == GateOutcome::passed           ? "PASS"
+                     : g.outcome == GateOutcome::waived         ? "WAIVED"
+                     : g.outcome == GateOutcome::not_applicable ? "N/A"
+                                                                : "FAIL", g.reason));
   for (const std::string& e : g.evidence) {
     line("- " + e);
   }
@@ -129,13 +133,42 @@ DocWriter::gate_detail(const std::string& name, const std::string& when_absent)
   }
 }
 
-// True when `e` of `r` came before this closeout (or is it): by time, and
-// within the same second by milestone order.
+// True when `e` of `r` counts in this closeout's cumulative sections: this
+// record's events up to this closeout, and the events of milestones before
+// this one in program order numbered up to it (see CloseoutEvent::seq), so
+// that no later close changes them. Records written before events were
+// numbered fall back to their time.
 bool
 DocWriter::up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) const
 {
-  return e.kind != CloseoutEventKind::reopen
-         && (e.at < m_event.at || (e.at == m_event.at && !model::natural_less(m_ms.id, r.milestone)));
+  if (e.kind == CloseoutEventKind::reopen) {
+    return false;
+  }
+  if (&r == &m_record) {
+    return &e <= &m_event;
+  }
+  if (!model::natural_less(r.milestone, m_ms.id)) {
+    return false;
+  }
+  if (m_event.seq > 0) {
+    return e.seq <= m_event.seq;
+  }
+  return e.at <= m_event.at;
+}
+
+// The score dimensions (id, name) as they were at the close.
+std::vector<std::pair<std::string, std::string>>
+DocWriter::dimensions() const
+{
+  if (m_event.frozen) {
+    return m_event.frozen->dimensions;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(m_defs.dimensions.size());
+  for (const model::ScoreDimension& dim : m_defs.dimensions) {
+    out.emplace_back(dim.id, dim.name);
+  }
+  return out;
 }
 
 // The cumulative registry as it stood at this closeout: each record keeps
@@ -144,16 +177,29 @@ DocWriter::up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) co
 void
 DocWriter::registry()
 {
-  std::map<std::string, std::pair<std::string, const model::DeferralAtClose*>> latest; // id -> (at, row)
+  // id -> ((seq, position of the milestone in program order), row): the
+  // highest wins, so the latest event, and among events numbered alike (or
+  // not numbered) the later milestone.
+  using Key = std::pair<std::int64_t, std::size_t>;
+  std::map<std::string, std::pair<Key, const model::DeferralAtClose*>> latest;
+  std::vector<const model::CloseoutRecord*> ordered;
   for (const model::CloseoutRecord& r : m_all) {
+    ordered.push_back(&r);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+    return model::natural_less(a->milestone, b->milestone);
+  });
+  for (std::size_t position = 0; position < ordered.size(); ++position) {
+    const model::CloseoutRecord& r = *ordered[position];
     for (const CloseoutEvent& e : r.events) {
       if (!up_to_this(r, e)) {
         continue;
       }
+      const Key key{e.seq, position};
       for (const model::DeferralAtClose& d : e.registry) {
         const auto it = latest.find(d.id);
-        if (it == latest.end() || e.at >= it->second.first) {
-          latest[d.id] = {e.at, &d};
+        if (it == latest.end() || key >= it->second.first) {
+          latest[d.id] = {key, &d};
         }
       }
     }
@@ -182,12 +228,20 @@ DocWriter::registry()
 }
 
 // The score rows of the closeouts up to this one (each milestone's latest),
-// by date.
+// in program order.
 void
 DocWriter::score_trend()
 {
   std::vector<model::ScoreRow> rows;
+  std::vector<const model::CloseoutRecord*> ordered;
   for (const model::CloseoutRecord& r : m_all) {
+    ordered.push_back(&r);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+    return model::natural_less(a->milestone, b->milestone);
+  });
+  for (const model::CloseoutRecord* record : ordered) {
+    const model::CloseoutRecord& r = *record;
     // The score of the latest event up to this closeout, if it has one.
     const model::ScoreRow* score = nullptr;
     for (const CloseoutEvent& e : r.events) {
@@ -206,18 +260,18 @@ DocWriter::score_trend()
     prose("No score rows recorded.");
     return;
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
+  const std::vector<std::pair<std::string, std::string>> dims = dimensions();
   std::vector<std::string> head{"Date", "Milestone"};
-  for (const model::ScoreDimension& dim : m_defs.dimensions) {
-    head.push_back(dim.name);
+  for (const auto& [id, name] : dims) {
+    head.push_back(name);
   }
   m_out += table_row(head);
   m_out += table_rule(head.size());
   for (const model::ScoreRow& row : rows) {
     std::vector<std::string> cells{row.date, row.label};
-    for (const model::ScoreDimension& dim : m_defs.dimensions) {
+    for (const auto& [id, name] : dims) {
       const auto v =
-        std::find_if(row.values.begin(), row.values.end(), [&](const auto& x) { return x.dimension.id == dim.id; });
+        std::find_if(row.values.begin(), row.values.end(), [&, &key = id](const auto& x) { return x.dimension.id == key; });
       if (v == row.values.end()) {
         cells.emplace_back("—");
       } else if (const auto& number = v->number) {
@@ -241,7 +295,7 @@ DocWriter::appendix()
   j["commit"] = m_event.commit;
   j["gates"] = nlohmann::ordered_json::object();
   for (const model::GateResult& g : m_event.gates) {
-    j["gates"][g.gate] = g.outcome == GateOutcome::passed ? "pass" : "fail";
+    j["gates"][g.gate] = g.outcome == GateOutcome::failed ? std::string("fail") : std::string(gate_word(g.outcome));
   }
   j["invariants"] = nlohmann::ordered_json::object();
   for (const model::InvariantLink& l : m_ms.invariants) { // a repeated id is written once

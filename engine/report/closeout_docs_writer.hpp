@@ -5,6 +5,7 @@
 // sections both documents have, and the summary) and closeout_docs_audit.cpp
 // (the audit). Not a public header: only report/*.cpp include it.
 
+#include "model/placeholders.hpp"
 #include "report/closeout_docs.hpp"
 #include "report/markdown.hpp"
 
@@ -29,6 +30,7 @@ public:
     , m_record(r)
     , m_event(*r.last_close())
     , m_all(all)
+    , m_values(m_event.frozen ? m_event.frozen->placeholders : model::placeholder_values(d))
   {
   }
 
@@ -48,6 +50,9 @@ private:
     line(trim_trailing(text));
     line();
   }
+
+  // Program text (from the YAML) with its placeholders as of the close.
+  std::string text(const std::string& yaml_text) const { return model::expand_placeholders(yaml_text, m_values); }
 
   void section(const std::string& title)
   {
@@ -85,6 +90,7 @@ private:
   void gate_block(const model::GateResult& g);
   void gate_detail(const std::string& name, const std::string& when_absent);
   bool up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) const;
+  std::vector<std::pair<std::string, std::string>> dimensions() const;
   void registry();
   void score_trend();
   void appendix();
@@ -94,6 +100,7 @@ private:
   const model::CloseoutRecord& m_record;
   const CloseoutEvent& m_event;
   const std::vector<model::CloseoutRecord>& m_all;
+  model::Placeholders m_values;
   std::string m_out;
 };
 

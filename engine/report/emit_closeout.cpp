@@ -1,6 +1,7 @@
 #include "report/emit_closeout.hpp"
 
 #include "model/commit.hpp"
+#include "report/markdown.hpp"
 #include "report/records.hpp"
 
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ gates_json(const std::vector<model::GateResult>& gates)
   ordered_json rows = ordered_json::array();
   for (const model::GateResult& g : gates) {
     rows.push_back({{"gate", g.gate},
-                    {"result", g.outcome == model::GateOutcome::passed ? "pass" : "FAIL"},
+                    {"result", std::string(gate_word(g.outcome))},
                     {"reason", g.reason},
                     {"action", g.action},
                     {"evidence", g.evidence}});

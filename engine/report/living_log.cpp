@@ -121,6 +121,7 @@ LogWriter::LogWriter(const model::Definitions& d,
   , m_ci_runs(ci_runs)
   , m_records(records)
   , m_evidence_as_of(std::move(evidence_as_of))
+  , m_values(model::placeholder_values(d))
   , m_order([&d] {
     std::vector<std::string> ids;
     ids.reserve(d.milestones.size());
@@ -174,7 +175,7 @@ LogWriter::render()
 std::string
 LogWriter::prose(const std::string& text) const
 {
-  return trim_trailing(expand_placeholders(text, m_defs));
+  return trim_trailing(model::expand_placeholders(text, m_values));
 }
 
 std::string
@@ -200,30 +201,6 @@ LogWriter::ids(const std::vector<std::string>& list) const
 } // namespace detail
 
 std::string
-expand_placeholders(const std::string& text, const model::Definitions& d)
-{
-  if (text.find("{{") == std::string::npos) {
-    return text;
-  }
-  const std::pair<std::string_view, std::size_t> values[] = {
-    {"{{invariant_count}}", d.invariants.size()},
-    {"{{milestone_count}}", d.milestones.size()},
-    {"{{risk_count}}", d.risks.size()},
-    {"{{phase_count}}", d.phases.size()},
-  };
-  std::string out = text;
-  for (const auto& [name, value] : values) {
-    std::size_t pos = 0;
-    const std::string replacement = std::to_string(value);
-    while ((pos = out.find(name, pos)) != std::string::npos) {
-      out.replace(pos, name.size(), replacement);
-      pos += replacement.size();
-    }
-  }
-  return out;
-}
-
-std::string
 render_living_log(const model::Definitions& definitions,
                   const model::ProgramMetrics& metrics,
                   const std::map<std::string, model::Evaluation>& evaluations,
@@ -232,6 +209,17 @@ render_living_log(const model::Definitions& definitions,
                   const std::string& evidence_as_of)
 {
   return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, evidence_as_of).render();
+}
+
+std::string
+render_milestone_entry(const model::Definitions& definitions,
+                       const model::ProgramMetrics& metrics,
+                       const std::map<std::string, model::Evaluation>& evaluations,
+                       const std::vector<model::CiRunEvidence>& ci_runs,
+                       const std::vector<model::CloseoutRecord>& records,
+                       const std::string& id)
+{
+  return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, {}).entry(id);
 }
 
 } // namespace rl::report

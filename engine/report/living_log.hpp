@@ -11,9 +11,6 @@
 
 namespace rl::report {
 
-// Expands the computed placeholders ({{invariant_count}} ...) in prose.
-std::string expand_placeholders(const std::string& text, const model::Definitions& definitions);
-
 // Renders the living log (REFACTOR.md) from the definitions and the metrics
 // computed from them. Pure and deterministic: the same input always gives the
 // same bytes, which `render --check` relies on. `evaluations` and `ci_runs`
@@ -25,5 +22,16 @@ std::string render_living_log(const model::Definitions& definitions,
                               const std::vector<model::CiRunEvidence>& ci_runs = {},
                               const std::vector<model::CloseoutRecord>& records = {},
                               const std::string& evidence_as_of = {});
+
+// The entry of milestone `id` in the milestone history of REFACTOR.md, as
+// render_living_log writes it, without the closeout history that follows it:
+// `close` freezes it in the closeout record (FrozenContext::log_entry), and
+// the log writes a closed milestone's frozen entry as it is from then on.
+std::string render_milestone_entry(const model::Definitions& definitions,
+                                   const model::ProgramMetrics& metrics,
+                                   const std::map<std::string, model::Evaluation>& evaluations,
+                                   const std::vector<model::CiRunEvidence>& ci_runs,
+                                   const std::vector<model::CloseoutRecord>& records,
+                                   const std::string& id);
 
 } // namespace rl::report

@@ -7,6 +7,7 @@
 #include "report/markdown.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -127,8 +128,33 @@ LogWriter::run_url(const model::Milestone& ms, std::int64_t id) const
   return fmt::format("https://github.com/{}/actions/runs/{}", repo, id);
 }
 
+std::string
+LogWriter::entry(const std::string& id)
+{
+  m_out.clear();
+  entry_body(*m_milestones.at(id));
+  return std::move(m_out);
+}
+
+// A closed milestone's entry as its close froze it, else as it stands; then
+// its closeout history (which only a reopen or a close extends).
 void
 LogWriter::milestone_entry(const model::Milestone& ms)
+{
+  const model::CloseoutRecord* record = model::find_record(m_records, ms.id);
+  const model::CloseoutEvent* close = record != nullptr && record->closed() ? record->last_close() : nullptr;
+  if (ms.status == MilestoneStatus::closed && close != nullptr && close->frozen) {
+    m_out += close->frozen->log_entry;
+  } else {
+    entry_body(ms);
+  }
+  closeout_history(ms);
+  line("---");
+  line();
+}
+
+void
+LogWriter::entry_body(const model::Milestone& ms)
 {
   const bool is_next = m_metrics.next_milestone == ms.id;
   std::string badge;
@@ -327,9 +353,6 @@ LogWriter::milestone_entry(const model::Milestone& ms)
     line(fmt::format("**Verdict:** {}", ms.closeout->verdict));
     line();
   }
-  closeout_history(ms);
-  line("---");
-  line();
 }
 
 void
@@ -396,12 +419,23 @@ LogWriter::closeout_history(const model::Milestone& ms)
     case model::CloseoutEventKind::close: {
       const auto passed = std::count_if(
         e.gates.begin(), e.gates.end(), [](const auto& g) { return g.outcome == model::GateOutcome::passed; });
-      line(fmt::format("- Closed {} by {} at `{}`: {}/{} gates passed",
+      const auto count = [&](model::GateOutcome o) {
+        return std::count_if(e.gates.begin(), e.gates.end(), [&](const auto& g) { return g.outcome == o; });
+      };
+      std::string decided;
+      if (const auto waived = count(model::GateOutcome::waived); waived > 0) {
+        decided += fmt::format(", {} waived", waived);
+      }
+      if (const auto na = count(model::GateOutcome::not_applicable); na > 0) {
+        decided += fmt::format(", {} not applicable", na);
+      }
+      line(fmt::format("- Closed {} by {} at `{}`: {}/{} gates passed{}",
                        e.date,
                        e.by,
                        model::short_commit(e.commit),
                        passed,
-                       e.gates.size()));
+                       e.gates.size(),
+                       decided));
       break;
     }
     case model::CloseoutEventKind::adopt:
@@ -413,7 +447,11 @@ LogWriter::closeout_history(const model::Milestone& ms)
                        e.reason.empty() ? "" : ": " + e.reason));
       break;
     case model::CloseoutEventKind::reopen:
-      line(fmt::format("- ⚠️ Reopened {} by {}: {}", e.date, e.by, e.reason));
+      line(fmt::format("- ⚠️ Reopened {} by {}: {}{}",
+                       e.date,
+                       e.by,
+                       e.reason,
+                       e.changed.empty() ? std::string() : fmt::format(" (changed: {})", fmt::join(e.changed, ", "))));
       break;
     }
   }

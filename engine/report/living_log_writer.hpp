@@ -7,6 +7,7 @@
 // and _metrics (invariant catalog and status, progress, scores). Not a public
 // header: only report/*.cpp include it.
 
+#include "model/placeholders.hpp"
 #include "report/living_log.hpp"
 
 #include <cstdint>
@@ -46,6 +47,8 @@ public:
             std::string evidence_as_of);
 
   std::string render();
+  // One milestone's entry without its closeout history (render_milestone_entry).
+  std::string entry(const std::string& id);
 
 private:
   void line(std::string_view text = {})
@@ -84,6 +87,7 @@ private:
   // The milestone history (living_log_milestones.cpp).
   void history();
   void milestone_entry(const model::Milestone& ms);
+  void entry_body(const model::Milestone& ms);
   void bullet_list(std::string_view title, const std::vector<std::string>& items, std::string_view mark = "");
   std::string run_url(const model::Milestone& ms, std::int64_t id) const;
   void invariant_lines(const model::Milestone& ms);
@@ -103,6 +107,7 @@ private:
   const std::vector<model::CiRunEvidence>& m_ci_runs;
   const std::vector<model::CloseoutRecord>& m_records;
   std::string m_evidence_as_of;
+  model::Placeholders m_values;
   model::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;
   std::map<std::string, const model::Invariant*> m_invariants;

@@ -89,4 +89,36 @@ trim_trailing(std::string_view text)
   return std::string(text);
 }
 
+std::string_view
+gate_badge(model::GateOutcome outcome)
+{
+  switch (outcome) {
+  case model::GateOutcome::passed:
+    return "✅ PASS";
+  case model::GateOutcome::waived:
+    return "⚠️ WAIVED";
+  case model::GateOutcome::not_applicable:
+    return "➖ N/A";
+  case model::GateOutcome::failed:
+    break;
+  }
+  return "❌ FAIL";
+}
+
+std::string_view
+gate_word(model::GateOutcome outcome)
+{
+  switch (outcome) {
+  case model::GateOutcome::passed:
+    return "pass";
+  case model::GateOutcome::waived:
+    return "waived";
+  case model::GateOutcome::not_applicable:
+    return "n/a";
+  case model::GateOutcome::failed:
+    break;
+  }
+  return "FAIL";
+}
+
 } // namespace rl::report

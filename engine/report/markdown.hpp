@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/enums.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +22,11 @@ std::string format_number(double value);
 
 // Text with trailing newlines removed (YAML block scalars end in one).
 std::string trim_trailing(std::string_view text);
+
+// How documents show a gate's result: "✅ PASS", "❌ FAIL", "⚠️ WAIVED", "➖ N/A".
+std::string_view gate_badge(model::GateOutcome outcome);
+
+// The short word: "pass", "FAIL", "waived", "n/a" (command output, appendices).
+std::string_view gate_word(model::GateOutcome outcome);
 
 } // namespace rl::report

@@ -390,6 +390,66 @@ path_glob_match(std::string_view pattern, std::string_view path)
   return false;
 }
 
+namespace {
+
+std::string
+gate_names(const std::vector<GateResult>& gates)
+{
+  std::string names;
+  for (const GateResult& r : gates) {
+    names += (names.empty() ? "" : ", ") + r.gate;
+  }
+  return names.empty() ? std::string("none") : names;
+}
+
+// The milestone's `not_applicable` and `waive` entries, applied to the
+// evaluated gates (see evaluate_gates).
+void
+apply_decisions(const model::EffectiveGates& g, const GateFacts& f, std::vector<GateResult>& out)
+{
+  const std::string known = gate_names(out);
+  std::vector<GateResult> unknown;
+  for (const model::GateExemption& x : g.not_applicable) {
+    const auto it = std::find_if(out.begin(), out.end(), [&](const GateResult& r) { return r.gate == x.gate; });
+    if (it == out.end()) {
+      unknown.push_back(failed("not_applicable:" + x.gate,
+                               fmt::format("no gate named '{}' to declare not applicable", x.gate),
+                               fmt::format("name one of this milestone's gates: {}", known)));
+      continue;
+    }
+    *it = {x.gate, GateOutcome::not_applicable, "not applicable: " + x.reason, "", {}};
+  }
+  for (const model::GateWaiver& w : g.waive) {
+    const auto it = std::find_if(out.begin(), out.end(), [&](const GateResult& r) { return r.gate == w.gate; });
+    if (it == out.end()) {
+      unknown.push_back(failed("waive:" + w.gate,
+                               fmt::format("no gate named '{}' to waive", w.gate),
+                               fmt::format("name one of this milestone's gates: {}", known)));
+      continue;
+    }
+    const std::string until = w.until.empty() ? "" : fmt::format(" (until {})", w.until);
+    if (it->outcome == GateOutcome::passed) {
+      it->evidence.push_back(fmt::format("waiver by {}{} not needed: the gate passed", w.by, until));
+      continue;
+    }
+    if (it->outcome != GateOutcome::failed) {
+      continue;
+    }
+    if (!w.until.empty() && !f.date.empty() && w.until < f.date) {
+      it->reason += fmt::format(" (the waiver by {} lapsed on {})", w.by, w.until);
+      it->action += fmt::format("; or renew the waiver in the milestone's gates: waive: (until is {})", w.until);
+      continue;
+    }
+    it->evidence.insert(it->evidence.begin(), "the gate found: " + it->reason);
+    it->outcome = GateOutcome::waived;
+    it->reason = fmt::format("waived by {}{}: {}", w.by, until, w.reason);
+    it->action.clear();
+  }
+  out.insert(out.end(), unknown.begin(), unknown.end());
+}
+
+} // namespace
+
 std::vector<GateResult>
 evaluate_gates(const model::Definitions& d,
                const model::Milestone& m,
@@ -424,6 +484,7 @@ evaluate_gates(const model::Definitions& d,
   if (g.blocker_deferrals) {
     out.push_back(deferrals_gate(d, m));
   }
+  apply_decisions(g, f, out);
   return out;
 }
 

@@ -36,11 +36,15 @@ struct GateFacts
   std::vector<model::Approval> approvals;
   std::map<std::string, model::InvariantStatus> statuses; // by invariant id
   std::map<std::string, std::vector<std::string>> reasons;
+  std::string date; // the closeout's date (YYYY-MM-DD): a waiver `until` before it has lapsed
 };
 
 // Evaluates every gate of `milestone`, in a fixed order: dependencies,
 // deliverables, invariants, ci:*, scope, pattern:*, metric:*, approval:*,
-// deferrals. Disabled gates are absent.
+// deferrals. Disabled gates are absent. Then the milestone's decisions apply:
+// a `not_applicable` gate is shown as such (not evaluated), a failed gate
+// with a current `waive` entry as waived; an entry naming no gate of the
+// milestone adds a failed gate that says so.
 std::vector<model::GateResult> evaluate_gates(const model::Definitions& definitions,
                                               const model::Milestone& milestone,
                                               const model::EffectiveGates& gates,

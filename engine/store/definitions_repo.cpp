@@ -241,6 +241,9 @@ read_records(SQLite::Database& db)
   std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
     return model::natural_less(a.milestone, b.milestone);
   });
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    return model::natural_less(a.milestone, b.milestone);
+  });
   return records;
 }
 

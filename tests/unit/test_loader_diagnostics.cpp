@@ -202,7 +202,16 @@ TEST_CASE("unknown placeholders in prose are errors", "[loader][diagnostics]")
   program.replace(program.find("Demo context."), 13, "We have {{invariant_count}} and {{bogus}}.");
   CHECK(diagnostics_for(sources)
         == std::vector<std::string>{"milestones/program.yaml:6:12: error: unknown placeholder '{{bogus}}'\n"
-                                    "  help: placeholders: invariant_count, milestone_count, risk_count, phase_count"});
+                                    "  help: placeholders: invariant_count, milestone_count, phase_count, risk_count; "
+                                    "write '\\{{' for a literal '{{'"});
+}
+
+TEST_CASE("a backslash before {{ is a literal {{, not a placeholder", "[loader][diagnostics]")
+{
+  auto sources = minimal_program();
+  auto& program = sources[0].text;
+  program.replace(program.find("Demo context."), 13, "'Runs on $\\{{ matrix.os }} ({{invariant_count}}).'");
+  CHECK(diagnostics_for(sources).empty());
 }
 
 TEST_CASE("a program file is required", "[loader][diagnostics]")

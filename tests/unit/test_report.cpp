@@ -1,4 +1,5 @@
 #include "loader/loader.hpp"
+#include "model/placeholders.hpp"
 #include "report/living_log.hpp"
 #include "report/markdown.hpp"
 #include "report/records.hpp"
@@ -57,10 +58,21 @@ TEST_CASE("placeholders expand to computed counts", "[report]")
 {
   rl::util::DiagnosticSink sink;
   const auto d = rl::loader::load_definitions(rl::test::minimal_program(), sink);
-  CHECK(rl::report::expand_placeholders("{{invariant_count}} invariants, {{milestone_count}} "
-                                        "milestones, {{risk_count}} risks, {{phase_count}} phases",
-                                        d)
+  CHECK(rl::model::expand_placeholders("{{invariant_count}} invariants, {{milestone_count}} "
+                                       "milestones, {{risk_count}} risks, {{phase_count}} phases",
+                                       rl::model::placeholder_values(d))
         == "2 invariants, 2 milestones, 1 risks, 2 phases");
+}
+
+TEST_CASE("a backslash before {{ writes a literal {{ and unknown names stay as written", "[report][placeholders]")
+{
+  const rl::model::Placeholders values{{"invariant_count", "24"}};
+  CHECK(rl::model::expand_placeholders("runs-on: $\\{{ matrix.os }}", values) == "runs-on: ${{ matrix.os }}");
+  CHECK(rl::model::expand_placeholders("\\{{invariant_count}} is {{invariant_count}}", values)
+        == "{{invariant_count}} is 24");
+  CHECK(rl::model::expand_placeholders("{{invariant_count}} of {{invariant_count}}", values) == "24 of 24");
+  CHECK(rl::model::expand_placeholders("open {{ only", values) == "open {{ only");
+  CHECK(rl::model::expand_placeholders("{{unknown}}", values) == "{{unknown}}");
 }
 
 TEST_CASE("RecordStream writes records one at a time as format_records writes the list", "[report][records]")
