@@ -87,16 +87,13 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
     }
     after = after || x.id == m.id;
   }
-  // The deferrals this milestone found or was due to settle, as they stand:
-  // the audit's cumulative registry gathers them from every closeout so far.
+  // The deferrals this milestone found, was due to settle or changed (an
+  // event of their history names it), as they stand: the audit's cumulative
+  // registry gathers them from every closeout so far.
   for (const model::Deferral& x : d.deferrals) {
-    if (x.discovered_in.id == m.id || (x.deferred_to && x.deferred_to->id == m.id)) {
-      event.registry.push_back({x.id,
-                                x.what,
-                                x.discovered_in.id,
-                                x.deferred_to ? x.deferred_to->id : "",
-                                std::string(model::to_string(x.status)),
-                                x.blocker});
+    if (x.touches(m.id)) {
+      event.registry.push_back(
+        {x.id, x.what, x.discovered_in.id, x.target(), std::string(model::to_string(x.status)), x.blocker});
     }
   }
 }

@@ -132,7 +132,9 @@ keep_frozen_documents(const std::filesystem::path& root,
                       std::vector<report::RenderedFile>& files)
 {
   for (const model::CloseoutRecord& r : records) {
-    const model::CloseoutEvent* close = r.closed() ? r.last_close() : nullptr;
+    // Reopened too: its documents stay those of its last close until it
+    // closes again (REFACTOR.md and the audit log show the reopen).
+    const model::CloseoutEvent* close = r.last_close();
     if (close == nullptr) {
       continue;
     }

@@ -63,7 +63,8 @@ parse_deferrals_file(const MapReader& root, model::Definitions& out)
                          "exit_criteria",
                          "blocker",
                          "status",
-                         "source_ref"});
+                         "source_ref",
+                         "history"});
     if (!map.valid()) {
       return;
     }
@@ -76,11 +77,35 @@ parse_deferrals_file(const MapReader& root, model::Definitions& out)
     if (auto ref = map.required_ref("discovered_in", IdKind::milestone)) {
       d.discovered_in = std::move(*ref);
     }
-    d.deferred_to = map.optional_ref("deferred_to", IdKind::milestone);
+    // A milestone id (checked to exist), or free text: "post-M10", "Phase 3".
+    if (const std::string target = map.optional_string("deferred_to"); is_valid_id(IdKind::milestone, target)) {
+      d.deferred_to = model::Ref{target, file.origin(map.get("deferred_to"))};
+    } else {
+      d.deferred_to_text = target;
+    }
     d.exit_criteria = map.optional_string("exit_criteria");
     d.blocker = map.optional_bool("blocker", false);
     d.status = map.optional_enum<model::DeferralStatus>("status").value_or(d.status);
     d.source_ref = map.optional_string("source_ref");
+    map.for_each("history", [&](const YAML::Node& item) {
+      const MapReader h(item, file, "deferral history entry", {"date", "event", "milestone", "to", "note"});
+      if (!h.valid()) {
+        return;
+      }
+      model::DeferralEvent event;
+      event.date = h.required_date("date");
+      event.event = h.required_enum<model::DeferralEventKind>("event").value_or(event.event);
+      event.milestone = h.optional_ref("milestone", IdKind::milestone);
+      event.to = h.optional_string("to");
+      event.note = h.optional_string("note");
+      if (event.event == model::DeferralEventKind::retargeted && event.to.empty()) {
+        const model::Origin at = h.origin();
+        file.sink.error({at.path, at.line, at.column},
+                        "a retargeted event needs 'to': the new target (a milestone id or free text)",
+                        "add e.g. 'to: M05' to this entry");
+      }
+      d.history.push_back(std::move(event));
+    });
     out.deferrals.push_back(std::move(d));
   });
 }

@@ -117,6 +117,11 @@ public:
       if (d.deferred_to) {
         require_milestone(*d.deferred_to, fmt::format("deferral {}", d.id));
       }
+      for (const model::DeferralEvent& e : d.history) {
+        if (e.milestone) {
+          require_milestone(*e.milestone, fmt::format("deferral {} history", d.id));
+        }
+      }
     }
   }
 

@@ -31,6 +31,17 @@ natural_key(const std::string& id)
 } // namespace
 
 bool
+Deferral::touches(const std::string& id) const
+{
+  if (discovered_in.id == id || (deferred_to && deferred_to->id == id)) {
+    return true;
+  }
+  return std::any_of(history.begin(), history.end(), [&](const DeferralEvent& e) {
+    return (e.milestone && e.milestone->id == id) || e.to == id;
+  });
+}
+
+bool
 natural_less(const std::string& a, const std::string& b)
 {
   return natural_key(a) < natural_key(b);

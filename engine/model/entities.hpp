@@ -269,6 +269,18 @@ struct Risk
   bool operator==(const Risk&) const = default;
 };
 
+// One dated event of a deferral's life: opened, re-targeted (`to`: the new
+// target), resolved, dropped or reopened, in a milestone, with why.
+struct DeferralEvent
+{
+  std::string date;
+  DeferralEventKind event = DeferralEventKind::opened;
+  std::optional<Ref> milestone;
+  std::string to; // retargeted: a milestone id or free text
+  std::string note;
+  bool operator==(const DeferralEvent&) const = default;
+};
+
 struct Deferral
 {
   std::string id;
@@ -276,12 +288,20 @@ struct Deferral
   std::string why;
   std::string risk;
   Ref discovered_in;
-  std::optional<Ref> deferred_to;
+  std::optional<Ref> deferred_to; // when `deferred_to:` names a milestone
+  std::string deferred_to_text;   // when it does not: "post-M10", "Phase 3"
   std::string exit_criteria;
   bool blocker = false;
   DeferralStatus status = DeferralStatus::open;
   std::string source_ref;
+  std::vector<DeferralEvent> history; // oldest first
   Origin origin;
+
+  // The target as written: the milestone id, the free text, or ''.
+  std::string target() const { return deferred_to ? deferred_to->id : deferred_to_text; }
+  // True when the deferral's life involves milestone `id`: discovered in it,
+  // deferred to it, or an event of its history names it.
+  bool touches(const std::string& id) const;
   bool operator==(const Deferral&) const = default;
 };
 

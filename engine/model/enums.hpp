@@ -20,6 +20,8 @@ enum class ChangeClass {
 };
 enum class RiskStatus { active, mitigated, resolved, accepted };
 enum class DeferralStatus { open, resolved, dropped };
+// An event of a deferral's life (its `history:` in deferrals.yaml).
+enum class DeferralEventKind { opened, retargeted, resolved, dropped, reopened };
 enum class VerificationMethod { static_, dynamic, integration, numerical, snapshot, policy, benchmark };
 enum class CiConclusion {
   success,
@@ -108,6 +110,13 @@ RL_ENUM_TRAITS(DeferralStatus,
                {DeferralStatus::open, "open"},
                {DeferralStatus::resolved, "resolved"},
                {DeferralStatus::dropped, "dropped"});
+RL_ENUM_TRAITS(DeferralEventKind,
+               "deferral event",
+               {DeferralEventKind::opened, "opened"},
+               {DeferralEventKind::retargeted, "retargeted"},
+               {DeferralEventKind::resolved, "resolved"},
+               {DeferralEventKind::dropped, "dropped"},
+               {DeferralEventKind::reopened, "reopened"});
 RL_ENUM_TRAITS(VerificationMethod,
                "verification method",
                {VerificationMethod::static_, "static"},

@@ -152,12 +152,21 @@ deferral_json(const model::DeferralView& view)
   j["overdue"] = view.overdue;
   j["slipped"] = view.slipped;
   j["discovered_in"] = x.discovered_in.id;
-  j["deferred_to"] = x.deferred_to ? ordered_json(x.deferred_to->id) : ordered_json(nullptr);
+  j["deferred_to"] = x.target().empty() ? ordered_json(nullptr) : ordered_json(x.target());
   j["blocker"] = x.blocker;
   j["why"] = x.why;
   j["risk"] = x.risk;
   j["exit_criteria"] = x.exit_criteria;
   j["source_ref"] = x.source_ref;
+  ordered_json history = ordered_json::array();
+  for (const model::DeferralEvent& e : x.history) {
+    history.push_back({{"date", e.date},
+                       {"event", text(e.event)},
+                       {"milestone", e.milestone ? ordered_json(e.milestone->id) : ordered_json(nullptr)},
+                       {"to", e.to},
+                       {"note", e.note}});
+  }
+  j["history"] = history;
   j["source"] = source_of(x.origin);
   return j;
 }

@@ -248,12 +248,38 @@ LogWriter::deferrals()
     m_out += table_row({id,
                         prose(d.what),
                         d.discovered_in.id,
-                        d.deferred_to ? d.deferred_to->id : "—",
+                        d.target().empty() ? "—" : d.target(),
                         d.blocker ? "Yes" : "No",
                         d.exit_criteria.empty() ? "—" : prose(d.exit_criteria),
                         status});
   }
-  rule();
+  line();
+  bool any = false;
+  for (const model::Deferral& d : m_defs.deferrals) {
+    if (d.history.empty()) {
+      continue;
+    }
+    if (!any) {
+      line("**History:**");
+      any = true;
+    }
+    std::string events;
+    for (const model::DeferralEvent& e : d.history) {
+      events += fmt::format("{}{} {}{}{}{}",
+                            events.empty() ? "" : "; ",
+                            e.date,
+                            model::to_string(e.event),
+                            e.milestone ? " in " + e.milestone->id : "",
+                            e.to.empty() ? "" : " → " + e.to,
+                            e.note.empty() ? "" : " (" + prose(e.note) + ")");
+    }
+    line(fmt::format("- {}: {}", d.id, events));
+  }
+  if (any) {
+    line();
+  }
+  line("---");
+  line();
 }
 
 // A section of the program's prose, with a computed note after it.

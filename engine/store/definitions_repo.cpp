@@ -157,6 +157,48 @@ verify_from_json(const std::string& text)
   return rules;
 }
 
+std::string
+deferral_history_json(const std::vector<model::DeferralEvent>& history)
+{
+  json out = json::array();
+  for (const model::DeferralEvent& e : history) {
+    out.push_back({{"date", e.date},
+                   {"event", std::string(model::to_string(e.event))},
+                   {"milestone", e.milestone ? e.milestone->id : std::string()},
+                   {"to", e.to},
+                   {"note", e.note}});
+  }
+  return out.dump();
+}
+
+std::vector<model::DeferralEvent>
+deferral_history_from(const std::string& text, const std::string& id)
+{
+  std::vector<model::DeferralEvent> out;
+  try {
+    for (const json& j : json::parse(text)) {
+      model::DeferralEvent e;
+      e.date = j.at("date").get<std::string>();
+      const std::string kind = j.at("event").get<std::string>();
+      const std::optional<model::DeferralEventKind> parsed = model::parse_enum<model::DeferralEventKind>(kind);
+      if (!parsed) {
+        throw std::runtime_error("unknown event '" + kind + "'");
+      }
+      e.event = *parsed;
+      if (const std::string milestone = j.at("milestone").get<std::string>(); !milestone.empty()) {
+        e.milestone = model::Ref{milestone, {}};
+      }
+      e.to = j.at("to").get<std::string>();
+      e.note = j.at("note").get<std::string>();
+      out.push_back(std::move(e));
+    }
+  } catch (const std::exception& e) {
+    throw util::StoreError(fmt::format(
+      "corrupt ledger: the history of deferral {}: {}; delete the database to rebuild it", id, e.what()));
+  }
+  return out;
+}
+
 } // namespace detail
 
 namespace {

@@ -23,6 +23,9 @@ std::string links_json(const std::vector<model::Link>& links);
 std::vector<model::Link> links_from(const std::string& text);
 std::string verify_json(const std::optional<model::VerifyRules>& verify);
 std::optional<model::VerifyRules> verify_from_json(const std::string& text);
+std::string deferral_history_json(const std::vector<model::DeferralEvent>& history);
+// Throws StoreError ("corrupt ledger") naming deferral `id` on text it cannot have written.
+std::vector<model::DeferralEvent> deferral_history_from(const std::string& text, const std::string& id);
 
 // Writing (definitions_repo_write.cpp), in the caller's transaction;
 // replace_definitions calls them in this order: the program, milestones,

@@ -408,6 +408,8 @@ read_risks_and_deferrals(SQLite::Database& db, model::Definitions& d)
     x.blocker = def.getColumn("blocker").getInt() != 0;
     x.status = enum_column<model::DeferralStatus>(def.getColumn("status"), "deferral " + x.id);
     x.source_ref = def.getColumn("source_ref").getString();
+    x.deferred_to_text = def.getColumn("deferred_to_text").getString();
+    x.history = deferral_history_from(def.getColumn("history_json").getString(), x.id);
     x.origin = origin_of(def);
     d.deferrals.push_back(std::move(x));
   }

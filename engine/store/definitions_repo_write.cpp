@@ -461,9 +461,10 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
 
   SQLite::Statement def(db,
                         "INSERT INTO deferral (id, position, what, why, risk, discovered_in, "
-                        "deferred_to, exit_criteria, blocker, status, source_ref, source_path, "
-                        "source_line, source_column) VALUES (:id, :position, :what, :why, :risk, :found, :to, "
-                        ":exit, :blocker, :status, :ref, :source_path, :source_line, :source_column)");
+                        "deferred_to, deferred_to_text, exit_criteria, blocker, status, source_ref, history_json, "
+                        "source_path, source_line, source_column) VALUES (:id, :position, :what, :why, :risk, "
+                        ":found, :to, :to_text, :exit, :blocker, :status, :ref, :history, :source_path, "
+                        ":source_line, :source_column)");
   position = 0;
   for (const model::Deferral& x : d.deferrals) {
     def.bind(":id", x.id);
@@ -473,6 +474,8 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
     def.bind(":risk", x.risk);
     def.bind(":found", x.discovered_in.id);
     bind_text_or_null(def, ":to", x.deferred_to ? x.deferred_to->id : std::string());
+    def.bind(":to_text", x.deferred_to_text);
+    def.bind(":history", deferral_history_json(x.history));
     def.bind(":exit", x.exit_criteria);
     def.bind(":blocker", x.blocker ? 1 : 0);
     def.bind(":status", std::string(model::to_string(x.status)));

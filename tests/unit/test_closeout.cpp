@@ -424,3 +424,157 @@ TEST_CASE("gate configuration is validated with file:line:col", "[closeout][load
   CHECK(messages[1].rfind("milestones/M01.yaml:10:25: error: invalid operator '~=' in metric gate", 0) == 0);
   CHECK(messages[2].rfind("milestones/M01.yaml:11:5: error: unknown field 'aprovals' in gates", 0) == 0);
 }
+
+TEST_CASE("a failed gate with a current waiver is waived, naming who, why and until when", "[closeout][gates][waive]")
+{
+  auto sources = program_with_m01_gates();
+  sources[2].text += R"(    waive:
+      - {gate: "ci:smoke.yml", by: alice, reason: documentation-only milestone, until: "2026-12-31"}
+    not_applicable:
+      - {gate: scope, reason: the diff is the audit pack}
+)";
+  REQUIRE(sources[2].path == "milestones/M01.yaml");
+  auto facts = good_facts();
+  facts.ci_runs.clear(); // the CI gate fails
+  facts.changed_files.emplace_back("src/outside.cpp");
+  facts.date = "2026-06-01";
+  const auto gates = gates_with(facts, sources);
+  CHECK(failed(gates).empty());
+  const auto ci = std::find_if(gates.begin(), gates.end(), [](const auto& g) { return g.gate == "ci:smoke.yml"; });
+  REQUIRE(ci != gates.end());
+  CHECK(ci->outcome == GateOutcome::waived);
+  CHECK(ci->reason == "waived by alice (until 2026-12-31): documentation-only milestone");
+  REQUIRE_FALSE(ci->evidence.empty());
+  CHECK(ci->evidence.front().rfind("the gate found: ", 0) == 0);
+  const auto scope = std::find_if(gates.begin(), gates.end(), [](const auto& g) { return g.gate == "scope"; });
+  REQUIRE(scope != gates.end());
+  CHECK(scope->outcome == GateOutcome::not_applicable);
+  CHECK(scope->reason == "not applicable: the diff is the audit pack");
+
+  SECTION("a waiver past its until date no longer applies")
+  {
+    facts.date = "2027-01-01";
+    const auto later = gates_with(facts, sources);
+    CHECK(failed(later) == std::vector<std::string>{"ci:smoke.yml"});
+    const auto lapsed =
+      std::find_if(later.begin(), later.end(), [](const auto& g) { return g.gate == "ci:smoke.yml"; });
+    CHECK(lapsed->reason.find("the waiver by alice lapsed on 2026-12-31") != std::string::npos);
+  }
+  SECTION("a waiver of a gate that passes changes nothing but says so")
+  {
+    facts.ci_runs = good_facts().ci_runs;
+    const auto passing = gates_with(facts, sources);
+    const auto g =
+      std::find_if(passing.begin(), passing.end(), [](const auto& x) { return x.gate == "ci:smoke.yml"; });
+    CHECK(g->outcome == GateOutcome::passed);
+    CHECK(std::find(g->evidence.begin(), g->evidence.end(), "waiver by alice (until 2026-12-31) not needed: the gate passed")
+          != g->evidence.end());
+  }
+}
+
+TEST_CASE("a waiver or exemption naming no gate of the milestone fails the close, listing the gates",
+          "[closeout][gates][waive]")
+{
+  auto sources = program_with_m01_gates();
+  sources[2].text += R"(    waive:
+      - {gate: "ci:other.yml", by: alice, reason: typo}
+    not_applicable:
+      - {gate: scopes, reason: typo}
+)";
+  const auto gates = gates_with(good_facts(), sources);
+  CHECK(failed(gates) == std::vector<std::string>{"not_applicable:scopes", "waive:ci:other.yml"});
+  CHECK(gates.back().action.find("ci:smoke.yml, scope") != std::string::npos);
+}
+
+TEST_CASE("a waiver needs who and why, and a date for until", "[closeout][loader][waive]")
+{
+  auto sources = program_with_m01_gates();
+  sources[2].text += R"(    waive:
+      - {gate: scope, until: soon}
+)";
+  const auto problems = rl::test::formatted([&] {
+    rl::util::DiagnosticSink sink;
+    rl::loader::load_definitions(sources, sink);
+    return sink;
+  }());
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].find("missing required field 'by' in gate waiver") != std::string::npos);
+  CHECK(problems[1].find("missing required field 'reason' in gate waiver") != std::string::npos);
+  CHECK(problems[2].find("'soon'") != std::string::npos);
+}
+
+TEST_CASE("a record keeps what its close froze: sequence, context, digests, gate decisions, reopen changes",
+          "[closeout][record][frozen]")
+{
+  auto record = m00_record();
+  rl::model::CloseoutEvent& close = record.events.back();
+  close.seq = 3;
+  close.gates = {{"ci:smoke.yml", GateOutcome::waived, "waived by alice: docs only", "", {"the gate found: no run"}},
+                 {"scope", GateOutcome::not_applicable, "not applicable: audit pack", "", {}}};
+  close.digests = {{"milestones/closeouts/M00/M00_audit.md", std::string(64, 'a')}};
+  close.frozen = rl::model::FrozenContext{
+    "Demo", "Baseline", {{"invariant_count", "24"}}, {{"tests", "Tests"}}, "#### M00 — Baseline ✅ COMPLETE\n\n"};
+  rl::model::CloseoutEvent reopen;
+  reopen.kind = rl::model::CloseoutEventKind::reopen;
+  reopen.seq = 4;
+  reopen.date = "2026-02-01";
+  reopen.at = "2026-02-01T00:00:00Z";
+  reopen.by = "bob";
+  reopen.reason = "title";
+  reopen.changed = {"title"};
+  record.events.push_back(reopen);
+  const std::string text = rl::model::format_record(record);
+  rl::model::RecordParseError error;
+  const auto again = rl::model::parse_record(text, error);
+  REQUIRE(again);
+  CHECK(*again == record);
+  CHECK(rl::model::next_seq({*again}) == 5);
+
+  SECTION("an unknown gate result is refused")
+  {
+    std::string bad = text;
+    bad.replace(bad.find("\"waived\""), 8, "\"skipped\"");
+    CHECK_FALSE(rl::model::parse_record(bad, error));
+    CHECK(error.message.find("gate result 'skipped' is not one of passed, failed, waived, not_applicable")
+          != std::string::npos);
+  }
+}
+
+TEST_CASE("a deferral's target may be free text, and its history is read with its milestones checked",
+          "[closeout][loader][deferral]")
+{
+  auto sources = rl::test::minimal_program();
+  sources.push_back({"milestones/deferrals.yaml", R"(deferrals:
+  - id: D01
+    what: Coverage
+    discovered_in: M00
+    deferred_to: post-M10
+    history:
+      - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
+  - id: D02
+    what: Lint
+    discovered_in: M00
+    deferred_to: M01
+    history:
+      - {date: "2026-01-03", event: retargeted, milestone: M99}
+)"});
+  const auto problems = rl::test::formatted([&] {
+    rl::util::DiagnosticSink sink;
+    rl::loader::load_definitions(sources, sink);
+    return sink;
+  }());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].find("milestones/deferrals.yaml:13:9: error: a retargeted event needs 'to'") == 0);
+  CHECK(problems[1].find("M99") != std::string::npos);
+
+  sources.back().text.replace(sources.back().text.find("milestone: M99}"), 15, "milestone: M01, to: M01}");
+  const auto d = loaded(sources);
+  REQUIRE(d.deferrals.size() == 2);
+  CHECK_FALSE(d.deferrals[0].deferred_to);
+  CHECK(d.deferrals[0].target() == "post-M10");
+  CHECK(d.deferrals[0].touches("M01"));
+  CHECK_FALSE(d.deferrals[0].touches("M02"));
+  REQUIRE(d.deferrals[0].history.size() == 1);
+  CHECK(d.deferrals[0].history[0].event == rl::model::DeferralEventKind::retargeted);
+  CHECK(d.deferrals[1].target() == "M01");
+}
