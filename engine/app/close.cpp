@@ -186,7 +186,7 @@ closing_event(const GlobalOptions& global,
     m.id,
     options.adopt
       ? fmt::format("{} recorded as closed {} at {} (gates not evaluated)", m.id, event.date, event.commit)
-      : fmt::format("{} closed at {}: {} gates passed", m.id, model::short_commit(event.commit), event.gates.size()),
+      : fmt::format("{} closed at {}: {}", m.id, model::short_commit(event.commit), model::gate_tally(event.gates)),
     options.by));
   return event;
 }

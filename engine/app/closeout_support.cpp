@@ -297,7 +297,8 @@ commit_records(Ledger& ledger,
       freezing.push_back(r.milestone);
     }
   }
-  std::vector<report::RenderedFile> outputs = render_outputs(next.definitions, next.records);
+  std::vector<report::RenderedFile> outputs =
+    render_outputs(next.definitions, next.records, read_sections(ledger.paths.root, next.definitions.program));
   for (model::CloseoutRecord& r : records) {
     if (std::find(freezing.begin(), freezing.end(), r.milestone) == freezing.end()) {
       continue;

@@ -68,7 +68,9 @@ recorded_state(const model::Definitions& d,
 } // namespace
 
 std::vector<report::RenderedFile>
-render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRecord>& records)
+render_outputs(const model::Definitions& d,
+               const std::vector<model::CloseoutRecord>& records,
+               const std::map<std::string, std::string>& sections)
 {
   // Invariant status as the latest closeout recorded it: the highest
   // sequence number, and among equal ones the later milestone in program
@@ -92,12 +94,41 @@ render_outputs(const model::Definitions& d, const std::vector<model::CloseoutRec
   const std::string as_of = latest == nullptr ? "" : fmt::format("{}, {}", latest_record->milestone, latest->date);
   std::vector<report::RenderedFile> out;
   out.push_back({d.program.log_path,
-                 report::render_living_log(d, state.metrics, state.evaluations, state.ci_runs, records, as_of)});
+                 report::render_living_log(d, state.metrics, state.evaluations, state.ci_runs, records, as_of, sections)});
   if (!records.empty()) {
     out.push_back({d.program.toolcalls_path, report::render_toolcalls(d, records)});
     for (report::RenderedFile& doc : report::render_closeout_documents(d, records)) {
       out.push_back(std::move(doc));
     }
+  }
+  return out;
+}
+
+std::map<std::string, std::string>
+read_sections(const std::filesystem::path& root, const model::Program& program)
+{
+  std::map<std::string, std::string> out;
+  for (const model::LogSection& section : program.sections) {
+    const util::SourceLocation where{section.origin.path, section.origin.line, section.origin.column};
+    std::filesystem::path file;
+    try {
+      file = util::contained_output(root, section.file, "section file");
+    } catch (const util::InputError& e) {
+      std::vector<util::Diagnostic> located = e.diagnostics();
+      for (util::Diagnostic& d : located) {
+        d.location = where;
+      }
+      throw util::InputError(std::move(located));
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      throw util::InputError({{util::Severity::error,
+                               where,
+                               fmt::format("section '{}': {} is not a file", section.title, section.file),
+                               "write the section's Markdown in that file (relative to the program root), or "
+                               "remove the entry from program.yaml's sections"}});
+    }
+    out.emplace(section.file, util::read_text(file));
   }
   return out;
 }

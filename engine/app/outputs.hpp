@@ -8,6 +8,7 @@
 #include "report/closeout_docs.hpp"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,15 @@ namespace rl::app {
 // REFACTOR.md (outputs.log) first, then, once the program has closeout
 // records, the tool-call log (outputs.toolcalls) and each closed milestone's
 // summary and audit (outputs.milestone_docs).
+// `sections`: the program-written sections (read_sections).
 std::vector<report::RenderedFile> render_outputs(const model::Definitions& definitions,
-                                                 const std::vector<model::CloseoutRecord>& records);
+                                                 const std::vector<model::CloseoutRecord>& records,
+                                                 const std::map<std::string, std::string>& sections = {});
+
+// The text of each program-written section of REFACTOR.md (program.sections),
+// by file. A file that is missing, outside the root or behind a symlink is an
+// InputError (exit 3) at its entry in program.yaml.
+std::map<std::string, std::string> read_sections(const std::filesystem::path& root, const model::Program& program);
 
 // What the close of `id` freezes into its event (model::FrozenContext): the
 // program's name, the phase name, the placeholder values, the score

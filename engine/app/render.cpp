@@ -45,7 +45,7 @@ render(const GlobalOptions& global, const RenderOptions& options)
     global, ReloadPolicy::if_changed, options.mode == WriteMode::check_only ? Access::read : Access::write);
   const model::Definitions& d = ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
-  std::vector<report::RenderedFile> files = render_outputs(d, records);
+  std::vector<report::RenderedFile> files = render_outputs(d, records, read_sections(ledger.paths.root, d.program));
   keep_frozen_documents(ledger.paths.root, d.program, records, files);
   if (!options.output.empty()) {
     files.resize(1); // --output redirects the living log alone

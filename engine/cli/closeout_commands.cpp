@@ -45,8 +45,8 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   command->add_option("--commit", options->commit, "Closing commit (default: HEAD of the checkout)");
   command->add_option("--base",
                       options->base,
-                      "Start of the scope diff (default: the milestone's base_commit, else the previous "
-                      "closeout's commit, else the program's baseline_commit)");
+                      "Start of the scope diff (default: the milestone's base_commit, else the closing commit "
+                      "of the closed milestone before it in program order, else the program's baseline_commit)");
   command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: the day of --at, UTC)");
   command->add_option("--at",
                       options->at,

@@ -123,7 +123,7 @@ apply_records(model::Definitions& definitions,
                              close.date,
                              model::short_commit(close.commit),
                              fmt::join(changed, ", ")),
-                 fmt::format("revert the edit (git diff {}), or reopen the milestone first: "
+                 fmt::format("revert the edit (git diff {}), or reopen the milestone (the edit may stay): "
                              "refactor-ledger reopen {} --reason TEXT",
                              m.origin.path,
                              m.id));

@@ -241,7 +241,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
                                 model::record_path(m.id.empty() ? "ID" : m.id)));
   }
   if (const YAML::Node merge = map.get("merge")) {
-    const MapReader g(merge, file, "merge", {"pr", "repository", "commit"});
+    const MapReader g(merge, file, "merge", {"pr", "repository", "commit", "state"});
     if (g.valid()) {
       model::Merge value;
       if (const auto pr = g.optional_integer("pr", 1)) {
@@ -249,6 +249,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
       }
       value.repository = g.optional_string("repository");
       value.commit = g.optional_commit("commit");
+      value.state = g.optional_enum<model::PullRequestState>("state");
       m.merge = std::move(value);
     }
   }

@@ -5,7 +5,10 @@
 #include "util/fs.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 
 namespace rl::loader::detail {
 
@@ -37,7 +40,8 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
                        "risks_intro",
                        "score_targets_label",
                        "checkout",
-                       "gates"});
+                       "gates",
+                       "sections"});
   if (!map.valid()) {
     return;
   }
@@ -98,6 +102,25 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   if (const YAML::Node gates = map.get("gates")) {
     program.gates = parse_gates(gates, file);
   }
+  map.for_each("sections", [&](const YAML::Node& item) {
+    const MapReader s(item, file, "section", {"title", "file", "after"});
+    if (!s.valid()) {
+      return;
+    }
+    model::LogSection section{s.required_string("title"), s.required_string("file"), s.required_string("after"), s.origin()};
+    if (const std::string problem = util::relative_path_problem(section.file); !section.file.empty() && !problem.empty()) {
+      file.sink.error(file.location(s.get("file")),
+                      fmt::format("section file '{}' must name a file inside the program root: {}", section.file, problem),
+                      "write a path relative to the program root, such as docs/refactor/principles.md");
+    }
+    const auto& positions = model::log_section_positions();
+    if (!section.after.empty() && std::find(positions.begin(), positions.end(), section.after) == positions.end()) {
+      file.sink.error(file.location(s.get("after")),
+                      fmt::format("'{}' is not a position of REFACTOR.md", section.after),
+                      fmt::format("after: one of {}", fmt::join(positions, ", ")));
+    }
+    program.sections.push_back(std::move(section));
+  });
 }
 
 } // namespace

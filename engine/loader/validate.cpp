@@ -121,6 +121,10 @@ public:
         if (e.milestone) {
           require_milestone(*e.milestone, fmt::format("deferral {} history", d.id));
         }
+        if (loader::is_valid_id(IdKind::milestone, e.to)) { // a milestone id must exist; free text may say anything
+          require_milestone(model::Ref{e.to, e.milestone ? e.milestone->origin : d.origin},
+                            fmt::format("deferral {} history (to)", d.id));
+        }
       }
     }
   }

@@ -385,6 +385,22 @@ ids(const std::vector<Ref>& refs)
 } // namespace
 
 std::string
+gate_tally(const std::vector<GateResult>& gates)
+{
+  const auto count = [&](GateOutcome o) {
+    return std::count_if(gates.begin(), gates.end(), [&](const GateResult& g) { return g.outcome == o; });
+  };
+  std::string text = fmt::format("{} of {} gates passed", count(GateOutcome::passed), gates.size());
+  if (const auto waived = count(GateOutcome::waived); waived > 0) {
+    text += fmt::format(", {} waived", waived);
+  }
+  if (const auto na = count(GateOutcome::not_applicable); na > 0) {
+    text += fmt::format(", {} not applicable", na);
+  }
+  return text;
+}
+
+std::string
 audit_entry_json(const AuditEntry& entry)
 {
   return entry_json(entry).dump();
@@ -567,6 +583,9 @@ definition_json(const Milestone& m)
                                         {"repository", m.merge->repository},
                                         {"commit", m.merge->commit}}
                        : nlohmann::json(nullptr);
+  if (m.merge && m.merge->state) { // only when set: definitions frozen before it existed stay equal
+    j["merge"]["state"] = std::string(to_string(*m.merge->state));
+  }
   nlohmann::json commits = nlohmann::json::array();
   for (const CommitRef& c : m.commits) {
     commits.push_back({{"sha", c.sha}, {"message", c.message}});

@@ -37,6 +37,10 @@ struct GateResult
   bool operator==(const GateResult&) const = default;
 };
 
+// "5 of 7 gates passed, 1 waived, 1 not applicable" (the decided ones only
+// when there are some): how documents, the audit log and `close` count gates.
+std::string gate_tally(const std::vector<GateResult>& gates);
+
 // One row of the append-only audit log.
 struct AuditEntry
 {

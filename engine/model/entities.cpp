@@ -30,6 +30,24 @@ natural_key(const std::string& id)
 
 } // namespace
 
+const std::vector<std::string>&
+log_section_positions()
+{
+  static const std::vector<std::string> k_positions{"context",
+                                                    "facts",
+                                                    "governance",
+                                                    "history",
+                                                    "principles",
+                                                    "deprecation",
+                                                    "risks",
+                                                    "deferrals",
+                                                    "catalog",
+                                                    "status",
+                                                    "progress",
+                                                    "scores"};
+  return k_positions;
+}
+
 bool
 Deferral::touches(const std::string& id) const
 {

@@ -50,6 +50,23 @@ struct Principle
   bool operator==(const Principle&) const = default;
 };
 
+// A section of REFACTOR.md the program writes itself (architecture
+// principles, a deprecation policy, ...): a Markdown file of the program root,
+// placed after one of the generated sections (log_section_positions()).
+struct LogSection
+{
+  std::string title;
+  std::string file;  // relative to the program root
+  std::string after; // a position: "governance", "history", ...
+  Origin origin;
+  bool operator==(const LogSection&) const = default;
+};
+
+// Where program-written sections may go: after "context", "facts",
+// "governance", "history", "principles", "deprecation", "risks", "deferrals",
+// "catalog", "status", "progress" or "scores".
+const std::vector<std::string>& log_section_positions();
+
 struct Program
 {
   std::string name;
@@ -77,6 +94,7 @@ struct Program
   // (where closeout gates look for deliverables, diffs and patterns).
   std::string checkout = ".";
   GateConfig gates; // the program's definition of done: defaults for every milestone
+  std::vector<LogSection> sections;
   Origin origin;
   bool operator==(const Program&) const = default;
 };
@@ -198,8 +216,9 @@ struct Closeout
 struct Merge
 {
   std::optional<int> pr;
-  std::string repository;
+  std::string repository; // owner/name: the program's repository (upstream) or its fork
   std::string commit;
+  std::optional<PullRequestState> state; // unset: merged (what `merge:` said before it had a state)
   bool operator==(const Merge&) const = default;
 };
 

@@ -20,6 +20,9 @@ enum class ChangeClass {
 };
 enum class RiskStatus { active, mitigated, resolved, accepted };
 enum class DeferralStatus { open, resolved, dropped };
+// A milestone's pull request: still open (e.g. pending upstream), merged, or
+// closed without merging.
+enum class PullRequestState { open, merged, closed };
 // An event of a deferral's life (its `history:` in deferrals.yaml).
 enum class DeferralEventKind { opened, retargeted, resolved, dropped, reopened };
 enum class VerificationMethod { static_, dynamic, integration, numerical, snapshot, policy, benchmark };
@@ -110,6 +113,11 @@ RL_ENUM_TRAITS(DeferralStatus,
                {DeferralStatus::open, "open"},
                {DeferralStatus::resolved, "resolved"},
                {DeferralStatus::dropped, "dropped"});
+RL_ENUM_TRAITS(PullRequestState,
+               "pull request state",
+               {PullRequestState::open, "open"},
+               {PullRequestState::merged, "merged"},
+               {PullRequestState::closed, "closed"});
 RL_ENUM_TRAITS(DeferralEventKind,
                "deferral event",
                {DeferralEventKind::opened, "opened"},

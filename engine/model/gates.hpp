@@ -43,8 +43,8 @@ struct GateWaiver
 };
 
 // `gates: not_applicable:` entry: the gate does not apply to this milestone
-// (e.g. a CI gate for a documentation-only milestone); it is not evaluated,
-// and the closeout shows it as not applicable with `reason`.
+// (e.g. a CI gate for a documentation-only milestone); its result is not
+// used: the closeout shows it as not applicable with `reason`.
 struct GateExemption
 {
   std::string gate;

@@ -316,9 +316,10 @@ void
 DocWriter::references()
 {
   if (m_ms.merge) {
-    line(fmt::format("- Merge: {}{}{}",
+    line(fmt::format("- Merge: {}{}{}{}",
                      m_ms.merge->repository,
                      m_ms.merge->pr ? fmt::format(" PR #{}", *m_ms.merge->pr) : "",
+                     m_ms.merge->state ? fmt::format(" ({})", model::to_string(*m_ms.merge->state)) : "",
                      m_ms.merge->commit.empty() ? "" : " (`" + m_ms.merge->commit + "`)"));
   }
   for (const model::CiRunEvidence& r : m_event.ci_runs) {

@@ -88,10 +88,9 @@ emit(const model::CloseResult& result, OutputFormat format, Sink& sink)
     }
     const std::size_t failed = m.failed();
     if (result.dry_run() && format == OutputFormat::table) {
-      sink.out(fmt::format("\n{}: {} of {} gates pass{}\n",
+      sink.out(fmt::format("\n{}: {}{}\n",
                            m.milestone,
-                           m.gates.size() - failed,
-                           m.gates.size(),
+                           model::gate_tally(m.gates),
                            failed > 0 ? "; close would refuse" : "; close would succeed"));
     }
     if (result.outcome == model::CloseOutcome::refused && failed > 0) {

@@ -201,8 +201,10 @@ milestone_detail_json(const model::MilestoneDetail& detail)
   }
   j["ci_runs"] = runs;
   if (m.merge) {
-    j["merge"] = {
-      {"pr", optional_value(m.merge->pr)}, {"repository", m.merge->repository}, {"commit", m.merge->commit}};
+    j["merge"] = {{"pr", optional_value(m.merge->pr)},
+                  {"repository", m.merge->repository},
+                  {"commit", m.merge->commit},
+                  {"state", text(m.merge->state.value_or(model::PullRequestState::merged))}};
   }
   j["risks"] = detail.risks;
   j["deferrals"] = detail.deferrals;

@@ -114,13 +114,15 @@ LogWriter::LogWriter(const model::Definitions& d,
                      const std::map<std::string, model::Evaluation>& evaluations,
                      const std::vector<model::CiRunEvidence>& ci_runs,
                      const std::vector<model::CloseoutRecord>& records,
-                     std::string evidence_as_of)
+                     std::string evidence_as_of,
+                     const std::map<std::string, std::string>& sections)
   : m_defs(d)
   , m_metrics(m)
   , m_evaluations(evaluations)
   , m_ci_runs(ci_runs)
   , m_records(records)
   , m_evidence_as_of(std::move(evidence_as_of))
+  , m_sections(sections)
   , m_values(model::placeholder_values(d))
   , m_order([&d] {
     std::vector<std::string> ids;
@@ -147,17 +149,29 @@ LogWriter::render()
 {
   header();
   context();
+  program_sections("context");
   facts();
+  program_sections("facts");
   governance();
+  program_sections("governance");
   history();
+  program_sections("history");
   principles();
+  program_sections("principles");
   deprecation();
+  program_sections("deprecation");
   risks();
+  program_sections("risks");
   deferrals();
+  program_sections("deferrals");
   invariant_catalog();
+  program_sections("catalog");
   invariant_status();
+  program_sections("status");
   progress();
+  program_sections("progress");
   scores();
+  program_sections("scores");
   prose_section("Tool Logging", m_defs.program.tool_logging, tool_log_note());
   prose_section("Recovery Protocol",
                 m_defs.program.recovery_protocol,
@@ -170,6 +184,29 @@ LogWriter::render()
   const std::size_t slash = log.rfind('/');
   line(fmt::format("**End of {}**", slash == std::string::npos ? log : log.substr(slash + 1)));
   return std::move(m_out);
+}
+
+// The program-written sections placed after `position`, as their files say,
+// each under its title.
+void
+LogWriter::program_sections(std::string_view position)
+{
+  for (const model::LogSection& section : m_defs.program.sections) {
+    if (section.after != position) {
+      continue;
+    }
+    const auto text = m_sections.find(section.file);
+    line("## " + section.title);
+    line();
+    line(fmt::format("<!-- Written by the program in {}; refactor-ledger copies it here. -->", section.file));
+    line();
+    if (text != m_sections.end() && !trim_trailing(text->second).empty()) {
+      line(trim_trailing(text->second));
+      line();
+    }
+    line("---");
+    line();
+  }
 }
 
 std::string
@@ -206,9 +243,10 @@ render_living_log(const model::Definitions& definitions,
                   const std::map<std::string, model::Evaluation>& evaluations,
                   const std::vector<model::CiRunEvidence>& ci_runs,
                   const std::vector<model::CloseoutRecord>& records,
-                  const std::string& evidence_as_of)
+                  const std::string& evidence_as_of,
+                  const std::map<std::string, std::string>& sections)
 {
-  return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, evidence_as_of).render();
+  return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, evidence_as_of, sections).render();
 }
 
 std::string
@@ -219,7 +257,7 @@ render_milestone_entry(const model::Definitions& definitions,
                        const std::vector<model::CloseoutRecord>& records,
                        const std::string& id)
 {
-  return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, {}).entry(id);
+  return detail::LogWriter(definitions, metrics, evaluations, ci_runs, records, {}, {}).entry(id);
 }
 
 } // namespace rl::report

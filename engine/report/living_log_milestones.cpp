@@ -118,6 +118,21 @@ LogWriter::bullet_list(std::string_view title, const std::vector<std::string>& i
   line();
 }
 
+// "open, upstream pytorch/pytorch": the state, and which repository.
+std::string
+LogWriter::pull_request_state(const model::Merge& merge) const
+{
+  std::string text(model::to_string(merge.state.value_or(model::PullRequestState::merged)));
+  const std::string& repo = merge.repository;
+  if (!repo.empty()) {
+    const char* where = repo == m_defs.program.repository ? "upstream "
+                        : repo == m_defs.program.fork     ? "fork "
+                                                          : "";
+    text += fmt::format(", {}{}", where, repo);
+  }
+  return text;
+}
+
 std::string
 LogWriter::run_url(const model::Milestone& ms, std::int64_t id) const
 {
@@ -215,10 +230,13 @@ LogWriter::entry_body(const model::Milestone& ms)
   }
   if (ms.merge) {
     std::string merge = ms.merge->pr ? fmt::format("PR #{}", *ms.merge->pr) : std::string("—");
+    if (ms.merge->state) { // said only when the YAML says it: a merge: without state was merged
+      merge += fmt::format(" ({})", pull_request_state(*ms.merge));
+    }
     if (!ms.merge->commit.empty()) {
       merge += fmt::format(" → `{}`", ms.merge->commit);
     }
-    facts.push_back(fmt::format("**Merge:** {}", merge));
+    facts.push_back(fmt::format("**{}:** {}", ms.merge->state && *ms.merge->state != model::PullRequestState::merged ? "Pull Request" : "Merge", merge));
   }
   if (ms.status != MilestoneStatus::closed && !ms.depends_on.empty()) {
     std::vector<std::string> open;

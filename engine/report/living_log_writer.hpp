@@ -44,7 +44,8 @@ public:
             const std::map<std::string, model::Evaluation>& evaluations,
             const std::vector<model::CiRunEvidence>& ci_runs,
             const std::vector<model::CloseoutRecord>& records,
-            std::string evidence_as_of);
+            std::string evidence_as_of,
+            const std::map<std::string, std::string>& sections);
 
   std::string render();
   // One milestone's entry without its closeout history (render_milestone_entry).
@@ -83,6 +84,7 @@ private:
   void prose_section(std::string_view title, const std::string& text, const std::string& note = {});
   std::string tool_log_note() const;
   void document_version();
+  void program_sections(std::string_view position);
 
   // The milestone history (living_log_milestones.cpp).
   void history();
@@ -90,6 +92,7 @@ private:
   void entry_body(const model::Milestone& ms);
   void bullet_list(std::string_view title, const std::vector<std::string>& items, std::string_view mark = "");
   std::string run_url(const model::Milestone& ms, std::int64_t id) const;
+  std::string pull_request_state(const model::Merge& merge) const;
   void invariant_lines(const model::Milestone& ms);
   void closeout_history(const model::Milestone& ms);
   static void evidence_lines(const model::ConditionResult& r, const std::string& indent, std::string& out);
@@ -107,6 +110,7 @@ private:
   const std::vector<model::CiRunEvidence>& m_ci_runs;
   const std::vector<model::CloseoutRecord>& m_records;
   std::string m_evidence_as_of;
+  const std::map<std::string, std::string>& m_sections; // program-written sections by file
   model::Placeholders m_values;
   model::MilestoneOrder m_order;
   std::map<std::string, const model::Milestone*> m_milestones;

@@ -42,7 +42,7 @@ struct GateFacts
 // Evaluates every gate of `milestone`, in a fixed order: dependencies,
 // deliverables, invariants, ci:*, scope, pattern:*, metric:*, approval:*,
 // deferrals. Disabled gates are absent. Then the milestone's decisions apply:
-// a `not_applicable` gate is shown as such (not evaluated), a failed gate
+// a `not_applicable` gate is shown as such (its result unused), a failed gate
 // with a current `waive` entry as waived; an entry naming no gate of the
 // milestone adds a failed gate that says so.
 std::vector<model::GateResult> evaluate_gates(const model::Definitions& definitions,

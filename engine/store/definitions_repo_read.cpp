@@ -104,6 +104,12 @@ read_program(SQLite::Database& db, model::Definitions& d)
     p.recovery_protocol = q.getColumn("recovery_protocol").getString();
     p.risks_intro = q.getColumn("risks_intro").getString();
     p.score_targets_label = q.getColumn("score_targets_label").getString();
+    for (const json& j : json::parse(q.getColumn("sections_json").getString())) {
+      p.sections.push_back({j.at("title").get<std::string>(),
+                            j.at("file").get<std::string>(),
+                            j.at("after").get<std::string>(),
+                            {j.at("path").get<std::string>(), j.at("line").get<int>(), j.at("column").get<int>()}});
+    }
     p.checkout = q.getColumn("checkout").getString();
     p.gates = gates_column(q.getColumn("gates_json"), "program");
     p.origin = origin_of(q);
@@ -208,6 +214,7 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
       }
       merge.repository = q.getColumn("merge_repository").getString();
       merge.commit = q.getColumn("merge_commit").getString();
+      merge.state = optional_enum_column<model::PullRequestState>(q.getColumn("merge_state"), where);
       m.merge = std::move(merge);
     }
     m.ci_workflow = q.getColumn("ci_workflow").getString();

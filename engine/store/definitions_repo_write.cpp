@@ -69,11 +69,12 @@ constexpr const char* k_insert_program_sql = R"sql(
   INSERT INTO program (id, name, title, repository, fork, start_date, baseline_commit, log_path,
     toolcalls_path, milestone_docs_path, context_title, context, governance, references_json,
     principles_json, principles_note, deprecation_policy, deprecation_note, tool_logging,
-    recovery_protocol, risks_intro, score_targets_label, source_path, source_line, source_column)
+    recovery_protocol, risks_intro, score_targets_label, sections_json, source_path, source_line,
+    source_column)
   VALUES (1, :name, :title, :repository, :fork, :start, :baseline, :log, :toolcalls, :docs,
     :context_title, :context, :governance, :references, :principles, :principles_note,
     :deprecation_policy, :deprecation_note, :tool_logging, :recovery, :risks_intro,
-    :targets_label, :source_path, :source_line, :source_column)
+    :targets_label, :sections, :source_path, :source_line, :source_column)
 )sql";
 
 constexpr const char* k_insert_milestone_sql = R"sql(
@@ -81,13 +82,13 @@ constexpr const char* k_insert_milestone_sql = R"sql(
     effort_actual, effort_note, change_class, mode, risk, rollback, intent, scope_summary,
     scope_in, scope_out, scope_paths, non_goals, deliverables, verification_plan, verification,
     findings, outcome, notes, see, commits, closeout_date, closeout_locked, closeout_artifacts,
-    closeout_verdict, has_merge, merge_pr, merge_repository, merge_commit, ci_workflow,
+    closeout_verdict, has_merge, merge_pr, merge_repository, merge_commit, merge_state, ci_workflow,
     source_path, source_line, source_column)
   VALUES (:id, :position, :title, :phase, :status, :priority, :estimate, :actual, :effort_note,
     :change_class, :mode, :risk, :rollback, :intent, :scope_summary, :scope_in, :scope_out,
     :scope_paths, :non_goals, :deliverables, :verification_plan, :verification, :findings,
     :outcome, :notes, :see, :commits, :closeout_date, :closeout_locked, :closeout_artifacts,
-    :closeout_verdict, :has_merge, :merge_pr, :merge_repository, :merge_commit, :ci_workflow,
+    :closeout_verdict, :has_merge, :merge_pr, :merge_repository, :merge_commit, :merge_state, :ci_workflow,
     :source_path, :source_line, :source_column)
 )sql";
 
@@ -133,6 +134,16 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
   s.bind(":recovery", p.recovery_protocol);
   s.bind(":risks_intro", p.risks_intro);
   s.bind(":targets_label", p.score_targets_label);
+  json sections = json::array();
+  for (const model::LogSection& x : p.sections) {
+    sections.push_back({{"title", x.title},
+                        {"file", x.file},
+                        {"after", x.after},
+                        {"path", x.origin.path},
+                        {"line", x.origin.line},
+                        {"column", x.origin.column}});
+  }
+  s.bind(":sections", sections.dump());
   bind_origin(s, p.origin);
   s.exec();
 
@@ -260,6 +271,8 @@ insert_milestones(SQLite::Database& db, const model::Definitions& d)
     }
     s.bind(":merge_repository", m.merge ? m.merge->repository : std::string());
     s.bind(":merge_commit", m.merge ? m.merge->commit : std::string());
+    bind_text_or_null(
+      s, ":merge_state", m.merge && m.merge->state ? std::string(model::to_string(*m.merge->state)) : std::string());
     s.bind(":ci_workflow", m.ci_workflow);
     bind_origin(s, m.origin);
     run(s);

@@ -264,6 +264,8 @@ edit milestones/risks.yaml "      130+ workflow files with complex dependencies 
         milestone: M05
         note: actionlint checks every workflow file on each pull request
 "
+# The upstream pull request is still pending at the closeout.
+printf '  merge:\n    pr: 4242\n    repository: pytorch/pytorch\n    state: open\n' >>milestones/M05.yaml
 git add -A && git commit -qm "M05: actionlint; D15 resolved; I03 mitigated"
 export SOURCE_DATE_EPOCH=1782100000 # 2026-06-22T03:46:40Z
 ci_green 31000000050
@@ -281,6 +283,10 @@ grep -qF "Closed 2026-06-22 by dave at \`$(git rev-parse --short=12 HEAD~1)\`: 6
   || fail "REFACTOR.md: M05's closeout line says 1 not applicable"
 grep -q "^#### M06 — .*🔵 NEXT" REFACTOR.md || fail "REFACTOR.md: M06 is next"
 grep -q "6/23" REFACTOR.md || fail "REFACTOR.md: progress 6/23"
+grep -qF "**Pull Request:** PR #4242 (open, upstream pytorch/pytorch)" REFACTOR.md \
+  || fail "REFACTOR.md: M05's pull request is shown open, upstream (not merged)"
+grep -qF -- "- Merge: pytorch/pytorch PR #4242 (open)" milestones/closeouts/M05/M05_summary.md \
+  || fail "M05's summary shows the pull request open"
 ok_since "M05: D15 resolved, risk I03 mitigated, scope not applicable"
 
 # ---- C. later definition changes; a fresh clone ---------------------------------

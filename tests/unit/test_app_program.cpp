@@ -158,3 +158,46 @@ TEST_CASE("query returns typed cells with distinct column names", "[app][program
   options.sql = "DELETE FROM milestone";
   CHECK_THROWS_AS(rl::app::query(p.global, options), rl::util::InputError);
 }
+
+TEST_CASE("a program-written section is copied into REFACTOR.md at its position, and a missing file is refused",
+          "[app][program][sections]")
+{
+  Program p;
+  const fs::path program = p.dir.path() / "milestones/program.yaml";
+  std::string yaml = read(program);
+  const std::string key = "program:\n";
+  REQUIRE(yaml.find(key) != std::string::npos);
+  yaml.insert(yaml.find(key) + key.size(),
+              "  sections:\n"
+              "    - {title: Architecture Principles, file: docs/principles.md, after: governance}\n");
+  std::ofstream(program) << yaml;
+  fs::create_directories(p.dir.path() / "docs");
+
+  SECTION("missing file: exit 3 at the entry, nothing written")
+  {
+    try {
+      rl::app::render(p.global, {});
+      FAIL("render accepted a missing section file");
+    } catch (const rl::util::InputError& e) {
+      REQUIRE_FALSE(e.diagnostics().empty());
+      CHECK(e.diagnostics().front().location.path == "milestones/program.yaml");
+      CHECK(e.diagnostics().front().location.line == 3);
+      CHECK(e.diagnostics().front().message == "section 'Architecture Principles': docs/principles.md is not a file");
+    }
+  }
+  SECTION("present: placed after the governance section, under its title")
+  {
+    std::ofstream(p.dir.path() / "docs/principles.md") << "1. Small steps.\n2. Evidence first.\n\n";
+    const rl::model::RenderResult written = rl::app::render(p.global, {});
+    const std::string log = read(p.dir.path() / written.files[0].shown);
+    const auto section = log.find("## Architecture Principles\n\n<!-- Written by the program in docs/principles.md");
+    REQUIRE(section != std::string::npos);
+    CHECK(log.find("1. Small steps.\n2. Evidence first.\n\n---\n", section) != std::string::npos);
+    CHECK(section < log.find("## Milestone History"));
+    rl::app::RenderOptions check;
+    check.mode = rl::app::WriteMode::check_only;
+    CHECK(rl::app::render(p.global, check).files[0].state == rl::model::RenderedFileState::State::up_to_date);
+    std::ofstream(p.dir.path() / "docs/principles.md") << "1. Small steps.\n";
+    CHECK(rl::app::render(p.global, check).files[0].state == rl::model::RenderedFileState::State::stale);
+  }
+}

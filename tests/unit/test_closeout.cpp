@@ -353,8 +353,8 @@ TEST_CASE("a closed milestone is locked: edits are refused naming the fields", "
         == std::vector<std::string>{
           "milestones/M00.yaml:2:3: error: milestone M00 is closed and locked (closed 2026-01-10 at abcdef1), but "
           "its definition changed: effort, title\n"
-          "  help: revert the edit (git diff milestones/M00.yaml), or reopen the milestone first: refactor-ledger "
-          "reopen M00 --reason TEXT"});
+          "  help: revert the edit (git diff milestones/M00.yaml), or reopen the milestone (the edit may stay): "
+          "refactor-ledger reopen M00 --reason TEXT"});
 }
 
 TEST_CASE("closed state comes only from records", "[closeout][loader]")

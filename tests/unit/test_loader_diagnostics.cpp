@@ -206,6 +206,18 @@ TEST_CASE("unknown placeholders in prose are errors", "[loader][diagnostics]")
                                     "write '\\{{' for a literal '{{'"});
 }
 
+TEST_CASE("a program-written section names a file inside the root and a position of the log", "[loader][diagnostics]")
+{
+  auto sources = minimal_program();
+  sources[0].text.insert(sources[0].text.find("program:\n") + 9,
+                         "  sections:\n    - {title: Principles, file: ../out.md, after: middle}\n");
+  const auto problems = diagnostics_for(sources);
+  INFO(problems[0] + problems[1]);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].find("milestones/program.yaml:3:33: error: section file '../out.md' must name a file inside") == 0);
+  CHECK(problems[1].find("milestones/program.yaml:3:51: error: 'middle' is not a position of REFACTOR.md") == 0);
+}
+
 TEST_CASE("a backslash before {{ is a literal {{, not a placeholder", "[loader][diagnostics]")
 {
   auto sources = minimal_program();

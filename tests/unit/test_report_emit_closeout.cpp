@@ -96,7 +96,7 @@ TEST_CASE("a dry-run close shows the same gates as a table and as a JSON array",
   CHECK(contains(table,
                  "\napproval:closeout: no 'closeout' approval recorded\n  - approvals required: closeout\n"
                  "  - none recorded\n  what to do: refactor-ledger approve M02 closeout --by NAME\n"));
-  CHECK(rows.back() == "M02: 1 of 2 gates pass; close would refuse");
+  CHECK(rows.back() == "M02: 1 of 2 gates passed; close would refuse");
 
   const rl::report::StringSink json_sink = emit_captured(r, OutputFormat::json);
   CHECK(json_sink.err_text.empty());
