@@ -129,6 +129,8 @@ TEST_CASE("hostile GitHub documents are invalid input naming the file and where"
      "run_attempt_zero.json: error: at /run_attempt: the number 0 is out of range (less than 1)"},
     {"run_conclusion_number.json",
      "run_conclusion_number.json: error: at /conclusion: expected a string, found the number 0"},
+    {"run_conclusion_unknown.json",
+     "run_conclusion_unknown.json: error: at /conclusion: unknown CI conclusion 'green'"},
     {"run_repository_string.json",
      "run_repository_string.json: error: at /repository: expected an object, found the string "
      "\"octo-org/octo-repo\""},

@@ -120,10 +120,29 @@ invariants:
     coverage: weak
     priority: P2
 )"});
+  // A deferral with a free-text target and a history, a pull request's state,
+  // a program-written section.
+  sources.push_back({"milestones/deferrals.yaml", R"(deferrals:
+  - id: D01
+    what: Coverage
+    discovered_in: M00
+    deferred_to: post-M10
+    history:
+      - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
+)"});
+  sources[0].text.insert(sources[0].text.find("program:\n") + 9,
+                         "  sections:\n    - {title: Principles, file: docs/principles.md, after: history}\n");
+  sources[2].text += "  merge: {pr: 7, repository: acme/demo, state: open}\n";
   rl::util::DiagnosticSink sink;
   const rl::loader::LoadedProgram loaded = rl::loader::load_program(sources, sink);
+  INFO((sink.has_errors() ? rl::test::formatted(sink).front() : std::string()));
   REQUIRE_FALSE(sink.has_errors());
   const rl::model::Definitions& d = loaded.definitions;
+  REQUIRE(d.deferrals.size() == 1);
+  CHECK(d.deferrals[0].history.size() == 1);
+  CHECK(d.program.sections.size() == 1);
+  REQUIRE(d.milestones.at(1).merge);
+  CHECK(d.milestones.at(1).merge->state == rl::model::PullRequestState::open);
   REQUIRE(d.categories.size() == 1);
   CHECK(d.categories[0].origin.path == "invariants/core.yaml");
   REQUIRE_FALSE(d.dimensions.empty());
