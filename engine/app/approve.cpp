@@ -44,18 +44,17 @@ run_approve(const GlobalOptions& global,
   // entry keeps the time it was recorded.
   const model::Timestamp given = time_option(at, current_time());
   const model::Approval approval{id, gate, by, note, given.text(), head_commit(ledger.paths.root)};
-  store::add_approval(*ledger.db,
-                      approval,
-                      make_entry(global,
-                                 ledger.paths.root,
-                                 "approve",
-                                 id,
-                                 fmt::format("{} approved by {}{}{}",
-                                             gate,
-                                             by,
-                                             at.empty() ? "" : " at " + given.text(),
-                                             note.empty() ? "" : ": " + note),
-                                 by));
+  store::add_approval(
+    *ledger.db,
+    approval,
+    make_entry(
+      global,
+      ledger.paths.root,
+      "approve",
+      id,
+      fmt::format(
+        "{} approved by {}{}{}", gate, by, at.empty() ? "" : " at " + given.text(), note.empty() ? "" : ": " + note),
+      by));
   return {id, gate, by, note, approval.at};
 }
 

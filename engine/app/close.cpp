@@ -4,6 +4,7 @@
 #include "app/audit.hpp"
 #include "app/closeout_support.hpp"
 #include "app/ledger.hpp"
+#include "loader/loader.hpp"
 #include "model/commit.hpp"
 #include "model/gates.hpp"
 #include "report/closeout_docs.hpp"
@@ -111,8 +112,8 @@ check_artifacts(const std::filesystem::path& root, const CloseOptions& options)
     const std::filesystem::path file = root / path;
     const bool present = std::filesystem::is_regular_file(file, ec);
     if (present && !util::resolves_inside(root, file)) {
-      throw util::UsageError(
-        fmt::format("--artifact '{}' resolves outside the program root (a symlink): attach files of the program", path));
+      throw util::UsageError(fmt::format(
+        "--artifact '{}' resolves outside the program root (a symlink): attach files of the program", path));
     }
     if (!present && !options.adopt) {
       throw util::UsageError(fmt::format("--artifact '{}' is not a file of the program root ({}): attach a report the "
@@ -216,9 +217,34 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       throw util::UsageError("close --adopt evaluates no gates: there is nothing to --dry-run");
     }
   }
+  if (!options.edits.empty() && (options.adopt || ids.size() > 1)) {
+    throw util::UsageError("--resolve, --mitigate and --defer are the edits of one milestone's closeout; with "
+                           "--adopt, edit the YAML files by hand");
+  }
   // --dry-run writes nothing: it works on a read-only ledger too.
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, options.dry_run ? Access::read : Access::write);
-  const model::Definitions& d = ledger.definitions();
+  const model::Timestamp now = time_option(options.at, current_time());
+  // The closeout edits, in the YAML text; the gates and the record see the
+  // program as they leave it, and they are written with the record.
+  std::vector<FileWrite> yaml_edits;
+  std::optional<model::Definitions> edited;
+  if (!options.edits.empty()) {
+    yaml_edits = closeout_edits(ledger.paths.root,
+                                ledger.definitions(),
+                                ids.front(),
+                                options.date.empty() ? now.date() : options.date,
+                                options.edits);
+    std::vector<loader::SourceText> sources;
+    for (const store::SourceStamp& s : scan_sources(ledger.paths.root)) {
+      const auto e =
+        std::find_if(yaml_edits.begin(), yaml_edits.end(), [&](const auto& f) { return f.path == s.path; });
+      sources.push_back({s.path, e != yaml_edits.end() ? e->text : util::read_text(ledger.paths.root / s.path)});
+    }
+    util::DiagnosticSink sink;
+    edited = loader::load_program(sources, sink).definitions;
+    sink.throw_if_errors();
+  }
+  const model::Definitions& d = edited ? *edited : ledger.definitions();
   const std::vector<model::CloseoutRecord> records = store::read_records(*ledger.db);
   for (const std::string& id : ids) {
     find_milestone(d, id);
@@ -233,7 +259,6 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
                                          id));
     }
   }
-  const model::Timestamp now = time_option(options.at, current_time());
   check_artifacts(ledger.paths.root, options);
   std::int64_t seq = model::next_seq(records);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
@@ -282,7 +307,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     record.events.push_back(closing_event(global, ledger, d, m, assessment, runs, options, std::move(event)));
     changed.push_back(std::move(record));
   }
-  result.written = commit_records(ledger, changed, records);
+  result.written = commit_records(ledger, changed, records, yaml_edits);
   const model::CloseoutEvent& e = changed.front().events.back();
   result.outcome = options.adopt ? model::CloseOutcome::adopted : model::CloseOutcome::closed;
   result.date = e.date;

@@ -2,6 +2,7 @@
 
 // close: evaluate a milestone's gates and, when they pass, write its closeout.
 
+#include "app/closeout_edits.hpp"
 #include "app/commands.hpp"
 #include "model/closeout_results.hpp"
 
@@ -23,6 +24,7 @@ struct CloseOptions
   std::string reason;                 // adopt: where the evidence is
   std::vector<std::string> scores;    // DIM=VALUE
   std::vector<std::string> artifacts; // files attached to the closeout (path and SHA-256 recorded)
+  CloseoutEdits edits;                // --resolve, --mitigate, --defer/--to: written into the YAML
 };
 
 // One milestone, or (with --adopt) several closed at the same commit and date.

@@ -228,7 +228,8 @@ uncarried_entries(SQLite::Database& db, const std::vector<model::CloseoutRecord>
 std::vector<std::string>
 commit_records(Ledger& ledger,
                std::vector<model::CloseoutRecord> records,
-               const std::vector<model::CloseoutRecord>& before)
+               const std::vector<model::CloseoutRecord>& before,
+               const std::vector<FileWrite>& yaml_edits)
 {
   // Every close and reopen writes under this lock, from here through the
   // database update: two of them never interleave.
@@ -271,8 +272,12 @@ commit_records(Ledger& ledger,
   // The program as it will be: the current files with the new records.
   std::vector<loader::SourceText> sources;
   for (const store::SourceStamp& s : scan_sources(ledger.paths.root)) {
-    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return model::record_path(r.milestone) == s.path; })) {
-      sources.push_back({s.path, util::read_text(ledger.paths.root / s.path)});
+    if (std::none_of(
+          records.begin(), records.end(), [&](const auto& r) { return model::record_path(r.milestone) == s.path; })) {
+      const auto edited =
+        std::find_if(yaml_edits.begin(), yaml_edits.end(), [&](const auto& f) { return f.path == s.path; });
+      sources.push_back(
+        {s.path, edited != yaml_edits.end() ? edited->text : util::read_text(ledger.paths.root / s.path)});
     }
   }
   for (const model::CloseoutRecord& r : records) {
@@ -322,6 +327,7 @@ commit_records(Ledger& ledger,
   for (const model::CloseoutRecord& r : records) {
     files.push_back({model::record_path(r.milestone), model::format_record(r)});
   }
+  files.insert(files.end(), yaml_edits.begin(), yaml_edits.end());
   keep_frozen_documents(ledger.paths.root, next.definitions.program, next.records, outputs);
   for (report::RenderedFile& f : outputs) {
     const std::filesystem::path target = output_target(ledger.paths.root, next.definitions.program, f.path);

@@ -5,6 +5,7 @@
 // approvals), and writing closeout records with every output they change.
 
 #include "app/assess.hpp"
+#include "app/journal.hpp"
 #include "app/ledger.hpp"
 #include "model/closeout.hpp"
 #include "model/entities.hpp"
@@ -57,10 +58,12 @@ std::vector<model::AuditEntry> uncarried_entries(SQLite::Database& db,
 // from; when a record on disk is no longer that one (another close or reopen
 // wrote meanwhile), nothing is written (UsageError, or StoreError). A record
 // whose last event is a new close or adopt gets its FrozenContext and the
-// digests of its documents here, from the program as it will be. Returns the
-// files written, relative to the root.
+// digests of its documents here, from the program as it will be.
+// `yaml_edits` (close's closeout edits) are written in the same unit, after
+// the records. Returns the files written, relative to the root.
 std::vector<std::string> commit_records(Ledger& ledger,
                                         std::vector<model::CloseoutRecord> records,
-                                        const std::vector<model::CloseoutRecord>& before);
+                                        const std::vector<model::CloseoutRecord>& before,
+                                        const std::vector<FileWrite>& yaml_edits = {});
 
 } // namespace rl::app

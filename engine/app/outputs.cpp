@@ -82,8 +82,8 @@ render_outputs(const model::Definitions& d,
       if (e.kind == model::CloseoutEventKind::reopen) {
         continue;
       }
-      const bool later = latest == nullptr
-                         || (latest->seq > 0 || e.seq > 0 ? e.seq >= latest->seq : e.at >= latest->at);
+      const bool later =
+        latest == nullptr || (latest->seq > 0 || e.seq > 0 ? e.seq >= latest->seq : e.at >= latest->at);
       if (later) {
         latest = &e;
         latest_record = &r;
@@ -93,8 +93,9 @@ render_outputs(const model::Definitions& d,
   const RecordedState state = recorded_state(d, records, latest);
   const std::string as_of = latest == nullptr ? "" : fmt::format("{}, {}", latest_record->milestone, latest->date);
   std::vector<report::RenderedFile> out;
-  out.push_back({d.program.log_path,
-                 report::render_living_log(d, state.metrics, state.evaluations, state.ci_runs, records, as_of, sections)});
+  out.push_back(
+    {d.program.log_path,
+     report::render_living_log(d, state.metrics, state.evaluations, state.ci_runs, records, as_of, sections)});
   if (!records.empty()) {
     out.push_back({d.program.toolcalls_path, report::render_toolcalls(d, records)});
     for (report::RenderedFile& doc : report::render_closeout_documents(d, records)) {
@@ -151,8 +152,7 @@ freeze_context(const model::Definitions& d, const std::vector<model::CloseoutRec
     frozen.dimensions.emplace_back(dim.id, dim.name);
   }
   const RecordedState state = recorded_state(d, records, record->last_close());
-  frozen.log_entry =
-    report::render_milestone_entry(d, state.metrics, state.evaluations, state.ci_runs, records, id);
+  frozen.log_entry = report::render_milestone_entry(d, state.metrics, state.evaluations, state.ci_runs, records, id);
   return frozen;
 }
 
@@ -170,7 +170,8 @@ keep_frozen_documents(const std::filesystem::path& root,
       continue;
     }
     for (const auto& [path, digest] : close->digests) {
-      const auto file = std::find_if(files.begin(), files.end(), [&, &key = path](const auto& f) { return f.path == key; });
+      const auto file =
+        std::find_if(files.begin(), files.end(), [&, &key = path](const auto& f) { return f.path == key; });
       if (file == files.end()) {
         continue;
       }

@@ -48,9 +48,8 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       "Start of the scope diff (default: the milestone's base_commit, else the closing commit "
                       "of the closed milestone before it in program order, else the program's baseline_commit)");
   command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: the day of --at, UTC)");
-  command->add_option("--at",
-                      options->at,
-                      "When it was closed, ISO 8601 (default: now): a closeout entered after the fact");
+  command->add_option(
+    "--at", options->at, "When it was closed, ISO 8601 (default: now): a closeout entered after the fact");
   command->add_option("--by", options->by, "Who closes it (default: the OS user)");
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
@@ -64,6 +63,19 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       "A file the milestone produced (a report, a benchmark), relative to the program root; its "
                       "path and SHA-256 are recorded (repeatable; with --adopt it may name a document kept "
                       "elsewhere)");
+  command->add_option("--resolve",
+                      options->edits.resolve,
+                      "Closeout edit: resolve this open deferral (status: resolved and a history event in its "
+                      "YAML, written with the close; repeatable)");
+  command->add_option("--mitigate",
+                      options->edits.mitigate,
+                      "Closeout edit: mark this active risk mitigated (status and a history entry; repeatable)");
+  command->add_option("--defer",
+                      options->edits.defer,
+                      "Closeout edit: add a deferral found in this milestone (repeatable; each needs a --to)");
+  command->add_option("--to",
+                      options->edits.defer_to,
+                      "Where the --defer of the same rank goes: a milestone id or free text (\"post-M10\")");
   add_format_option(*command, *format, report::k_formats<model::CloseResult>);
   command->callback([&global, &chosen, ids, options, format] {
     chosen = [&global, ids, options, format] {
@@ -96,7 +108,8 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
   add_format_option(*command, args->format, report::k_formats<model::ApproveResult>);
   command->callback([&global, &chosen, args] {
     chosen = [&global, args] {
-      return emitted(app::run_approve(global, args->id, args->gate, args->by, args->note, args->at), args->format, global);
+      return emitted(
+        app::run_approve(global, args->id, args->gate, args->by, args->note, args->at), args->format, global);
     };
   });
 }

@@ -107,11 +107,14 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
     if (!s.valid()) {
       return;
     }
-    model::LogSection section{s.required_string("title"), s.required_string("file"), s.required_string("after"), s.origin()};
-    if (const std::string problem = util::relative_path_problem(section.file); !section.file.empty() && !problem.empty()) {
-      file.sink.error(file.location(s.get("file")),
-                      fmt::format("section file '{}' must name a file inside the program root: {}", section.file, problem),
-                      "write a path relative to the program root, such as docs/refactor/principles.md");
+    model::LogSection section{
+      s.required_string("title"), s.required_string("file"), s.required_string("after"), s.origin()};
+    if (const std::string problem = util::relative_path_problem(section.file);
+        !section.file.empty() && !problem.empty()) {
+      file.sink.error(
+        file.location(s.get("file")),
+        fmt::format("section file '{}' must name a file inside the program root: {}", section.file, problem),
+        "write a path relative to the program root, such as docs/refactor/principles.md");
     }
     const auto& positions = model::log_section_positions();
     if (!section.after.empty() && std::find(positions.begin(), positions.end(), section.after) == positions.end()) {

@@ -292,8 +292,7 @@ event_from(const json& j, const std::string& milestone)
       const std::string result = g.at("result").get<std::string>();
       const std::optional<GateOutcome> outcome = parse_enum<GateOutcome>(result);
       if (!outcome) {
-        throw std::runtime_error("gate result '" + result
-                                 + "' is not one of " + allowed_values<GateOutcome>());
+        throw std::runtime_error("gate result '" + result + "' is not one of " + allowed_values<GateOutcome>());
       }
       r.outcome = *outcome;
       r.reason = g.at("reason").get<std::string>();

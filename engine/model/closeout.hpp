@@ -126,8 +126,8 @@ struct DeferralAtClose
 // clock, a newer refactor-ledger) changes them.
 struct FrozenContext
 {
-  std::string program;                                        // the program's name
-  std::string phase;                                          // the milestone's phase name ('' if none)
+  std::string program;                                           // the program's name
+  std::string phase;                                             // the milestone's phase name ('' if none)
   std::vector<std::pair<std::string, std::string>> placeholders; // {{name}} -> value, by name
   std::vector<std::pair<std::string, std::string>> dimensions;   // score dimensions (id, name), in order
   std::string log_entry; // the milestone's REFACTOR.md entry as written at the close

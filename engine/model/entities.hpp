@@ -317,7 +317,10 @@ struct Deferral
   Origin origin;
 
   // The target as written: the milestone id, the free text, or ''.
-  std::string target() const { return deferred_to ? deferred_to->id : deferred_to_text; }
+  std::string target() const
+  {
+    return deferred_to ? deferred_to->id : deferred_to_text;
+  }
   // True when the deferral's life involves milestone `id`: discovered in it,
   // deferred to it, or an event of its history names it.
   bool touches(const std::string& id) const;

@@ -57,17 +57,17 @@ struct GateExemption
 // default documented next to each field.
 struct GateConfig
 {
-  std::optional<bool> deliverables;                       // default true: every deliverable path exists
-  std::optional<bool> dependencies;                       // default true: every depends_on milestone is closed
-  std::optional<bool> invariants;                         // default true: every invariant in scope is verified
-  std::optional<bool> allow_waived;                       // default false: a waived invariant passes the gate
-  std::optional<std::vector<std::string>> ci;             // default none: workflows green at the closing commit
-  std::optional<bool> scope;                              // default true: changed files fall inside scope.paths
-  std::optional<std::vector<PatternGate>> pattern_absent; // default none
-  std::optional<std::vector<MetricGate>> metrics;         // default none
-  std::optional<std::vector<std::string>> approvals;      // default none: sign-offs required
-  std::optional<bool> blocker_deferrals;                  // default true: no open blocker deferral targets it
-  std::optional<std::vector<GateWaiver>> waive;           // default none
+  std::optional<bool> deliverables;                         // default true: every deliverable path exists
+  std::optional<bool> dependencies;                         // default true: every depends_on milestone is closed
+  std::optional<bool> invariants;                           // default true: every invariant in scope is verified
+  std::optional<bool> allow_waived;                         // default false: a waived invariant passes the gate
+  std::optional<std::vector<std::string>> ci;               // default none: workflows green at the closing commit
+  std::optional<bool> scope;                                // default true: changed files fall inside scope.paths
+  std::optional<std::vector<PatternGate>> pattern_absent;   // default none
+  std::optional<std::vector<MetricGate>> metrics;           // default none
+  std::optional<std::vector<std::string>> approvals;        // default none: sign-offs required
+  std::optional<bool> blocker_deferrals;                    // default true: no open blocker deferral targets it
+  std::optional<std::vector<GateWaiver>> waive;             // default none
   std::optional<std::vector<GateExemption>> not_applicable; // default none
   bool operator==(const GateConfig&) const = default;
 };

@@ -117,9 +117,8 @@ DocWriter::header(const std::string& title)
     program = m_event.frozen->program;
     phase_name = m_event.frozen->phase;
   } else {
-    const auto phase = std::find_if(m_defs.phases.begin(), m_defs.phases.end(), [&](const auto& p) {
-      return std::to_string(p.id) == m_ms.phase.id;
-    });
+    const auto phase = std::find_if(
+      m_defs.phases.begin(), m_defs.phases.end(), [&](const auto& p) { return std::to_string(p.id) == m_ms.phase.id; });
     phase_name = phase == m_defs.phases.end() ? "" : phase->name;
   }
   line(fmt::format("**Project:** {}  ", program));
@@ -263,7 +262,8 @@ DocWriter::deferred()
         : fmt::format("{}: {}{}", id, d->what, d->deferred_to.empty() ? "" : " (→ " + d->deferred_to + ")"));
   }
   for (const model::EvidenceGap& g : m_ms.evidence_gaps) {
-    items.push_back(fmt::format("Evidence gap: {}{}", text(g.text), g.deferred_to ? " (→ " + g.deferred_to->id + ")" : ""));
+    items.push_back(
+      fmt::format("Evidence gap: {}{}", text(g.text), g.deferred_to ? " (→ " + g.deferred_to->id + ")" : ""));
   }
   bullets(items, "None.");
   if (!m_event.risks.empty()) {

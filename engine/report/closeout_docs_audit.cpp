@@ -111,10 +111,13 @@ DocWriter::evidence_trees()
 void
 DocWriter::gate_block(const model::GateResult& g)
 {
-  line(fmt::format("**Gate `{}`: {}** — {}", g.gate, g.outcome == GateOutcome::passed           ? "PASS"
-                     : g.outcome == GateOutcome::waived         ? "WAIVED"
-                     : g.outcome == GateOutcome::not_applicable ? "N/A"
-                                                                : "FAIL", g.reason));
+  line(fmt::format("**Gate `{}`: {}** — {}",
+                   g.gate,
+                   g.outcome == GateOutcome::passed           ? "PASS"
+                   : g.outcome == GateOutcome::waived         ? "WAIVED"
+                   : g.outcome == GateOutcome::not_applicable ? "N/A"
+                                                              : "FAIL",
+                   g.reason));
   for (const std::string& e : g.evidence) {
     line("- " + e);
   }
@@ -156,6 +159,21 @@ DocWriter::up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) co
   return e.at <= m_event.at;
 }
 
+// Every record, in program order.
+std::vector<const model::CloseoutRecord*>
+DocWriter::in_program_order() const
+{
+  std::vector<const model::CloseoutRecord*> ordered;
+  ordered.reserve(m_all.size());
+  for (const model::CloseoutRecord& r : m_all) {
+    ordered.push_back(&r);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+    return model::natural_less(a->milestone, b->milestone);
+  });
+  return ordered;
+}
+
 // The score dimensions (id, name) as they were at the close.
 std::vector<std::pair<std::string, std::string>>
 DocWriter::dimensions() const
@@ -182,13 +200,7 @@ DocWriter::registry()
   // not numbered) the later milestone.
   using Key = std::pair<std::int64_t, std::size_t>;
   std::map<std::string, std::pair<Key, const model::DeferralAtClose*>> latest;
-  std::vector<const model::CloseoutRecord*> ordered;
-  for (const model::CloseoutRecord& r : m_all) {
-    ordered.push_back(&r);
-  }
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
-    return model::natural_less(a->milestone, b->milestone);
-  });
+  const std::vector<const model::CloseoutRecord*> ordered = in_program_order();
   for (std::size_t position = 0; position < ordered.size(); ++position) {
     const model::CloseoutRecord& r = *ordered[position];
     for (const CloseoutEvent& e : r.events) {
@@ -233,13 +245,7 @@ void
 DocWriter::score_trend()
 {
   std::vector<model::ScoreRow> rows;
-  std::vector<const model::CloseoutRecord*> ordered;
-  for (const model::CloseoutRecord& r : m_all) {
-    ordered.push_back(&r);
-  }
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
-    return model::natural_less(a->milestone, b->milestone);
-  });
+  const std::vector<const model::CloseoutRecord*> ordered = in_program_order();
   for (const model::CloseoutRecord* record : ordered) {
     const model::CloseoutRecord& r = *record;
     // The score of the latest event up to this closeout, if it has one.
@@ -270,8 +276,8 @@ DocWriter::score_trend()
   for (const model::ScoreRow& row : rows) {
     std::vector<std::string> cells{row.date, row.label};
     for (const auto& [id, name] : dims) {
-      const auto v =
-        std::find_if(row.values.begin(), row.values.end(), [&, &key = id](const auto& x) { return x.dimension.id == key; });
+      const auto v = std::find_if(
+        row.values.begin(), row.values.end(), [&, &key = id](const auto& x) { return x.dimension.id == key; });
       if (v == row.values.end()) {
         cells.emplace_back("—");
       } else if (const auto& number = v->number) {

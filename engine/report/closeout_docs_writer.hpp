@@ -52,7 +52,10 @@ private:
   }
 
   // Program text (from the YAML) with its placeholders as of the close.
-  std::string text(const std::string& yaml_text) const { return model::expand_placeholders(yaml_text, m_values); }
+  std::string text(const std::string& yaml_text) const
+  {
+    return model::expand_placeholders(yaml_text, m_values);
+  }
 
   void section(const std::string& title)
   {
@@ -91,6 +94,7 @@ private:
   void gate_detail(const std::string& name, const std::string& when_absent);
   bool up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) const;
   std::vector<std::pair<std::string, std::string>> dimensions() const;
+  std::vector<const model::CloseoutRecord*> in_program_order() const;
   void registry();
   void score_trend();
   void appendix();

@@ -125,9 +125,7 @@ LogWriter::pull_request_state(const model::Merge& merge) const
   std::string text(model::to_string(merge.state.value_or(model::PullRequestState::merged)));
   const std::string& repo = merge.repository;
   if (!repo.empty()) {
-    const char* where = repo == m_defs.program.repository ? "upstream "
-                        : repo == m_defs.program.fork     ? "fork "
-                                                          : "";
+    const char* where = repo == m_defs.program.repository ? "upstream " : repo == m_defs.program.fork ? "fork " : "";
     text += fmt::format(", {}{}", where, repo);
   }
   return text;
@@ -236,7 +234,10 @@ LogWriter::entry_body(const model::Milestone& ms)
     if (!ms.merge->commit.empty()) {
       merge += fmt::format(" → `{}`", ms.merge->commit);
     }
-    facts.push_back(fmt::format("**{}:** {}", ms.merge->state && *ms.merge->state != model::PullRequestState::merged ? "Pull Request" : "Merge", merge));
+    facts.push_back(
+      fmt::format("**{}:** {}",
+                  ms.merge->state && *ms.merge->state != model::PullRequestState::merged ? "Pull Request" : "Merge",
+                  merge));
   }
   if (ms.status != MilestoneStatus::closed && !ms.depends_on.empty()) {
     std::vector<std::string> open;

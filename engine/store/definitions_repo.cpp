@@ -193,8 +193,8 @@ deferral_history_from(const std::string& text, const std::string& id)
       out.push_back(std::move(e));
     }
   } catch (const std::exception& e) {
-    throw util::StoreError(fmt::format(
-      "corrupt ledger: the history of deferral {}: {}; delete the database to rebuild it", id, e.what()));
+    throw util::StoreError(
+      fmt::format("corrupt ledger: the history of deferral {}: {}; delete the database to rebuild it", id, e.what()));
   }
   return out;
 }

@@ -6,8 +6,9 @@
 #     closeout edits: an approval given --at a past time (shown in M03's
 #     audit), a CI gate waived with its reason (M03, no run ingested), a gate
 #     declared not applicable (M05's scope), a deferral re-targeted from M04
-#     to M05 and then resolved (D15, with its history), a risk mitigated
-#     (I03, history naming M05);
+#     to M05 by hand and then resolved by `close --resolve` (D15, with its
+#     history), a risk mitigated by `close --mitigate` (I03), a deferral added
+#     by `close --defer ... --to post-M10` (D16), a pull request still open;
 #  B. after each close, every earlier closed milestone's summary, audit and
 #     REFACTOR.md entry (M00 and M01 included) is byte-identical to what it
 #     was right after its own close;
@@ -231,53 +232,39 @@ edit milestones/M05.yaml "  verification_plan:" "  gates:
         reason: branch protection is a repository setting, not a file of the diff
   verification_plan:"
 done_deliverables M05
-edit milestones/deferrals.yaml "    deferred_to: M05
-    status: open
-" "    deferred_to: M05
-    status: resolved
-"
-# D15 is the file's last entry: this continues its history list.
-cat >>milestones/deferrals.yaml <<'EOF'
-      - {date: 2026-06-20, event: resolved, milestone: M05, note: "fixed by the actionlint job"}
-EOF
-edit milestones/risks.yaml "  - id: I03
-    title: 130+ CI Workflows (Maintenance)
-    priority: P1
-    status: active" "  - id: I03
-    title: 130+ CI Workflows (Maintenance)
-    priority: P1
-    status: mitigated"
-edit milestones/risks.yaml "      130+ workflow files with complex dependencies (reusable workflows, job filters, target determination). Changes to CI structure require updates across many workflows, with a high risk of copy-paste errors and potential silent failures.
-    history:
-      - date: 2026-02-08
-        status: active
-        milestone: M00
-        note: Identified in baseline audit
-" "      130+ workflow files with complex dependencies (reusable workflows, job filters, target determination). Changes to CI structure require updates across many workflows, with a high risk of copy-paste errors and potential silent failures.
-    history:
-      - date: 2026-02-08
-        status: active
-        milestone: M00
-        note: Identified in baseline audit
-      - date: 2026-06-20
-        status: mitigated
-        milestone: M05
-        note: actionlint checks every workflow file on each pull request
-"
 # The upstream pull request is still pending at the closeout.
 printf '  merge:\n    pr: 4242\n    repository: pytorch/pytorch\n    state: open\n' >>milestones/M05.yaml
-git add -A && git commit -qm "M05: actionlint; D15 resolved; I03 mitigated"
+git add -A && git commit -qm "M05: actionlint"
 export SOURCE_DATE_EPOCH=1782100000 # 2026-06-22T03:46:40Z
 ci_green 31000000050
 run approve M05 closeout --by dave; expect_rc 0 "approve M05"
-run close M05 --dry-run; expect_rc 0 "close M05 --dry-run"
+# The closeout edits are made by close itself, in the same step: D15 resolved,
+# I03 mitigated, a new deferral found in M05 (its YAML written with the record).
+edits=(--resolve D15 --mitigate I03 --defer "Pin the remaining third-party actions by SHA" --to post-M10)
+yaml_before=$(cat milestones/deferrals.yaml milestones/risks.yaml | sha256sum)
+run close M05 --dry-run "${edits[@]}"; expect_rc 0 "close M05 --dry-run with its closeout edits"
 grep -qE '^scope +n/a +not applicable: branch protection is a repository setting, not a file of the diff$' <<<"$out" \
   || fail "M05's dry run shows scope not applicable with its reason; output:"$'\n'"$out"
-close_ok M05 dave 1782100000
+[[ $(cat milestones/deferrals.yaml milestones/risks.yaml | sha256sum) == "$yaml_before" ]] \
+  || fail "close --dry-run with closeout edits changed the YAML"
+run close M05 --dry-run --resolve D01 --resolve D01; expect_rc 2 "resolving a deferral twice"
+expect_out "--resolve D01: the deferral is" "resolving twice names the deferral"
+run close M05 --dry-run --defer "x"; expect_rc 2 "--defer without --to"
+expect_out "each --defer WHAT needs its --to TARGET" "--defer without --to says what to add"
+close_ok M05 dave 1782100000 "${edits[@]}"
 grep -qF "| D15 | Workflow lint findings have no baseline to compare against | M02 | M05 | resolved | no |" \
   milestones/closeouts/M05/M05_audit.md || fail "M05's audit shows D15 resolved"
-grep -qF "I03: mitigated — actionlint checks every workflow file on each pull request" milestones/closeouts/M05/M05_summary.md \
+grep -qF "I03: mitigated — closeout of M05" milestones/closeouts/M05/M05_summary.md \
   || fail "M05's summary shows the risk I03 mitigated"
+grep -qF '      - {date: "2026-06-22", event: resolved, milestone: M05, note: "closeout of M05"}' milestones/deferrals.yaml \
+  || fail "close --resolve wrote D15's history event into deferrals.yaml"
+grep -qF '      - {date: "2026-06-22", status: mitigated, milestone: M05, note: "closeout of M05"}' milestones/risks.yaml \
+  || fail "close --mitigate wrote I03's history entry into risks.yaml"
+run show D16 --format json; expect_rc 0 "show the deferral close --defer added"
+expect_out '"deferred_to": "post-M10"' "D16 is deferred to post-M10"
+expect_out '"discovered_in": "M05"' "D16 was found in M05"
+grep -qF "| D16 | Pin the remaining third-party actions by SHA | M05 | post-M10 | open | no |" \
+  milestones/closeouts/M05/M05_audit.md || fail "M05's audit lists D16, opened by the closeout"
 grep -q "^| \*\*I03\*\* | .* | 🟡 Mitigated |" REFACTOR.md || fail "REFACTOR.md: I03 mitigated"
 grep -qF "Closed 2026-06-22 by dave at \`$(git rev-parse --short=12 HEAD~1)\`: 6/7 gates passed, 1 not applicable" REFACTOR.md \
   || fail "REFACTOR.md: M05's closeout line says 1 not applicable"

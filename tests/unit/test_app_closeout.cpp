@@ -4,6 +4,7 @@
 #include "app/approve.hpp"
 #include "app/audit_log.hpp"
 #include "app/close.hpp"
+#include "app/closeout_edits.hpp"
 #include "app/recover.hpp"
 #include "app/reopen.hpp"
 #include "report/sink.hpp"
@@ -213,4 +214,97 @@ TEST_CASE("recover returns the last action, the completion and the next mileston
   }
   CHECK(rl::app::exit_code(r) == rl::app::ExitCode::ok);
   CHECK(p.sink.out_text.empty());
+}
+
+TEST_CASE("closeout edits change only their entries' lines, keep comments, and refuse what they cannot edit in place",
+          "[app][closeout][edits]")
+{
+  rl::test::TempDir dir;
+  const std::string deferrals = R"(deferrals:
+  # D01: kept open on purpose
+  - id: D01
+    what: Coverage
+    discovered_in: M00
+    status: open # until M03
+    history:
+      - {date: "2026-01-02", event: opened, milestone: M00}
+    source_ref: CI-1
+
+  # the last one
+  - id: D02
+    what: Lint
+    discovered_in: M00
+
+# end of file
+)";
+  std::filesystem::create_directories(dir.path() / "milestones");
+  std::ofstream(dir.path() / "milestones/deferrals.yaml") << deferrals;
+  rl::model::Definitions d;
+  for (const char* id : {"D01", "D02"}) {
+    rl::model::Deferral x;
+    x.id = id;
+    x.origin = {"milestones/deferrals.yaml", 1, 1};
+    d.deferrals.push_back(x);
+  }
+  rl::app::CloseoutEdits edits;
+  edits.resolve = {"D01", "D02"};
+  edits.defer = {"Pin \"all\" actions"};
+  edits.defer_to = {"post-M10"};
+  const auto files = rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].text == R"(deferrals:
+  # D01: kept open on purpose
+  - id: D01
+    what: Coverage
+    discovered_in: M00
+    status: resolved # until M03
+    history:
+      - {date: "2026-01-02", event: opened, milestone: M00}
+      - {date: "2026-06-22", event: resolved, milestone: M05, note: "closeout of M05"}
+    source_ref: CI-1
+
+  # the last one
+  - id: D02
+    what: Lint
+    discovered_in: M00
+    status: resolved
+    history:
+      - {date: "2026-06-22", event: resolved, milestone: M05, note: "closeout of M05"}
+  - id: D03
+    what: "Pin \"all\" actions"
+    discovered_in: M05
+    deferred_to: "post-M10"
+    status: open
+    history:
+      - {date: "2026-06-22", event: opened, milestone: M05, note: "closeout of M05"}
+
+# end of file
+)");
+
+  SECTION("an unknown or settled id is a usage error")
+  {
+    edits = {};
+    edits.resolve = {"D09"};
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--resolve D09: no such deferral");
+    d.deferrals[0].status = rl::model::DeferralStatus::resolved;
+    edits.resolve = {"D01"};
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--resolve D01: the deferral is resolved, not open");
+  }
+  SECTION("a history written as a flow list is refused at its place")
+  {
+    std::ofstream(dir.path() / "milestones/deferrals.yaml")
+      << "deferrals:\n  - id: D01\n    what: x\n    discovered_in: M00\n    history: [{date: \"2026-01-02\", event: "
+         "opened}]\n";
+    edits = {};
+    edits.resolve = {"D01"};
+    try {
+      rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits);
+      FAIL("a flow history was edited");
+    } catch (const rl::util::InputError& e) {
+      CHECK(e.diagnostics().front().location.line == 5);
+      CHECK(e.diagnostics().front().message == "close cannot add to a history written as a flow list ([...])");
+    }
+  }
 }

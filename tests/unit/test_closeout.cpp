@@ -464,10 +464,10 @@ TEST_CASE("a failed gate with a current waiver is waived, naming who, why and un
   {
     facts.ci_runs = good_facts().ci_runs;
     const auto passing = gates_with(facts, sources);
-    const auto g =
-      std::find_if(passing.begin(), passing.end(), [](const auto& x) { return x.gate == "ci:smoke.yml"; });
+    const auto g = std::find_if(passing.begin(), passing.end(), [](const auto& x) { return x.gate == "ci:smoke.yml"; });
     CHECK(g->outcome == GateOutcome::passed);
-    CHECK(std::find(g->evidence.begin(), g->evidence.end(), "waiver by alice (until 2026-12-31) not needed: the gate passed")
+    CHECK(std::find(
+            g->evidence.begin(), g->evidence.end(), "waiver by alice (until 2026-12-31) not needed: the gate passed")
           != g->evidence.end());
   }
 }
