@@ -38,8 +38,14 @@ public:
     }
   }
 
-  std::size_t size() const { return m_lines.size(); }
-  const std::string& line(std::size_t i) const { return m_lines.at(i); }
+  std::size_t size() const
+  {
+    return m_lines.size();
+  }
+  const std::string& line(std::size_t i) const
+  {
+    return m_lines.at(i);
+  }
 
   // The line before which to add lines that end the block starting at
   // `first` and ending before `end`: blank and comment lines at its end
@@ -57,7 +63,10 @@ public:
     return end;
   }
 
-  void insert(std::size_t before, std::vector<std::string> lines) { m_inserts[before].push_back(std::move(lines)); }
+  void insert(std::size_t before, std::vector<std::string> lines)
+  {
+    m_inserts[before].push_back(std::move(lines));
+  }
 
   // Replaces the token (up to a space or '#') at `column` of line `at` by `text`.
   void replace_token(std::size_t at, std::size_t column, const std::string& text)
@@ -231,10 +240,11 @@ closeout_edits(const std::filesystem::path& root,
       throw util::InputError(fmt::format("{}: deferral {} is not an entry of its deferrals: list", x->origin.path, id),
                              "make this closeout edit by hand");
     }
-    update_entry(f.edit,
-                 *e,
-                 "resolved",
-                 fmt::format("{{date: \"{}\", event: resolved, milestone: {}, note: {}}}", date, milestone, quoted(note)));
+    update_entry(
+      f.edit,
+      *e,
+      "resolved",
+      fmt::format("{{date: \"{}\", event: resolved, milestone: {}, note: {}}}", date, milestone, quoted(note)));
   }
   for (const std::string& id : edits.mitigate) {
     const auto r = std::find_if(d.risks.begin(), d.risks.end(), [&](const auto& y) { return y.id == id; });
@@ -242,8 +252,7 @@ closeout_edits(const std::filesystem::path& root,
       throw util::UsageError(fmt::format("--mitigate {}: no such risk", id));
     }
     if (r->status != model::RiskStatus::active || !seen.insert(id).second) {
-      throw util::UsageError(
-        fmt::format("--mitigate {}: the risk is {}, not active", id, model::to_string(r->status)));
+      throw util::UsageError(fmt::format("--mitigate {}: the risk is {}, not active", id, model::to_string(r->status)));
     }
     YamlFile& f = file_of(r->origin.path);
     const std::optional<Entry> e = find_entry(f.root, "risks", id, f.edit);
@@ -251,10 +260,11 @@ closeout_edits(const std::filesystem::path& root,
       throw util::InputError(fmt::format("{}: risk {} is not an entry of its risks: list", r->origin.path, id),
                              "make this closeout edit by hand");
     }
-    update_entry(f.edit,
-                 *e,
-                 "mitigated",
-                 fmt::format("{{date: \"{}\", status: mitigated, milestone: {}, note: {}}}", date, milestone, quoted(note)));
+    update_entry(
+      f.edit,
+      *e,
+      "mitigated",
+      fmt::format("{{date: \"{}\", status: mitigated, milestone: {}, note: {}}}", date, milestone, quoted(note)));
   }
   if (!edits.defer.empty()) {
     if (d.deferrals.empty()) {
@@ -286,10 +296,9 @@ closeout_edits(const std::filesystem::path& root,
       lines.push_back(fmt::format("{}deferred_to: {}", indent, quoted(edits.defer_to[i])));
       lines.push_back(indent + "status: open");
       lines.push_back(indent + "history:");
-      lines.push_back(indent + fmt::format("  - {{date: \"{}\", event: opened, milestone: {}, note: {}}}",
-                                           date,
-                                           milestone,
-                                           quoted(note)));
+      lines.push_back(
+        indent
+        + fmt::format("  - {{date: \"{}\", event: opened, milestone: {}, note: {}}}", date, milestone, quoted(note)));
     }
     f.edit.insert(last->end, lines);
   }

@@ -22,7 +22,10 @@ struct CloseoutEdits
   std::vector<std::string> defer;    // new deferrals: what
   std::vector<std::string> defer_to; // ... and where to (one per --defer)
 
-  bool empty() const { return resolve.empty() && mitigate.empty() && defer.empty(); }
+  bool empty() const
+  {
+    return resolve.empty() && mitigate.empty() && defer.empty();
+  }
 };
 
 // The YAML files `edits` change, with their new text, for the close of

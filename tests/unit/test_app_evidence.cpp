@@ -6,9 +6,11 @@
 #include "app/ingest.hpp"
 #include "app/record_metric.hpp"
 #include "app/why.hpp"
+#include "store/evidence_repo.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -306,4 +308,19 @@ TEST_CASE("check with require_verified also names unverified invariants down to 
   }
   options.min_priority = "P9";
   CHECK_THROWS_AS(rl::app::run_check(p.global, options), rl::util::UsageError);
+}
+
+TEST_CASE("a stored CI run whose conclusion is not a conclusion is a corrupt ledger, not a crash",
+          "[app][evidence][hostile]")
+{
+  Program p;
+  rl::app::run_ingest(p.global, "github-run", {p.path("run3.json")}, {});
+  {
+    SQLite::Database db(p.global.db.string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA ignore_check_constraints = ON");
+    db.exec("UPDATE ci_run SET conclusion = 'green'");
+  }
+  SQLite::Database db(p.global.db.string(), SQLite::OPEN_READONLY);
+  CHECK_THROWS_WITH(rl::store::ci_runs(db),
+                    Catch::Contains("corrupt ledger: CI run 21794131738 has the unknown conclusion 'green'"));
 }

@@ -112,3 +112,23 @@ TEST_CASE("the example has risks I01-I07", "[example]")
   }
   CHECK(d.risks[1].status == rl::model::RiskStatus::resolved);
 }
+
+TEST_CASE("no computed placeholder reaches a rendered file of the shipped example", "[example][placeholders]")
+{
+  const std::filesystem::path root = RL_SOURCE_DIR;
+  std::vector<std::filesystem::path> rendered{root / "REFACTOR.md", root / "milestones/toolcalls.md"};
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "milestones/closeouts")) {
+    if (entry.is_regular_file()) {
+      rendered.push_back(entry.path());
+    }
+  }
+  REQUIRE(rendered.size() >= 6);
+  for (const std::filesystem::path& file : rendered) {
+    std::ifstream in(file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    INFO(file.string());
+    REQUIRE_FALSE(text.str().empty());
+    CHECK(text.str().find("{{") == std::string::npos);
+  }
+}
