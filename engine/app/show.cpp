@@ -18,11 +18,17 @@ show(const GlobalOptions& global, const std::string& id)
   auto find = [&](const auto& list) {
     return std::find_if(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });
   };
-  if (const auto inv = find(d.invariants); inv != d.invariants.end()) {
+  auto inv = find(d.invariants);
+  if (inv == d.invariants.end()) { // an earlier id of a renamed invariant
+    inv = std::find_if(d.invariants.begin(), d.invariants.end(), [&](const model::Invariant& x) {
+      return std::any_of(x.aliases.begin(), x.aliases.end(), [&](const model::Ref& a) { return a.id == id; });
+    });
+  }
+  if (inv != d.invariants.end()) {
     model::InvariantDetail detail{invariant_view(*inv, assessment, rules::links_by_invariant(d)), {}};
     for (const model::Risk& r : d.risks) {
       for (const model::Ref& ref : r.invariants) {
-        if (ref.id == id) {
+        if (ref.id == inv->id) {
           detail.risks.push_back(r.id);
         }
       }

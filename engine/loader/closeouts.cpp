@@ -87,7 +87,8 @@ apply_records(model::Definitions& definitions,
               const std::vector<model::CloseoutRecord>& records,
               const std::vector<std::string>& unparsed,
               util::DiagnosticSink& sink,
-              const std::string& unlock)
+              const std::string& unlock,
+              const std::map<std::string, std::string>& aliases)
 {
   std::vector<std::string> unlocked;
   for (const model::CloseoutRecord& record : records) {
@@ -112,7 +113,8 @@ apply_records(model::Definitions& definitions,
       continue;
     }
     const model::CloseoutEvent& close = *record.last_close();
-    std::vector<std::string> changed = model::changed_fields(close.definition, model::definition_json(m));
+    std::vector<std::string> changed =
+      model::changed_fields(model::with_current_invariant_ids(close.definition, aliases), model::definition_json(m));
     if (m.id == unlock) {
       unlocked = std::move(changed);
     } else if (!changed.empty()) {

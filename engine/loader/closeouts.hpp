@@ -4,6 +4,8 @@
 
 #include "loader/loader.hpp"
 
+#include <map>
+
 namespace rl::loader {
 
 bool is_record_path(const std::string& path);
@@ -15,11 +17,13 @@ std::optional<model::CloseoutRecord> parse_record_source(const SourceText& sourc
 // come from the record) and checks the lock. `unparsed` lists YAML files that
 // did not parse: records of milestones they may define are not reported.
 // The lock of closed milestone `unlock` is not checked: its changed fields
-// are returned (see LoadedProgram::unlocked_changes).
+// are returned (see LoadedProgram::unlocked_changes). `aliases` (old
+// invariant id -> current) are applied to the frozen definitions first.
 std::vector<std::string> apply_records(model::Definitions& definitions,
                                        const std::vector<model::CloseoutRecord>& records,
                                        const std::vector<std::string>& unparsed,
                                        util::DiagnosticSink& sink,
-                                       const std::string& unlock);
+                                       const std::string& unlock,
+                                       const std::map<std::string, std::string>& aliases = {});
 
 } // namespace rl::loader

@@ -42,7 +42,8 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
                          "recommendation",
                          "statement_changed",
                          "verify",
-                         "waiver"});
+                         "waiver",
+                         "aliases"});
     if (!map.valid()) {
       return;
     }
@@ -66,6 +67,7 @@ parse_invariants_file(const MapReader& root, model::Definitions& out)
     inv.coverage_note = map.optional_string("coverage_note");
     inv.priority = map.required_enum<model::Priority>("priority").value_or(inv.priority);
     inv.notes = map.string_list("notes");
+    inv.aliases = map.ref_list("aliases", IdKind::invariant);
     if (const YAML::Node rec = map.get("recommendation")) {
       const MapReader r(rec, file, "recommendation", {"action", "text", "milestone"});
       if (r.valid()) {

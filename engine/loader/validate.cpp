@@ -324,6 +324,56 @@ validate_definitions(const model::Definitions& definitions,
   Checker(definitions, unparsed, sink).run(program_files);
 }
 
+namespace {
+
+// Reads references to an invariant's earlier id (its `aliases:`) as its
+// current id, and returns old id -> current id. An alias that is also an
+// invariant's id, or the alias of two invariants, is an error.
+std::map<std::string, std::string>
+resolve_invariant_aliases(model::Definitions& d, util::DiagnosticSink& sink)
+{
+  std::map<std::string, std::string> aliases;
+  std::set<std::string> ids;
+  for (const model::Invariant& inv : d.invariants) {
+    ids.insert(inv.id);
+  }
+  for (const model::Invariant& inv : d.invariants) {
+    for (const model::Ref& alias : inv.aliases) {
+      const util::SourceLocation at{alias.origin.path, alias.origin.line, alias.origin.column};
+      if (ids.contains(alias.id)) {
+        sink.error(at,
+                   fmt::format("{} is an alias of {} and the id of an invariant", alias.id, inv.id),
+                   "an alias is an id no invariant has any more: remove it, or rename that invariant");
+      } else if (const auto [it, added] = aliases.emplace(alias.id, inv.id); !added && it->second != inv.id) {
+        sink.error(at,
+                   fmt::format("{} is an alias of both {} and {}", alias.id, it->second, inv.id),
+                   "an old id resolves to one invariant: keep the alias on one of them");
+      }
+    }
+  }
+  if (aliases.empty()) {
+    return aliases;
+  }
+  auto resolve = [&](model::Ref& ref) {
+    if (const auto it = aliases.find(ref.id); it != aliases.end()) {
+      ref.id = it->second;
+    }
+  };
+  for (model::Milestone& m : d.milestones) {
+    for (model::InvariantLink& link : m.invariants) {
+      resolve(link.invariant);
+    }
+  }
+  for (model::Risk& r : d.risks) {
+    for (model::Ref& ref : r.invariants) {
+      resolve(ref);
+    }
+  }
+  return aliases;
+}
+
+} // namespace
+
 LoadedProgram
 load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink, const std::string& unlock)
 {
@@ -344,7 +394,8 @@ load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink,
       loaded.records.push_back(std::move(*record));
     }
   }
-  loaded.unlocked_changes = apply_records(definitions, loaded.records, unparsed, sink, unlock);
+  const std::map<std::string, std::string> aliases = resolve_invariant_aliases(definitions, sink);
+  loaded.unlocked_changes = apply_records(definitions, loaded.records, unparsed, sink, unlock, aliases);
   // Cross-file checks run even when some file had errors, so that one run
   // reports every problem; entities that did not parse are simply absent.
   validate_definitions(definitions, program_files, unparsed, sink);

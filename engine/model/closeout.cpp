@@ -605,6 +605,25 @@ definition_json(const Milestone& m)
   return j.dump();
 }
 
+std::string
+with_current_invariant_ids(const std::string& definition, const std::map<std::string, std::string>& aliases)
+{
+  if (aliases.empty() || definition.empty()) {
+    return definition;
+  }
+  nlohmann::json j = nlohmann::json::parse(definition);
+  if (j.contains("invariants") && j.at("invariants").is_array()) {
+    for (nlohmann::json& link : j.at("invariants")) {
+      if (link.contains("id") && link.at("id").is_string()) {
+        if (const auto it = aliases.find(link.at("id").get<std::string>()); it != aliases.end()) {
+          link["id"] = it->second;
+        }
+      }
+    }
+  }
+  return j.dump();
+}
+
 std::vector<std::string>
 changed_fields(const std::string& frozen, const std::string& current)
 {

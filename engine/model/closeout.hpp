@@ -12,6 +12,7 @@
 #include "model/evidence.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -220,6 +221,12 @@ std::optional<CloseoutRecord> parse_record(const std::string& text, RecordParseE
 // YAML except status, score and origins. A closed milestone's definition is
 // locked: the loader compares it with the one its record froze.
 std::string definition_json(const Milestone& milestone);
+
+// A frozen definition_json text with the ids of its invariant links read
+// through `aliases` (old id -> current id): a closed milestone that names a
+// since renamed invariant by its old id still matches its frozen definition.
+std::string with_current_invariant_ids(const std::string& definition,
+                                       const std::map<std::string, std::string>& aliases);
 
 // The top-level fields of two definition_json texts that differ, sorted.
 std::vector<std::string> changed_fields(const std::string& frozen, const std::string& current);

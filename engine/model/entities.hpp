@@ -404,6 +404,9 @@ struct Invariant
   std::string statement_changed;
   std::optional<VerifyRules> verify;
   std::optional<Waiver> waiver;
+  // Its earlier ids (renamed invariants): a reference to one resolves to this
+  // invariant, and the catalog shows "formerly INV-080".
+  std::vector<Ref> aliases;
   Origin origin;
   bool operator==(const Invariant&) const = default;
 };

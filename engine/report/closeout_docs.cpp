@@ -6,6 +6,7 @@
 #include "report/markdown.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -142,11 +143,11 @@ DocWriter::invariants_table()
 {
   // One row per invariant, with every role it plays in the milestone.
   std::vector<std::pair<std::string, std::string>> rows; // id, roles
-  for (const model::InvariantLink& l : m_ms.invariants) {
-    const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == l.invariant.id; });
-    const std::string role(model::to_string(l.role));
+  for (const auto& [link_id, role] : frozen_links()) {
+    const auto it =
+      std::find_if(rows.begin(), rows.end(), [&, &key = link_id](const auto& r) { return r.first == key; });
     if (it == rows.end()) {
-      rows.emplace_back(l.invariant.id, role);
+      rows.emplace_back(link_id, role);
     } else if (it->second.find(role) == std::string::npos) {
       it->second += ", " + role;
     }
@@ -173,6 +174,29 @@ DocWriter::invariants_table()
     m_out += table_row({id, name, roles, at == nullptr ? "not recorded" : at->status, why});
   }
   line();
+}
+
+std::vector<std::pair<std::string, std::string>>
+DocWriter::frozen_links() const
+{
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!m_event.definition.empty()) {
+    try {
+      const nlohmann::json j = nlohmann::json::parse(m_event.definition);
+      if (j.contains("invariants") && j.at("invariants").is_array()) {
+        for (const nlohmann::json& link : j.at("invariants")) {
+          out.emplace_back(link.at("id").get<std::string>(), link.at("role").get<std::string>());
+        }
+        return out;
+      }
+    } catch (const nlohmann::json::exception&) { // not a definition_json text: the milestone's own links
+      out.clear();
+    }
+  }
+  for (const model::InvariantLink& l : m_ms.invariants) {
+    out.emplace_back(l.invariant.id, std::string(model::to_string(l.role)));
+  }
+  return out;
 }
 
 const model::InvariantAtClose*

@@ -94,14 +94,14 @@ void
 DocWriter::evidence_trees()
 {
   std::vector<std::string> shown;
-  for (const model::InvariantLink& l : m_ms.invariants) {
-    const model::InvariantAtClose* at = snapshot(l.invariant.id);
-    if (std::find(shown.begin(), shown.end(), l.invariant.id) != shown.end()) {
+  for (const auto& [id, role] : frozen_links()) {
+    const model::InvariantAtClose* at = snapshot(id);
+    if (std::find(shown.begin(), shown.end(), id) != shown.end()) {
       continue;
     }
-    shown.push_back(l.invariant.id);
+    shown.push_back(id);
     if (at != nullptr && at->tree) {
-      line(fmt::format("**{} evidence:**", l.invariant.id));
+      line(fmt::format("**{} evidence:**", id));
       tree_lines(*at->tree, "");
       line();
     }
@@ -304,9 +304,9 @@ DocWriter::appendix()
     j["gates"][g.gate] = g.outcome == GateOutcome::failed ? std::string("fail") : std::string(gate_word(g.outcome));
   }
   j["invariants"] = nlohmann::ordered_json::object();
-  for (const model::InvariantLink& l : m_ms.invariants) { // a repeated id is written once
-    const model::InvariantAtClose* at = snapshot(l.invariant.id);
-    j["invariants"][l.invariant.id] = at == nullptr ? "not recorded" : at->status;
+  for (const auto& [id, role] : frozen_links()) { // a repeated id is written once
+    const model::InvariantAtClose* at = snapshot(id);
+    j["invariants"][id] = at == nullptr ? "not recorded" : at->status;
   }
   line("```json");
   line(j.dump(2));

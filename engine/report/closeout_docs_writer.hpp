@@ -95,6 +95,9 @@ private:
   bool up_to_this(const model::CloseoutRecord& r, const CloseoutEvent& e) const;
   std::vector<std::pair<std::string, std::string>> dimensions() const;
   std::vector<const model::CloseoutRecord*> in_program_order() const;
+  // The milestone's invariant links (id, role) as its close froze them: the
+  // ids it was closed with, whatever invariant was renamed since.
+  std::vector<std::pair<std::string, std::string>> frozen_links() const;
   void registry();
   void score_trend();
   void appendix();

@@ -73,6 +73,13 @@ invariant_json(const model::InvariantView& view)
   }
   j["verification"] = methods;
   j["coverage_note"] = inv.coverage_note;
+  if (!inv.aliases.empty()) {
+    ordered_json aliases = ordered_json::array();
+    for (const model::Ref& alias : inv.aliases) {
+      aliases.push_back(alias.id);
+    }
+    j["aliases"] = aliases;
+  }
   j["notes"] = inv.notes;
   if (inv.recommendation) {
     j["recommendation"] = {

@@ -226,7 +226,18 @@ std::string
 LogWriter::invariant_title(const std::string& id) const
 {
   const auto it = m_invariants.find(id);
-  return it == m_invariants.end() ? id : fmt::format("{}: {}", id, it->second->name);
+  return it == m_invariants.end() ? id : fmt::format("{}: {}", id, invariant_name(*it->second));
+}
+
+// "Name (formerly INV-080)" for a renamed invariant.
+std::string
+LogWriter::invariant_name(const model::Invariant& inv)
+{
+  std::string name = inv.name;
+  for (std::size_t i = 0; i < inv.aliases.size(); ++i) {
+    name += (i == 0 ? " (formerly " : ", ") + inv.aliases[i].id;
+  }
+  return inv.aliases.empty() ? name : name + ")";
 }
 
 std::string

@@ -64,7 +64,7 @@ LogWriter::invariant_status()
       reasons += (reasons.empty() ? "" : "<br>") + r;
     }
     notable.push_back(table_row({inv.id,
-                                 inv.name,
+                                 invariant_name(inv),
                                  std::string(model::to_string(inv.priority)),
                                  std::string(model::to_string(e.status)),
                                  reasons}));
@@ -147,7 +147,7 @@ LogWriter::invariant_catalog()
       }
     }
     m_out += table_row({inv.id,
-                        inv.name,
+                        invariant_name(inv),
                         std::string(model::to_string(inv.priority)),
                         std::string(coverage_label(inv.coverage)),
                         action});

@@ -69,6 +69,7 @@ private:
   std::string prose(const std::string& text) const;
   std::string phase_title(int id) const;
   std::string invariant_title(const std::string& id) const;
+  static std::string invariant_name(const model::Invariant& inv);
   std::string ids(const std::vector<std::string>& list) const;
 
   // The program's sections (living_log_program.cpp).

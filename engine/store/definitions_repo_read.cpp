@@ -330,6 +330,9 @@ read_invariants(SQLite::Database& db, model::Definitions& d)
     }
     inv.statement_changed = q.getColumn("statement_changed").getString();
     inv.verify = verify_from_json(q.getColumn("verify_json").getString());
+    for (std::string& alias : strings_from(q.getColumn("aliases_json").getString())) {
+      inv.aliases.push_back(model::Ref{std::move(alias), {}});
+    }
     if (!q.getColumn("waiver_owner").isNull()) {
       inv.waiver = model::Waiver{q.getColumn("waiver_owner").getString(),
                                  q.getColumn("waiver_reason").getString(),

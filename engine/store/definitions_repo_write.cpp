@@ -95,11 +95,12 @@ constexpr const char* k_insert_milestone_sql = R"sql(
 constexpr const char* k_insert_invariant_sql = R"sql(
   INSERT INTO invariant (id, position, category_id, name, statement, surface, coverage,
     coverage_note, priority, notes, has_recommendation, rec_action, rec_text, rec_milestone,
-    statement_changed, verify_json, waiver_owner, waiver_reason, waiver_expires, source_path,
-    source_line, source_column)
+    statement_changed, verify_json, waiver_owner, waiver_reason, waiver_expires, aliases_json,
+    source_path, source_line, source_column)
   VALUES (:id, :position, :category, :name, :statement, :surface, :coverage, :coverage_note,
     :priority, :notes, :has_rec, :rec_action, :rec_text, :rec_milestone, :statement_changed,
-    :verify, :waiver_owner, :waiver_reason, :waiver_expires, :source_path, :source_line, :source_column)
+    :verify, :waiver_owner, :waiver_reason, :waiver_expires, :aliases, :source_path, :source_line,
+    :source_column)
 )sql";
 
 } // namespace
@@ -396,6 +397,12 @@ insert_invariants(SQLite::Database& db, const model::Definitions& d)
     bind_text_or_null(s, ":rec_milestone", rec && rec->milestone ? rec->milestone->id : std::string());
     s.bind(":statement_changed", inv.statement_changed);
     s.bind(":verify", verify_json(inv.verify));
+    std::vector<std::string> aliases;
+    aliases.reserve(inv.aliases.size());
+    for (const model::Ref& a : inv.aliases) {
+      aliases.push_back(a.id);
+    }
+    s.bind(":aliases", to_json(aliases));
     if (inv.waiver) {
       s.bind(":waiver_owner", inv.waiver->owner);
       s.bind(":waiver_reason", inv.waiver->reason);

@@ -12,7 +12,9 @@
 #  B. after each close, every earlier closed milestone's summary, audit and
 #     REFACTOR.md entry (M00 and M01 included) is byte-identical to what it
 #     was right after its own close;
-#  C. after a phase rename and two new invariants, `render`, then a fresh
+#  C. after a phase rename, two new invariants and a renamed one (INV-060,
+#     protected by closed M02, becomes INV-074 with its old id as an alias),
+#     `render`, then a fresh
 #     clone (no .ledger/) renders the same history: documents and entries
 #     byte-identical, `render --check` exits 0, also when the clone's closeout
 #     documents are deleted and regenerated;
@@ -308,14 +310,22 @@ cat >>invariants/documentation-types.yaml <<'EOF'
     recommendation:
       action: Add a docstring check
 EOF
+# INV-060 (protected by closed M02) is renamed INV-074; its old id stays an alias.
+edit invariants/backward-compatibility.yaml "  - id: INV-060
+" "  - id: INV-074
+    aliases: [INV-060]
+"
 export SOURCE_DATE_EPOCH=1783000000 # 2026-07-02T13:46:40Z
-run render; expect_rc 0 "render after a phase rename and two new invariants"
+run render; expect_rc 0 "render after a phase rename, two new invariants and a renamed one"
+grep -qF "Deprecation Cycle Enforcement (formerly INV-060)" REFACTOR.md || fail "REFACTOR.md's catalog says INV-074 was INV-060"
+run show INV-060 --format json; expect_rc 0 "show the renamed invariant by its old id"
+expect_out '"id": "INV-074"' "the old id finds INV-074"
 grep -q "CI Health and Supply Chain" REFACTOR.md || fail "REFACTOR.md shows the renamed phase"
 grep -q "Phase 1 (CI Health & Guardrails)" milestones/closeouts/M03/M03_audit.md \
   || fail "M03's audit keeps the phase name it closed under"
 frozen "after a phase rename, new invariants and render"
 run render --check; expect_rc 0 "render --check after the definition changes"
-git add -A && git commit -qm "phase 1 renamed; INV-072, INV-073"
+git add -A && git commit -qm "phase 1 renamed; INV-072, INV-073; INV-060 renamed INV-074"
 git clone -q "$ready" "$work/clone" || fail "git clone"
 cd "$work/clone" || exit 1
 [[ ! -e .ledger ]] || fail "the fresh clone has a .ledger/"

@@ -578,3 +578,41 @@ TEST_CASE("a deferral's target may be free text, and its history is read with it
   CHECK(d.deferrals[0].history[0].event == rl::model::DeferralEventKind::retargeted);
   CHECK(d.deferrals[1].target() == "M01");
 }
+
+TEST_CASE("a renamed invariant keeps its old id as an alias: references resolve and closed milestones stay locked",
+          "[closeout][loader][aliases]")
+{
+  auto sources = rl::test::minimal_program_yaml();
+  sources.push_back(rl::test::adopted_record(sources, "M00", "2026-01-10"));
+  sources.push_back(rl::test::adopted_record(sources, "M01", "2026-01-20")); // froze "protected: INV-001"
+  auto& catalog = sources[4].text;
+  REQUIRE(sources[4].path == "invariants/core.yaml");
+  catalog.replace(catalog.find("  - id: INV-001\n"), 16, "  - id: INV-010\n    aliases: [INV-001]\n");
+  REQUIRE(sources[3].path == "milestones/risks.yaml");
+  sources[3].text = R"(risks:
+  - {id: I01, title: No build, priority: P0, status: active, milestones: [M01], invariants: [INV-001]}
+)";
+  rl::util::DiagnosticSink sink;
+  const rl::loader::LoadedProgram loaded = rl::loader::load_program(sources, sink);
+  INFO((sink.has_errors() ? rl::test::formatted(sink).front() : std::string()));
+  REQUIRE_FALSE(sink.has_errors()); // M01's frozen definition names INV-001: read as INV-010
+  const auto& d = loaded.definitions;
+  CHECK(milestone(d, "M01").invariants.at(0).invariant.id == "INV-010");
+  CHECK(d.risks.at(0).invariants.at(0).id == "INV-010");
+  CHECK(milestone(d, "M01").status == rl::model::MilestoneStatus::closed);
+
+  SECTION("an alias that is an invariant's id, or two invariants' alias, is an error at its place")
+  {
+    catalog.replace(catalog.find("  - id: INV-002\n"), 16, "  - id: INV-002\n    aliases: [INV-001, INV-010]\n");
+    const auto problems = rl::test::formatted([&] {
+      rl::util::DiagnosticSink s;
+      rl::loader::load_definitions(sources, s);
+      return s;
+    }());
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].find("invariants/core.yaml:11:15: error: INV-001 is an alias of both INV-010 and INV-002") == 0);
+    CHECK(
+      problems[1].find("invariants/core.yaml:11:24: error: INV-010 is an alias of INV-002 and the id of an invariant")
+      == 0);
+  }
+}
