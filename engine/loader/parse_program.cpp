@@ -135,7 +135,8 @@ parse_program_file(const MapReader& root, model::Definitions& out)
   parse_program_section(root.get("program"), file, out.program);
 
   root.for_each("scores", [&](const YAML::Node& node) {
-    const MapReader map(node, file, "score dimension", {"id", "name", "kind", "max", "target", "target_text"});
+    const MapReader map(
+      node, file, "score dimension", {"id", "name", "kind", "max", "target", "target_text", "footnote"});
     if (!map.valid()) {
       return;
     }
@@ -147,6 +148,7 @@ parse_program_file(const MapReader& root, model::Definitions& out)
     dimension.max = map.optional_number("max", 1).value_or(10);
     dimension.target = map.optional_number("target", 0);
     dimension.target_text = map.optional_string("target_text");
+    dimension.footnote = map.optional_string("footnote");
     if (dimension.kind == model::ScoreKind::label && (map.has("target") || map.has("max"))) {
       file.sink.error(map.file().location(map.get(map.has("target") ? "target" : "max")),
                       fmt::format("score dimension '{}' is a label dimension: it has no "

@@ -49,13 +49,13 @@ log_section_positions()
 }
 
 bool
-Deferral::touches(const std::string& id) const
+Deferral::touches(const std::string& milestone) const
 {
-  if (discovered_in.id == id || (deferred_to && deferred_to->id == id)) {
+  if (discovered_in.id == milestone || (deferred_to && deferred_to->id == milestone)) {
     return true;
   }
   return std::any_of(history.begin(), history.end(), [&](const DeferralEvent& e) {
-    return (e.milestone && e.milestone->id == id) || e.to == id;
+    return (e.milestone && e.milestone->id == milestone) || e.to == milestone;
   });
 }
 

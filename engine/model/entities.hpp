@@ -107,6 +107,7 @@ struct ScoreDimension
   double max = 10;
   std::optional<double> target;
   std::string target_text;
+  std::string footnote; // how it is scored (its scale, its source): a footnote under the trend table
   Origin origin;
   bool operator==(const ScoreDimension&) const = default;
 };
@@ -321,9 +322,9 @@ struct Deferral
   {
     return deferred_to ? deferred_to->id : deferred_to_text;
   }
-  // True when the deferral's life involves milestone `id`: discovered in it,
+  // True when the deferral's life involves `milestone`: discovered in it,
   // deferred to it, or an event of its history names it.
-  bool touches(const std::string& id) const;
+  bool touches(const std::string& milestone) const;
   bool operator==(const Deferral&) const = default;
 };
 

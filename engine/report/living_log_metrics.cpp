@@ -213,16 +213,14 @@ LogWriter::scores()
       rows.push_back({&ms, &*score});
     }
   }
-  std::stable_sort(
-    rows.begin(), rows.end(), [](const Scored& a, const Scored& b) { return a.score->date < b.score->date; });
-  if (m_defs.dimensions.empty()) {
+  if (m_defs.dimensions.empty()) { // rows: in program order
     return;
   }
   line("## Score Trend");
   line();
   std::vector<std::string> head{"Date", "Milestone"};
   for (const model::ScoreDimension& d : m_defs.dimensions) {
-    head.push_back(d.name);
+    head.push_back(d.footnote.empty() ? d.name : fmt::format("{}[^{}]", d.name, d.id));
   }
   m_out += table_row(head);
   m_out += table_rule(head.size());
@@ -266,6 +264,16 @@ LogWriter::scores()
     }
   }
   line();
+  bool footnotes = false;
+  for (const model::ScoreDimension& d : m_defs.dimensions) {
+    if (!d.footnote.empty()) {
+      line(fmt::format("[^{}]: {}", d.id, prose(d.footnote)));
+      footnotes = true;
+    }
+  }
+  if (footnotes) {
+    line();
+  }
   chart(rows);
   rule();
 }

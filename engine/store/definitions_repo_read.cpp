@@ -124,6 +124,7 @@ read_program(SQLite::Database& db, model::Definitions& d)
     sd.max = dims.getColumn("max_value").getDouble();
     sd.target = optional_double(dims.getColumn("target"));
     sd.target_text = dims.getColumn("target_text").getString();
+    sd.footnote = dims.getColumn("footnote").getString();
     sd.origin = origin_of(dims);
     d.dimensions.push_back(std::move(sd));
   }

@@ -150,8 +150,8 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
 
   SQLite::Statement dim(db,
                         "INSERT INTO score_dimension (id, position, name, kind, max_value, target, "
-                        "target_text, source_path, source_line, source_column) VALUES (:id, "
-                        ":position, :name, :kind, :max, :target, :text, :source_path, "
+                        "target_text, footnote, source_path, source_line, source_column) VALUES (:id, "
+                        ":position, :name, :kind, :max, :target, :text, :footnote, :source_path, "
                         ":source_line, :source_column)");
   int position = 0;
   for (const model::ScoreDimension& sd : d.dimensions) {
@@ -162,6 +162,7 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
     dim.bind(":max", sd.max);
     bind_optional(dim, ":target", sd.target);
     dim.bind(":text", sd.target_text);
+    dim.bind(":footnote", sd.footnote);
     bind_origin(dim, sd.origin);
     run(dim);
   }

@@ -149,3 +149,28 @@ TEST_CASE("table columns align by display width: wide characters take two cells,
            "e\u0301te\u0301           2\n"
            "ascii         3\n");
 }
+
+TEST_CASE("score dimensions keep their own scales, a footnote each, and trend rows follow program order",
+          "[report][scores]")
+{
+  auto sources = rl::test::minimal_program();
+  auto& program = sources[0].text;
+  program.replace(program.find("  - {id: quality, name: Quality, target: 8}"),
+                  43,
+                  "  - {id: quality, name: Quality, target: 8, footnote: Reviewer's judgement}\n"
+                  "  - {id: scorecard, name: Scorecard, max: 100}");
+  sources[2].text += "  score: {date: 2026-01-05, values: {quality: 7, scorecard: 72, velocity: High}}\n";
+  rl::util::DiagnosticSink sink;
+  const auto d = rl::loader::load_definitions(sources, sink);
+  INFO((sink.has_errors() ? rl::test::formatted(sink).front() : std::string()));
+  REQUIRE_FALSE(sink.has_errors());
+  const std::string log = rl::report::render_living_log(d, rl::rules::compute_metrics(d, {}));
+  CHECK(log.find("| Date | Milestone | Quality[^quality] | Scorecard | Velocity |") != std::string::npos);
+  CHECK(log.find("[^quality]: Reviewer's judgement\n") != std::string::npos);
+  // M01's row (dated before M00's) comes after it: program order, not date order.
+  const auto m00 = log.find("| 2026-01-10 | ");
+  const auto m01 = log.find("| 2026-01-05 | M01 | 7/10 (+1) | 72/100 | High |");
+  REQUIRE(m00 != std::string::npos);
+  REQUIRE(m01 != std::string::npos);
+  CHECK(m00 < m01);
+}
