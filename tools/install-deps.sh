@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libsqlitecpp-dev libyaml-cpp-dev libfmt-dev libcli11-dev catch2
-  nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev libutf8proc-dev libdtl-dev
+  nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev libutf8proc-dev libdtl-dev libre2-dev
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
 )
 for group in "$@"; do

@@ -1,5 +1,6 @@
 #include "app/closeout_edits.hpp"
 
+#include "model/id_patterns.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -14,6 +15,32 @@
 namespace rl::app {
 
 namespace {
+
+// `id` with its last number one higher, keeping its width: D09 -> D10,
+// M04-V01 -> M04-V02, D99 -> D100; "" when it has no digit.
+std::string
+next_id(const std::string& id)
+{
+  const std::size_t last = id.find_last_of("0123456789");
+  if (last == std::string::npos) {
+    return {};
+  }
+  std::size_t first = last;
+  while (first > 0 && id[first - 1] >= '0' && id[first - 1] <= '9') {
+    --first;
+  }
+  std::string digits = id.substr(first, last - first + 1);
+  std::size_t k = digits.size();
+  while (k > 0 && digits[k - 1] == '9') {
+    digits[--k] = '0';
+  }
+  if (k == 0) {
+    digits.insert(digits.begin(), '1');
+  } else {
+    ++digits[k - 1];
+  }
+  return id.substr(0, first) + digits + id.substr(last + 1);
+}
 
 // A YAML double-quoted scalar: a JSON string is one.
 std::string
@@ -224,59 +251,97 @@ closeout_edits(const std::filesystem::path& root,
     }
     return it->second;
   };
-  std::set<std::string> seen;
-  for (const std::string& id : edits.resolve) {
-    const auto x = std::find_if(d.deferrals.begin(), d.deferrals.end(), [&](const auto& y) { return y.id == id; });
-    if (x == d.deferrals.end()) {
-      throw util::UsageError(fmt::format("--resolve {}: no such deferral", id));
+  // --resolve D06 and --mitigate I03: the entry's status changes and its
+  // history gains the event.
+  auto settle = [&](const auto& list,
+                    const std::vector<std::string>& ids,
+                    std::string_view option,
+                    std::string_view kind,
+                    auto is_open,
+                    std::string_view open_word,
+                    std::string_view new_status,
+                    std::string_view event_key) {
+    std::set<std::string> seen;
+    for (const std::string& id : ids) { // every id checked before any file is read
+      const auto x = std::find_if(list.begin(), list.end(), [&](const auto& y) { return y.id == id; });
+      if (x == list.end()) {
+        throw util::UsageError(fmt::format("{} {}: no such {}", option, id, kind));
+      }
+      if (!seen.insert(id).second) {
+        throw util::UsageError(fmt::format("{} {}: given twice; name each {} once", option, id, kind));
+      }
+      if (!is_open(*x)) {
+        throw util::UsageError(
+          fmt::format("{} {}: the {} is {}, not {}", option, id, kind, model::to_string(x->status), open_word));
+      }
     }
-    if (x->status != model::DeferralStatus::open || !seen.insert(id).second) {
-      throw util::UsageError(
-        fmt::format("--resolve {}: the deferral is {}, not open", id, model::to_string(x->status)));
+    for (const std::string& id : ids) {
+      const auto x = std::find_if(list.begin(), list.end(), [&](const auto& y) { return y.id == id; });
+      YamlFile& f = file_of(x->origin.path);
+      const std::string list_key = fmt::format("{}s", kind);
+      const std::optional<Entry> e = find_entry(f.root, list_key.c_str(), id, f.edit);
+      if (!e) {
+        throw util::InputError(
+          fmt::format("{}: {} {} is not an entry of its {}: list", x->origin.path, kind, id, list_key),
+          "make this closeout edit by hand");
+      }
+      update_entry(
+        f.edit,
+        *e,
+        std::string(new_status),
+        fmt::format(
+          "{{date: \"{}\", {}: {}, milestone: {}, note: {}}}", date, event_key, new_status, milestone, quoted(note)));
     }
-    YamlFile& f = file_of(x->origin.path);
-    const std::optional<Entry> e = find_entry(f.root, "deferrals", id, f.edit);
-    if (!e) {
-      throw util::InputError(fmt::format("{}: deferral {} is not an entry of its deferrals: list", x->origin.path, id),
-                             "make this closeout edit by hand");
-    }
-    update_entry(
-      f.edit,
-      *e,
-      "resolved",
-      fmt::format("{{date: \"{}\", event: resolved, milestone: {}, note: {}}}", date, milestone, quoted(note)));
-  }
-  for (const std::string& id : edits.mitigate) {
-    const auto r = std::find_if(d.risks.begin(), d.risks.end(), [&](const auto& y) { return y.id == id; });
-    if (r == d.risks.end()) {
-      throw util::UsageError(fmt::format("--mitigate {}: no such risk", id));
-    }
-    if (r->status != model::RiskStatus::active || !seen.insert(id).second) {
-      throw util::UsageError(fmt::format("--mitigate {}: the risk is {}, not active", id, model::to_string(r->status)));
-    }
-    YamlFile& f = file_of(r->origin.path);
-    const std::optional<Entry> e = find_entry(f.root, "risks", id, f.edit);
-    if (!e) {
-      throw util::InputError(fmt::format("{}: risk {} is not an entry of its risks: list", r->origin.path, id),
-                             "make this closeout edit by hand");
-    }
-    update_entry(
-      f.edit,
-      *e,
-      "mitigated",
-      fmt::format("{{date: \"{}\", status: mitigated, milestone: {}, note: {}}}", date, milestone, quoted(note)));
-  }
+  };
+  settle(
+    d.deferrals,
+    edits.resolve,
+    "--resolve",
+    "deferral",
+    [](const model::Deferral& x) { return x.status == model::DeferralStatus::open; },
+    "open",
+    "resolved",
+    "event");
+  settle(
+    d.risks,
+    edits.mitigate,
+    "--mitigate",
+    "risk",
+    [](const model::Risk& x) { return x.status == model::RiskStatus::active; },
+    "active",
+    "mitigated",
+    "status");
   if (!edits.defer.empty()) {
     if (d.deferrals.empty()) {
       throw util::UsageError("--defer adds to the program's deferrals file, and it has none: create "
                              "milestones/deferrals.yaml with a first entry by hand");
     }
-    // The next id: one more than the highest Dnn.
-    int highest = 0;
+    // New ids continue the highest one in program order: D15 -> D16, M04-V09 -> M04-V10.
+    const model::IdPatterns patterns(d.program.ids);
+    std::set<std::string> taken;
+    const model::Deferral* highest = nullptr;
     for (const model::Deferral& x : d.deferrals) {
-      if (x.id.size() > 1 && x.id[0] == 'D' && x.id.find_first_not_of("0123456789", 1) == std::string::npos) {
-        highest = std::max(highest, std::stoi(x.id.substr(1)));
+      taken.insert(x.id);
+      if (highest == nullptr || model::natural_less(highest->id, x.id)) {
+        highest = &x;
       }
+    }
+    std::vector<std::string> new_ids;
+    std::string previous = highest->id;
+    for (std::size_t i = 0; i < edits.defer.size(); ++i) {
+      std::string id = next_id(previous);
+      if (id.empty() || taken.contains(id) || !patterns.valid(model::IdKind::deferral, id)) {
+        throw util::UsageError(fmt::format(
+          "--defer: cannot tell the id after {} ({}); add the deferral to {} by hand",
+          previous,
+          id.empty()
+            ? "it has no number to count on"
+            : fmt::format("{} is not {}", id, taken.contains(id) ? "free" : patterns.describe(model::IdKind::deferral)),
+          d.deferrals.back().origin.path));
+      }
+      taken.insert(id);
+      new_ids.push_back(id);
+      previous = std::move(id);
     }
     const std::string& path = d.deferrals.back().origin.path;
     YamlFile& f = file_of(path);
@@ -289,7 +354,7 @@ closeout_edits(const std::filesystem::path& root,
     const std::string dash = indent.substr(0, indent.size() >= 2 ? indent.size() - 2 : 0) + "- ";
     std::vector<std::string> lines;
     for (std::size_t i = 0; i < edits.defer.size(); ++i) {
-      const std::string id = fmt::format("D{:02}", highest + 1 + static_cast<int>(i));
+      const std::string& id = new_ids[i];
       lines.push_back(fmt::format("{}id: {}", dash, id));
       lines.push_back(fmt::format("{}what: {}", indent, quoted(edits.defer[i])));
       lines.push_back(fmt::format("{}discovered_in: {}", indent, milestone));

@@ -46,21 +46,13 @@ plain_number(const YAML::Node& node)
 
 } // namespace detail
 
-namespace {
-
-enum class FileKind { program, milestone, risks, deferrals, invariants };
-
-} // namespace
-
-bool
-parse_source(const SourceText& source,
-             model::Definitions& out,
-             std::vector<model::Origin>& program_files,
-             util::DiagnosticSink& sink)
+std::optional<YamlFile>
+read_source(const SourceText& source, util::DiagnosticSink& sink, bool* readable)
 {
+  *readable = false;
   const FileContext file{source.path, sink};
   if (!check_yaml_bounds(source, sink)) {
-    return false;
+    return std::nullopt;
   }
   YAML::Node root;
   try {
@@ -69,19 +61,20 @@ parse_source(const SourceText& source,
     sink.error({source.path, e.mark.line + 1, e.mark.column + 1},
                fmt::format("nesting deeper than {} levels", util::limits().depth),
                util::limit_help("depth"));
-    return false;
+    return std::nullopt;
   } catch (const YAML::ParserException& e) {
     sink.error({source.path, e.mark.line + 1, e.mark.column + 1},
                fmt::format("YAML syntax error: {}", e.msg),
                "fix the YAML syntax at this position (indentation, quoting, a missing ':')");
-    return false;
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     sink.error({source.path, 0, 0}, fmt::format("cannot read YAML: {}", e.what()));
-    return false;
+    return std::nullopt;
   }
   if (!check_yaml_depth(source.path, root, sink)) {
-    return false;
+    return std::nullopt;
   }
+  *readable = true;
   const std::string k_kinds_help =
     "a file's top-level key says what it holds: program (milestones/program.yaml), milestone "
     "(milestones/MNN.yaml), risks, deferrals, or category + invariants (invariants/*.yaml)";
@@ -89,54 +82,66 @@ parse_source(const SourceText& source,
     sink.error({source.path, root.IsNull() ? 1 : file.location(root).line, 1},
                root.IsNull() ? "file is empty" : "file must be a YAML mapping",
                k_kinds_help);
-    return true;
+    return std::nullopt;
   }
-  std::optional<FileKind> kind;
+  using Kind = YamlFile::Kind;
+  std::optional<Kind> kind;
   const YAML::Node& top = root; // const: lookups never insert
   if (top["program"]) {
-    kind = FileKind::program;
+    kind = Kind::program;
   } else if (top["milestone"]) {
-    kind = FileKind::milestone;
+    kind = Kind::milestone;
   } else if (top["risks"]) {
-    kind = FileKind::risks;
+    kind = Kind::risks;
   } else if (top["deferrals"]) {
-    kind = FileKind::deferrals;
+    kind = Kind::deferrals;
   } else if (top["invariants"] || top["category"]) {
-    kind = FileKind::invariants;
+    kind = Kind::invariants;
   }
   if (!kind) {
     sink.error(file.location(root), "cannot tell what this file holds", k_kinds_help);
-    return true;
+    return std::nullopt;
   }
   const bool in_invariants = source.path.rfind("invariants/", 0) == 0;
-  if ((*kind == FileKind::invariants) != in_invariants) {
+  if ((*kind == Kind::invariants) != in_invariants) {
     sink.error(file.location(root),
-               *kind == FileKind::invariants ? "invariant catalog files belong in invariants/"
-                                             : "program, milestone, risk and deferral files belong in milestones/",
+               *kind == Kind::invariants ? "invariant catalog files belong in invariants/"
+                                         : "program, milestone, risk and deferral files belong in milestones/",
                "move the file to the folder for its kind");
-    return true;
+    return std::nullopt;
   }
-  switch (*kind) {
-  case FileKind::program: {
+  return YamlFile{&source, root, *kind};
+}
+
+void
+parse_file(const YamlFile& yaml,
+           const model::IdPatterns& ids,
+           model::Definitions& out,
+           std::vector<model::Origin>& program_files,
+           util::DiagnosticSink& sink)
+{
+  const FileContext file{yaml.source->path, sink, &ids};
+  const YAML::Node& root = yaml.root;
+  switch (yaml.kind) {
+  case YamlFile::Kind::program: {
     const MapReader map(root, file, "program file", {"program", "scores", "facts", "phases"});
     program_files.push_back(file.origin(root));
     detail::parse_program_file(map, out);
     break;
   }
-  case FileKind::milestone:
+  case YamlFile::Kind::milestone:
     detail::parse_milestone_file(MapReader(root, file, "milestone file", {"milestone"}), out);
     break;
-  case FileKind::risks:
+  case YamlFile::Kind::risks:
     detail::parse_risks_file(MapReader(root, file, "risks file", {"risks"}), out);
     break;
-  case FileKind::deferrals:
+  case YamlFile::Kind::deferrals:
     detail::parse_deferrals_file(MapReader(root, file, "deferrals file", {"deferrals"}), out);
     break;
-  case FileKind::invariants:
+  case YamlFile::Kind::invariants:
     detail::parse_invariants_file(MapReader(root, file, "invariants file", {"category", "invariants"}), out);
     break;
   }
-  return true;
 }
 
 util::SourceLocation

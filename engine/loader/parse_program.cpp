@@ -2,7 +2,10 @@
 // dimensions, repository facts and phases (see parse_internal.hpp).
 
 #include "loader/parse_internal.hpp"
+#include "model/id_patterns.hpp"
 #include "util/fs.hpp"
+#include "util/regex.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -41,7 +44,8 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
                        "score_targets_label",
                        "checkout",
                        "gates",
-                       "sections"});
+                       "sections",
+                       "ids"});
   if (!map.valid()) {
     return;
   }
@@ -101,6 +105,25 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   }
   if (const YAML::Node gates = map.get("gates")) {
     program.gates = parse_gates(gates, file);
+  }
+  if (const YAML::Node ids = map.get("ids")) {
+    const MapReader id_map(ids, file, "ids", {"milestone", "invariant", "risk", "deferral"});
+    for (const model::PatternKind& k : model::pattern_kinds()) {
+      const std::string pattern = id_map.optional_string(k.key);
+      if (pattern.empty()) {
+        continue;
+      }
+      if (const std::string problem = model::check_id_pattern(pattern); !problem.empty()) {
+        file.sink.error(
+          file.location(id_map.get(k.key)),
+          fmt::format("ids.{} '{}' is not a usable id pattern: {}", k.key, util::clip(pattern, 80), problem),
+          fmt::format("write an RE2 regular expression of at most {} bytes that matches a whole "
+                      "id, e.g. 'M[0-9]{{2}}-V[0-9]{{2}}' (no backreferences or look-around)",
+                      util::k_max_regex_bytes));
+        continue;
+      }
+      program.ids.*k.member = pattern;
+    }
   }
   map.for_each("sections", [&](const YAML::Node& item) {
     const MapReader s(item, file, "section", {"title", "file", "after"});

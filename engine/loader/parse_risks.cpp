@@ -78,7 +78,7 @@ parse_deferrals_file(const MapReader& root, model::Definitions& out)
       d.discovered_in = std::move(*ref);
     }
     // A milestone id (checked to exist), or free text: "post-M10", "Phase 3".
-    if (const std::string target = map.optional_string("deferred_to"); is_valid_id(IdKind::milestone, target)) {
+    if (const std::string target = map.optional_string("deferred_to"); file.ids->valid(IdKind::milestone, target)) {
       d.deferred_to = model::Ref{target, file.origin(map.get("deferred_to"))};
     } else {
       d.deferred_to_text = target;

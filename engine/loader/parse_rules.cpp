@@ -2,12 +2,13 @@
 // milestone (see parse_internal.hpp).
 
 #include "loader/parse_internal.hpp"
+#include "util/regex.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <regex>
 
 namespace rl::loader::detail {
 
@@ -179,12 +180,15 @@ parse_gates(const YAML::Node& node, const FileContext& file)
         return;
       }
       model::PatternGate gate{p.required_string("pattern"), p.required_string("files"), p.optional_string("note")};
-      try {
-        const std::regex compiled(gate.pattern, std::regex::extended);
-      } catch (const std::regex_error& e) {
-        file.sink.error(file.location(p.get("pattern")),
-                        fmt::format("invalid regular expression '{}': {}", gate.pattern, e.what()),
-                        "patterns are POSIX extended regular expressions, as `git grep -E` takes");
+      // Checked with RE2 (linear time, no recursion): a pattern it refuses,
+      // such as a backreference, could make `git grep` take exponential time.
+      if (std::string error; !util::compile_regex(gate.pattern, util::RegexSyntax::posix_extended, &error)) {
+        file.sink.error(
+          file.location(p.get("pattern")),
+          fmt::format("invalid regular expression '{}': {}", util::clip(gate.pattern, 80), error),
+          fmt::format("patterns are POSIX extended regular expressions, as `git grep -E` takes, of at "
+                      "most {} bytes, without backreferences; write [[:digit:]] and [[:space:]] for \\d and \\s",
+                      util::k_max_regex_bytes));
       }
       if (!gate.files.empty() && !valid_glob(gate.files)) {
         file.sink.error(file.location(p.get("files")),

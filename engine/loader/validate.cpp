@@ -49,8 +49,12 @@ index_unique(const std::vector<T>& items, std::string_view what, IdOf id_of, uti
 class Checker
 {
 public:
-  Checker(const model::Definitions& defs, const std::vector<std::string>& unparsed, util::DiagnosticSink& sink)
+  Checker(const model::Definitions& defs,
+          const model::IdPatterns& ids,
+          const std::vector<std::string>& unparsed,
+          util::DiagnosticSink& sink)
     : m_defs(defs)
+    , m_ids(ids)
     , m_sink(sink)
   {
     for (const std::string& path : unparsed) {
@@ -74,6 +78,7 @@ public:
     m_invariants = index_unique(m_defs.invariants, "invariant", id, m_sink);
     m_risks = index_unique(m_defs.risks, "risk", id, m_sink);
     index_unique(m_defs.deferrals, "deferral", id, m_sink);
+    check_ids_across_kinds();
     const auto phases = index_unique(
       m_defs.phases,
       "phase",
@@ -121,7 +126,7 @@ public:
         if (e.milestone) {
           require_milestone(*e.milestone, fmt::format("deferral {} history", d.id));
         }
-        if (loader::is_valid_id(IdKind::milestone, e.to)) { // a milestone id must exist; free text may say anything
+        if (m_ids.valid(IdKind::milestone, e.to)) { // a milestone id must exist; free text may say anything
           require_milestone(model::Ref{e.to, e.milestone ? e.milestone->origin : d.origin},
                             fmt::format("deferral {} history (to)", d.id));
         }
@@ -169,6 +174,39 @@ private:
       m_sink.error(loc(program_files[0]),
                    "the program defines no phases",
                    "add 'phases:' with at least one entry '- {id: 0, name: ...}'");
+    }
+  }
+
+  // `show ID` and every reference find an entity by its id alone, so no id
+  // (nor an invariant's earlier id) may name two kinds of entity. Only a
+  // program's own id patterns (program.yaml ids:) can let that happen.
+  void check_ids_across_kinds()
+  {
+    std::map<std::string, std::pair<std::string_view, const model::Origin*>> first;
+    auto add = [&](const std::string& id, std::string_view kind, const model::Origin& origin) {
+      const auto [it, added] = first.emplace(id, std::make_pair(kind, &origin));
+      if (!added && it->second.first != kind) {
+        m_sink.error(
+          loc(origin),
+          fmt::format("'{}' is the id of {} and of {} (at {})", id, kind, it->second.first, where(*it->second.second)),
+          "every id names one milestone, invariant, risk or deferral: rename one, or make the "
+          "patterns of program.yaml ids: tell the kinds apart");
+      }
+    };
+    for (const model::Milestone& m : m_defs.milestones) {
+      add(m.id, "a milestone", m.origin);
+    }
+    for (const model::Invariant& inv : m_defs.invariants) {
+      add(inv.id, "an invariant", inv.origin);
+      for (const model::Ref& alias : inv.aliases) {
+        add(alias.id, "an invariant", alias.origin);
+      }
+    }
+    for (const model::Risk& r : m_defs.risks) {
+      add(r.id, "a risk", r.origin);
+    }
+    for (const model::Deferral& d : m_defs.deferrals) {
+      add(d.id, "a deferral", d.origin);
     }
   }
 
@@ -302,6 +340,7 @@ private:
   }
 
   const model::Definitions& m_defs;
+  const model::IdPatterns& m_ids;
   util::DiagnosticSink& m_sink;
   std::unordered_map<std::string, const model::Milestone*> m_milestones;
   std::unordered_map<std::string, const model::Invariant*> m_invariants;
@@ -317,11 +356,12 @@ private:
 
 void
 validate_definitions(const model::Definitions& definitions,
+                     const model::IdPatterns& ids,
                      const std::vector<model::Origin>& program_files,
                      const std::vector<std::string>& unparsed,
                      util::DiagnosticSink& sink)
 {
-  Checker(definitions, unparsed, sink).run(program_files);
+  Checker(definitions, ids, unparsed, sink).run(program_files);
 }
 
 namespace {
@@ -382,13 +422,30 @@ load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink,
   std::vector<model::Origin> program_files;
   std::vector<std::string> unparsed;
   std::vector<const SourceText*> record_files;
+  std::vector<YamlFile> files;
   for (const SourceText& source : sources) {
+    bool readable = false;
     if (is_record_path(source.path)) {
       record_files.push_back(&source);
-    } else if (!parse_source(source, definitions, program_files, sink)) {
+    } else if (std::optional<YamlFile> file = read_source(source, sink, &readable)) {
+      files.push_back(std::move(*file));
+    } else if (!readable) {
       unparsed.push_back(source.path);
     }
   }
+  // The program file first: its `ids:` say what every other file's ids look like.
+  for (const YamlFile& file : files) {
+    if (file.kind == YamlFile::Kind::program) {
+      parse_file(file, model::IdPatterns::defaults(), definitions, program_files, sink);
+    }
+  }
+  const model::IdPatterns ids(definitions.program.ids);
+  for (const YamlFile& file : files) {
+    if (file.kind != YamlFile::Kind::program) {
+      parse_file(file, ids, definitions, program_files, sink);
+    }
+  }
+  files.clear();
   for (const SourceText* source : record_files) {
     if (auto record = parse_record_source(*source, sink)) {
       loaded.records.push_back(std::move(*record));
@@ -398,7 +455,7 @@ load_program(const std::vector<SourceText>& sources, util::DiagnosticSink& sink,
   loaded.unlocked_changes = apply_records(definitions, loaded.records, unparsed, sink, unlock, aliases);
   // Cross-file checks run even when some file had errors, so that one run
   // reports every problem; entities that did not parse are simply absent.
-  validate_definitions(definitions, program_files, unparsed, sink);
+  validate_definitions(definitions, ids, program_files, unparsed, sink);
   model::canonicalize(definitions);
   std::sort(loaded.records.begin(), loaded.records.end(), [](const auto& a, const auto& b) {
     return model::natural_less(a.milestone, b.milestone);

@@ -2,6 +2,7 @@
 
 #include "model/placeholders.hpp"
 #include "util/date.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -9,16 +10,18 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <regex>
 
 namespace rl::loader {
 
 namespace {
 
+// 7 to 40 lower-case hexadecimal digits.
 bool
-matches(std::string_view text, const std::regex& pattern)
+is_commit_hash(std::string_view text)
 {
-  return std::regex_match(text.begin(), text.end(), pattern);
+  return text.size() >= 7 && text.size() <= 40 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::string
@@ -55,52 +58,7 @@ parse_number(const std::string& text)
 bool
 is_valid_id(IdKind kind, std::string_view text)
 {
-  static const std::regex k_milestone("M[0-9]{2,}(-[A-Z0-9]+)?");
-  static const std::regex k_invariant("INV-[0-9]{3,}");
-  static const std::regex k_risk("I[0-9]{2,}");
-  static const std::regex k_deferral("D[0-9]{2,}");
-  static const std::regex k_phase("[0-9]{1,4}");
-  static const std::regex k_category("[a-z][a-z0-9-]*");
-  static const std::regex k_dimension("[a-z][a-z0-9_]*");
-  switch (kind) {
-  case IdKind::milestone:
-    return matches(text, k_milestone);
-  case IdKind::invariant:
-    return matches(text, k_invariant);
-  case IdKind::risk:
-    return matches(text, k_risk);
-  case IdKind::deferral:
-    return matches(text, k_deferral);
-  case IdKind::phase:
-    return matches(text, k_phase);
-  case IdKind::category:
-    return matches(text, k_category);
-  case IdKind::dimension:
-    return matches(text, k_dimension);
-  }
-  return false;
-}
-
-std::string_view
-describe_id(IdKind kind)
-{
-  switch (kind) {
-  case IdKind::milestone:
-    return "a milestone id such as M01 or M06-A";
-  case IdKind::invariant:
-    return "an invariant id such as INV-050";
-  case IdKind::risk:
-    return "a risk id such as I01";
-  case IdKind::deferral:
-    return "a deferral id such as D01";
-  case IdKind::phase:
-    return "a phase number such as 0 or 1";
-  case IdKind::category:
-    return "a category id in lower case, such as api-stability";
-  case IdKind::dimension:
-    return "a score dimension id in lower case, such as architecture";
-  }
-  return "an id";
+  return model::IdPatterns::defaults().valid(kind, text);
 }
 
 bool
@@ -424,7 +382,6 @@ MapReader::optional_date(std::string_view key) const
 std::string
 MapReader::optional_commit(std::string_view key) const
 {
-  static const std::regex k_commit("[0-9a-f]{7,40}");
   const YAML::Node value = get(key);
   if (!value) {
     return {};
@@ -433,7 +390,7 @@ MapReader::optional_commit(std::string_view key) const
   if (!text) {
     return {};
   }
-  if (!matches(*text, k_commit)) {
+  if (!is_commit_hash(*text)) {
     m_file.sink.error(m_file.location(value),
                       fmt::format("field '{}' of {} is not a commit hash: '{}'", key, m_what, *text),
                       "write 7 to 40 lower-case hexadecimal digits, e.g. c5f1d40");
@@ -472,13 +429,20 @@ MapReader::ref_from(const YAML::Node& value, std::string_view key, IdKind kind) 
 {
   if (!value.IsScalar()) {
     m_file.sink.error(m_file.location(value),
-                      fmt::format("field '{}' of {} must be {}", key, m_what, describe_id(kind)));
+                      fmt::format("field '{}' of {} must be {}", key, m_what, m_file.ids->describe(kind)));
     return std::nullopt;
   }
   const std::string& text = value.Scalar();
-  if (!is_valid_id(kind, text)) {
+  if (!m_file.ids->valid(kind, text)) {
     m_file.sink.error(m_file.location(value),
-                      fmt::format("'{}' in field '{}' of {} is not {}", text, key, m_what, describe_id(kind)));
+                      fmt::format("'{}' in field '{}' of {} is not {}",
+                                  util::clip(text, model::k_max_id_length),
+                                  key,
+                                  m_what,
+                                  m_file.ids->describe(kind)),
+                      text.size() > model::k_max_id_length
+                        ? fmt::format("an id is at most {} characters", model::k_max_id_length)
+                        : std::string());
     return std::nullopt;
   }
   return model::Ref{text, m_file.origin(value)};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/entities.hpp"
+#include "model/id_patterns.hpp"
 #include "util/diagnostic.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -15,14 +16,13 @@
 
 namespace rl::loader {
 
-// The kinds of identifier the YAML files use, each with its pattern.
-enum class IdKind { milestone, invariant, risk, deferral, phase, category, dimension };
+// The kinds of identifier the YAML files use, each with its pattern
+// (model/id_patterns.hpp; README "YAML formats": Identifiers).
+using model::IdKind;
 
-// True when `text` is a well-formed identifier of `kind` (see README "YAML formats": Identifiers).
+// True when `text` is a well-formed identifier of `kind` by the default
+// patterns (a program may choose its own: FileContext::ids).
 bool is_valid_id(IdKind kind, std::string_view text);
-
-// "a milestone id such as M01 or M06-A", for messages.
-std::string_view describe_id(IdKind kind);
 
 // True for a real calendar date written YYYY-MM-DD.
 bool is_valid_date(std::string_view text);
@@ -32,6 +32,8 @@ struct FileContext
 {
   std::string path;
   util::DiagnosticSink& sink;
+  // The program's id patterns (program.yaml `ids:`, read before any other file).
+  const model::IdPatterns* ids = &model::IdPatterns::defaults();
 
   util::SourceLocation location(const YAML::Node& node) const;
   model::Origin origin(const YAML::Node& node) const;

@@ -67,6 +67,17 @@ struct LogSection
 // "catalog", "status", "progress" or "scores".
 const std::vector<std::string>& log_section_positions();
 
+// The program's own id patterns (program.yaml `ids:`), as written; empty
+// means the default of that kind (see model/id_patterns.hpp).
+struct IdPatternSet
+{
+  std::string milestone;
+  std::string invariant;
+  std::string risk;
+  std::string deferral;
+  bool operator==(const IdPatternSet&) const = default;
+};
+
 struct Program
 {
   std::string name;
@@ -95,6 +106,7 @@ struct Program
   std::string checkout = ".";
   GateConfig gates; // the program's definition of done: defaults for every milestone
   std::vector<LogSection> sections;
+  IdPatternSet ids;
   Origin origin;
   bool operator==(const Program&) const = default;
 };

@@ -2,6 +2,7 @@
 // represent is a StoreError (see definitions_repo_internal.hpp).
 
 #include "model/gates.hpp"
+#include "model/id_patterns.hpp"
 #include "store/definitions_repo_internal.hpp"
 #include "util/error.hpp"
 
@@ -109,6 +110,12 @@ read_program(SQLite::Database& db, model::Definitions& d)
                             j.at("file").get<std::string>(),
                             j.at("after").get<std::string>(),
                             {j.at("path").get<std::string>(), j.at("line").get<int>(), j.at("column").get<int>()}});
+    }
+    const json id_patterns = json::parse(q.getColumn("id_patterns_json").getString());
+    for (const model::PatternKind& k : model::pattern_kinds()) {
+      if (const auto it = id_patterns.find(k.key); it != id_patterns.end()) {
+        p.ids.*k.member = it->get<std::string>();
+      }
     }
     p.checkout = q.getColumn("checkout").getString();
     p.gates = gates_column(q.getColumn("gates_json"), "program");

@@ -2,6 +2,7 @@
 // transaction (see definitions_repo_internal.hpp).
 
 #include "model/gates.hpp"
+#include "model/id_patterns.hpp"
 #include "store/definitions_repo_internal.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -69,12 +70,12 @@ constexpr const char* k_insert_program_sql = R"sql(
   INSERT INTO program (id, name, title, repository, fork, start_date, baseline_commit, log_path,
     toolcalls_path, milestone_docs_path, context_title, context, governance, references_json,
     principles_json, principles_note, deprecation_policy, deprecation_note, tool_logging,
-    recovery_protocol, risks_intro, score_targets_label, sections_json, source_path, source_line,
-    source_column)
+    recovery_protocol, risks_intro, score_targets_label, sections_json, id_patterns_json, source_path,
+    source_line, source_column)
   VALUES (1, :name, :title, :repository, :fork, :start, :baseline, :log, :toolcalls, :docs,
     :context_title, :context, :governance, :references, :principles, :principles_note,
     :deprecation_policy, :deprecation_note, :tool_logging, :recovery, :risks_intro,
-    :targets_label, :sections, :source_path, :source_line, :source_column)
+    :targets_label, :sections, :id_patterns, :source_path, :source_line, :source_column)
 )sql";
 
 constexpr const char* k_insert_milestone_sql = R"sql(
@@ -145,6 +146,13 @@ insert_program(SQLite::Database& db, const model::Definitions& d)
                         {"column", x.origin.column}});
   }
   s.bind(":sections", sections.dump());
+  json id_patterns = json::object();
+  for (const model::PatternKind& k : model::pattern_kinds()) {
+    if (!(p.ids.*k.member).empty()) {
+      id_patterns[std::string(k.key)] = p.ids.*k.member;
+    }
+  }
+  s.bind(":id_patterns", id_patterns.dump());
   bind_origin(s, p.origin);
   s.exec();
 

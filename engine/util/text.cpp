@@ -195,4 +195,17 @@ terminal_safe(std::string_view text, std::string_view keep)
   return escape_for_terminal(text, keep, false);
 }
 
+std::string
+clip(std::string_view text, std::size_t max_bytes)
+{
+  if (text.size() <= max_bytes) {
+    return std::string(text);
+  }
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end; // not inside a UTF-8 sequence
+  }
+  return fmt::format("{}… ({} bytes)", text.substr(0, end), text.size());
+}
+
 } // namespace rl::util

@@ -49,4 +49,8 @@ std::string terminal_safe(std::string_view text, std::string_view keep);
 // True when terminal_safe would change `text` (a fast scan, no allocation).
 bool needs_terminal_escape(std::string_view text);
 
+// `text` for a message: whole when at most `max_bytes` long, else its first
+// bytes (cut at a character boundary) and "… (N bytes)".
+std::string clip(std::string_view text, std::size_t max_bytes);
+
 } // namespace rl::util

@@ -12,8 +12,9 @@
 #  B. after each close, every earlier closed milestone's summary, audit and
 #     REFACTOR.md entry (M00 and M01 included) is byte-identical to what it
 #     was right after its own close;
-#  C. after a phase rename, two new invariants and a renamed one (INV-060,
-#     protected by closed M02, becomes INV-074 with its old id as an alias),
+#  C. after a phase rename, two new invariants, a renamed one (INV-060,
+#     protected by closed M02, becomes INV-074 with its old id as an alias)
+#     and a deferral id pattern of the program's own (M06-V01),
 #     `render`, then a fresh
 #     clone (no .ledger/) renders the same history: documents and entries
 #     byte-identical, `render --check` exits 0, also when the clone's closeout
@@ -250,7 +251,7 @@ grep -qE '^scope +n/a +not applicable: branch protection is a repository setting
 [[ $(cat milestones/deferrals.yaml milestones/risks.yaml | sha256sum) == "$yaml_before" ]] \
   || fail "close --dry-run with closeout edits changed the YAML"
 run close M05 --dry-run --resolve D01 --resolve D01; expect_rc 2 "resolving a deferral twice"
-expect_out "--resolve D01: the deferral is" "resolving twice names the deferral"
+expect_out "--resolve D01: given twice; name each deferral once" "resolving twice says so"
 run close M05 --dry-run --defer "x"; expect_rc 2 "--defer without --to"
 expect_out "each --defer WHAT needs its --to TARGET" "--defer without --to says what to add"
 close_ok M05 dave 1782100000 "${edits[@]}"
@@ -315,8 +316,23 @@ edit invariants/backward-compatibility.yaml "  - id: INV-060
 " "  - id: INV-074
     aliases: [INV-060]
 "
+# The program writes new deferrals as M06-V01 (program.yaml ids:), keeping D01-D15.
+edit milestones/program.yaml "  fork: m-cahill/pytorch
+" "  fork: m-cahill/pytorch
+  ids: {deferral: 'D[0-9]{2,}|M[0-9]{2}-V[0-9]{2}'}
+"
+cat >>milestones/deferrals.yaml <<'EOF'
+  - id: M06-V01
+    what: Pin the composite actions' inner steps
+    discovered_in: M06
+    deferred_to: after M06
+    status: open
+EOF
 export SOURCE_DATE_EPOCH=1783000000 # 2026-07-02T13:46:40Z
-run render; expect_rc 0 "render after a phase rename, two new invariants and a renamed one"
+run render; expect_rc 0 "render after a phase rename, two new invariants, a renamed one and a deferral id pattern"
+run show M06-V01 --format json; expect_rc 0 "show a deferral whose id follows the program's pattern"
+expect_out '"id": "M06-V01"' "show finds M06-V01"
+grep -qF "M06-V01" REFACTOR.md || fail "REFACTOR.md lists deferral M06-V01"
 grep -qF "Deprecation Cycle Enforcement (formerly INV-060)" REFACTOR.md || fail "REFACTOR.md's catalog says INV-074 was INV-060"
 run show INV-060 --format json; expect_rc 0 "show the renamed invariant by its old id"
 expect_out '"id": "INV-074"' "the old id finds INV-074"

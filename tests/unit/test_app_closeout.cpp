@@ -291,6 +291,43 @@ TEST_CASE("closeout edits change only their entries' lines, keep comments, and r
     edits.resolve = {"D01"};
     CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
                       "--resolve D01: the deferral is resolved, not open");
+    // Named twice: said so (it used to read "the deferral is open, not open").
+    edits.resolve = {"D02", "D02"};
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--resolve D02: given twice; name each deferral once");
+    edits = {};
+    rl::model::Risk risk;
+    risk.id = "I03";
+    risk.origin = {"milestones/risks.yaml", 1, 1};
+    d.risks.push_back(risk);
+    edits.mitigate = {"I03", "I03"};
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--mitigate I03: given twice; name each risk once");
+    edits.mitigate = {"I04"};
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--mitigate I04: no such risk");
+  }
+  SECTION("new deferral ids continue the highest, in the program's pattern")
+  {
+    std::ofstream(dir.path() / "milestones/deferrals.yaml")
+      << "deferrals:\n  - id: M00-V09\n    what: x\n    discovered_in: M00\n  - id: M00-V02\n    what: y\n"
+         "    discovered_in: M00\n";
+    d.deferrals[0].id = "M00-V09";
+    d.deferrals[1].id = "M00-V02";
+    d.program.ids.deferral = "M[0-9]{2}-V[0-9]{2}";
+    edits = {};
+    edits.defer = {"one", "two"};
+    edits.defer_to = {"M06", "post-M10"};
+    const auto out = rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].text.find("  - id: M00-V10\n    what: \"one\"") != std::string::npos);
+    CHECK(out[0].text.find("  - id: M00-V11\n    what: \"two\"") != std::string::npos);
+    // When the next id would leave the pattern, close says so instead of writing it.
+    d.program.ids.deferral = "M[0-9]{2}-V0[0-9]";
+    CHECK_THROWS_WITH(rl::app::closeout_edits(dir.path(), d, "M05", "2026-06-22", edits),
+                      "--defer: cannot tell the id after M00-V09 (M00-V10 is not a deferral id matching "
+                      "M[0-9]{2}-V0[0-9] (program.yaml ids.deferral)); add the deferral to "
+                      "milestones/deferrals.yaml by hand");
   }
   SECTION("a history written as a flow list is refused at its place")
   {

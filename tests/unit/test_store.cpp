@@ -131,7 +131,8 @@ invariants:
       - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
 )"});
   sources[0].text.insert(sources[0].text.find("program:\n") + 9,
-                         "  sections:\n    - {title: Principles, file: docs/principles.md, after: history}\n");
+                         "  sections:\n    - {title: Principles, file: docs/principles.md, after: history}\n"
+                         "  ids: {deferral: 'D[0-9]{2}|M[0-9]{2}-V[0-9]{2}', risk: 'I[0-9]{2,}'}\n");
   sources[2].text += "  merge: {pr: 7, repository: acme/demo, state: open}\n";
   rl::util::DiagnosticSink sink;
   const rl::loader::LoadedProgram loaded = rl::loader::load_program(sources, sink);
@@ -141,6 +142,8 @@ invariants:
   REQUIRE(d.deferrals.size() == 1);
   CHECK(d.deferrals[0].history.size() == 1);
   CHECK(d.program.sections.size() == 1);
+  CHECK(d.program.ids.deferral == "D[0-9]{2}|M[0-9]{2}-V[0-9]{2}");
+  CHECK(d.program.ids.risk == "I[0-9]{2,}");
   REQUIRE(d.milestones.at(1).merge);
   CHECK(d.milestones.at(1).merge->state == rl::model::PullRequestState::open);
   REQUIRE(d.categories.size() == 1);
@@ -154,6 +157,7 @@ invariants:
   rl::store::replace_definitions(db, d, {}, loaded.records);
   const rl::model::Definitions back = rl::store::read_definitions(db);
   CHECK(back.program.origin == d.program.origin);
+  CHECK(back.program.ids == d.program.ids);
   CHECK(back.dimensions == d.dimensions);
   CHECK(back.categories == d.categories);
   CHECK(back.milestones.at(0).origin == d.milestones.at(0).origin);
