@@ -42,7 +42,7 @@ run_approve(const GlobalOptions& global,
   }
   // --at: when it was given (a sign-off entered after the fact); the audit
   // entry keeps the time it was recorded.
-  const model::Timestamp given = time_option(at, current_time());
+  const model::Timestamp given = time_option(at, current_time(), d.program.start);
   const model::Approval approval{id, gate, by, note, given.text(), head_commit(ledger.paths.root)};
   store::add_approval(
     *ledger.db,

@@ -39,7 +39,7 @@ current_time()
 }
 
 model::Timestamp
-time_option(const std::string& at, const model::Timestamp& now)
+time_option(const std::string& at, const model::Timestamp& now, const std::string& program_start)
 {
   if (at.empty()) {
     return now;
@@ -53,6 +53,14 @@ time_option(const std::string& at, const model::Timestamp& now)
       fmt::format("--at {} is in the future (now is {}): --at records when something already happened",
                   parsed->text(),
                   now.text()));
+  }
+  if (!program_start.empty()) {
+    if (const auto start = model::Timestamp::parse(program_start + "T00:00:00Z"); start && *parsed < *start) {
+      throw util::UsageError(fmt::format("--at {} is before the program started (program.yaml start: {}): give the "
+                                         "time it happened",
+                                         parsed->text(),
+                                         program_start));
+    }
   }
   return *parsed;
 }

@@ -20,7 +20,10 @@ model::Timestamp current_time();
 // An `--at TIME` option (when something happened: an approval given, a
 // closeout made, evidence taken): its time, or `now` when `at` is empty.
 // Throws UsageError when it is not an ISO 8601 time, or is after `now`.
-model::Timestamp time_option(const std::string& at, const model::Timestamp& now);
+// `--at` must not be before the program's start date (`program_start`,
+// YYYY-MM-DD, when given): an approval or a close of the program happened
+// during it.
+model::Timestamp time_option(const std::string& at, const model::Timestamp& now, const std::string& program_start = {});
 
 struct Assessment
 {

@@ -223,7 +223,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   }
   // --dry-run writes nothing: it works on a read-only ledger too.
   Ledger ledger = open_current(global, ReloadPolicy::if_changed, options.dry_run ? Access::read : Access::write);
-  const model::Timestamp now = time_option(options.at, current_time());
+  const model::Timestamp now = time_option(options.at, current_time(), ledger.definitions().program.start);
   // The closeout edits, in the YAML text; the gates and the record see the
   // program as they leave it, and they are written with the record.
   std::vector<FileWrite> yaml_edits;

@@ -152,8 +152,11 @@ gather_facts(SQLite::Database& db,
       f.base_problem = "no base commit: no base_commit, no earlier closeout and no program baseline_commit";
     } else if (const auto resolved = resolve_commit(git.checkout, base)) {
       f.base_commit = *resolved;
-      f.changed_files = split_nul(
-        git_output(git.checkout, {"diff", "--name-only", "-z", "--no-renames", f.base_commit, f.commit}).value_or(""));
+      if (gates.scope && gates.exemption("scope") == nullptr) {
+        f.changed_files =
+          split_nul(git_output(git.checkout, {"diff", "--name-only", "-z", "--no-renames", f.base_commit, f.commit})
+                      .value_or(""));
+      }
     } else {
       f.base_problem = fmt::format("base commit {} (from {}) is not in {}", base, from, shown_checkout);
     }
@@ -165,6 +168,10 @@ gather_facts(SQLite::Database& db,
                          prefix + d.program.milestone_docs_path + "/**"};
     for (const model::PatternGate& p : gates.pattern_absent) {
       rules::PatternMatches matches;
+      if (gates.exemption(rules::pattern_gate_name(p)) != nullptr) {
+        f.patterns.push_back(std::move(matches)); // not applicable: not searched
+        continue;
+      }
       const GitResult grep =
         git_run(git.checkout, {"grep", "-n", "-I", "-E", "-e", p.pattern, f.commit, "--", ":(glob)" + p.files});
       if (grep.exit_code == 0) {

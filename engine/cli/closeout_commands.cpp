@@ -48,8 +48,13 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       "Start of the scope diff (default: the milestone's base_commit, else the closing commit "
                       "of the closed milestone before it in program order, else the program's baseline_commit)");
   command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: the day of --at, UTC)");
-  command->add_option(
-    "--at", options->at, "When it was closed, ISO 8601 (default: now): a closeout entered after the fact");
+  command
+    ->add_option("--at", options->at, "When it was closed, ISO 8601 (default: now): a closeout entered after the fact")
+    ->check(
+      [](const std::string& text) -> std::string {
+        return text.empty() ? "needs a time, e.g. 2026-02-08T07:30:00Z (leave --at out for now)" : std::string();
+      },
+      "TIME");
   command->add_option("--by", options->by, "Who closes it (default: the OS user)");
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
@@ -101,10 +106,16 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
   command->add_option("gate", args->gate, "Approval name, as listed in gates.approvals")->required();
   command->add_option("--by", args->by, "Who approves")->required();
   command->add_option("--note", args->note, "A note kept with the approval");
-  command->add_option("--at",
-                      args->at,
-                      "When it was given, ISO 8601 (e.g. 2026-03-02T16:00:00Z; default: now): a sign-off "
-                      "recorded after the fact");
+  command
+    ->add_option("--at",
+                 args->at,
+                 "When it was given, ISO 8601 (e.g. 2026-03-02T16:00:00Z; default: now): a sign-off "
+                 "recorded after the fact")
+    ->check(
+      [](const std::string& text) -> std::string {
+        return text.empty() ? "needs a time, e.g. 2026-02-08T07:30:00Z (leave --at out for now)" : std::string();
+      },
+      "TIME");
   add_format_option(*command, args->format, report::k_formats<model::ApproveResult>);
   command->callback([&global, &chosen, args] {
     chosen = [&global, args] {

@@ -8,6 +8,17 @@ namespace rl::model {
 
 using json = nlohmann::json;
 
+const GateExemption*
+EffectiveGates::exemption(std::string_view gate) const
+{
+  for (const GateExemption& x : not_applicable) {
+    if (x.gate == gate) {
+      return &x;
+    }
+  }
+  return nullptr;
+}
+
 EffectiveGates
 effective_gates(const GateConfig& program, const GateConfig& milestone)
 {

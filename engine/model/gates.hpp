@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -98,6 +99,11 @@ struct EffectiveGates
   bool blocker_deferrals = true;
   std::vector<GateWaiver> waive;
   std::vector<GateExemption> not_applicable;
+
+  // The not_applicable entry of the gate named `gate` ("scope",
+  // "pattern:src/**", "ci:smoke.yml", ...), or null: such a gate is neither
+  // evaluated nor are its facts gathered (no git diff, no git grep).
+  const GateExemption* exemption(std::string_view gate) const;
 };
 
 EffectiveGates effective_gates(const GateConfig& program, const GateConfig& milestone);

@@ -286,7 +286,7 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
 GateResult
 pattern_gate(const model::PatternGate& p, const PatternMatches* matches, const GateFacts& f)
 {
-  const std::string gate = fmt::format("pattern:{}", p.files);
+  const std::string gate = pattern_gate_name(p);
   if (!f.git_problem.empty() || matches == nullptr) {
     return failed(gate,
                   f.git_problem.empty() ? "pattern not searched" : f.git_problem,
@@ -417,7 +417,7 @@ apply_decisions(const model::EffectiveGates& g, const GateFacts& f, std::vector<
                                fmt::format("name one of this milestone's gates: {}", known)));
       continue;
     }
-    *it = {x.gate, GateOutcome::not_applicable, "not applicable: " + x.reason, "", {}};
+    // (evaluate_gates already gave it its not_applicable result)
   }
   for (const model::GateWaiver& w : g.waive) {
     const auto it = std::find_if(out.begin(), out.end(), [&](const GateResult& r) { return r.gate == w.gate; });
@@ -450,6 +450,12 @@ apply_decisions(const model::EffectiveGates& g, const GateFacts& f, std::vector<
 
 } // namespace
 
+std::string
+pattern_gate_name(const model::PatternGate& gate)
+{
+  return fmt::format("pattern:{}", gate.files);
+}
+
 std::vector<GateResult>
 evaluate_gates(const model::Definitions& d,
                const model::Milestone& m,
@@ -457,32 +463,41 @@ evaluate_gates(const model::Definitions& d,
                const GateFacts& f)
 {
   std::vector<GateResult> out;
+  // A gate declared not applicable is not evaluated (its facts were not gathered).
+  auto add = [&](const std::string& name, auto evaluate) {
+    if (const model::GateExemption* x = g.exemption(name)) {
+      out.push_back({name, GateOutcome::not_applicable, "not applicable: " + x->reason, "", {}});
+    } else {
+      out.push_back(evaluate());
+    }
+  };
   if (g.dependencies) {
-    out.push_back(dependencies_gate(d, m));
+    add("dependencies", [&] { return dependencies_gate(d, m); });
   }
   if (g.deliverables) {
-    out.push_back(deliverables_gate(m, f));
+    add("deliverables", [&] { return deliverables_gate(m, f); });
   }
   if (g.invariants) {
-    out.push_back(invariants_gate(m, g.allow_waived, f));
+    add("invariants", [&] { return invariants_gate(m, g.allow_waived, f); });
   }
   for (const std::string& workflow : g.ci) {
-    out.push_back(ci_gate(workflow, f));
+    add("ci:" + workflow, [&] { return ci_gate(workflow, f); });
   }
   if (g.scope) {
-    out.push_back(scope_gate(m, f));
+    add("scope", [&] { return scope_gate(m, f); });
   }
   for (std::size_t i = 0; i < g.pattern_absent.size(); ++i) {
-    out.push_back(pattern_gate(g.pattern_absent[i], i < f.patterns.size() ? &f.patterns[i] : nullptr, f));
+    add(pattern_gate_name(g.pattern_absent[i]),
+        [&] { return pattern_gate(g.pattern_absent[i], i < f.patterns.size() ? &f.patterns[i] : nullptr, f); });
   }
   for (const model::MetricGate& metric : g.metrics) {
-    out.push_back(metric_gate(metric, f));
+    add("metric:" + metric.metric, [&] { return metric_gate(metric, f); });
   }
   for (const std::string& name : g.approvals) {
-    out.push_back(approval_gate(name, m, f));
+    add("approval:" + name, [&] { return approval_gate(name, m, f); });
   }
   if (g.blocker_deferrals) {
-    out.push_back(deferrals_gate(d, m));
+    add("deferrals", [&] { return deferrals_gate(d, m); });
   }
   apply_decisions(g, f, out);
   return out;

@@ -45,6 +45,9 @@ struct GateFacts
 // a `not_applicable` gate is shown as such (its result unused), a failed gate
 // with a current `waive` entry as waived; an entry naming no gate of the
 // milestone adds a failed gate that says so.
+// "pattern:<files>", the name of a pattern_absent gate.
+std::string pattern_gate_name(const model::PatternGate& gate);
+
 std::vector<model::GateResult> evaluate_gates(const model::Definitions& definitions,
                                               const model::Milestone& milestone,
                                               const model::EffectiveGates& gates,

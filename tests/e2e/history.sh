@@ -8,13 +8,19 @@
 #     declared not applicable (M05's scope), a deferral re-targeted from M04
 #     to M05 by hand and then resolved by `close --resolve` (D15, with its
 #     history), a risk mitigated by `close --mitigate` (I03), a deferral added
-#     by `close --defer ... --to post-M10` (D16), a pull request still open;
+#     by `close --defer ... --to post-M10` (D16), a pull request still open,
+#     a report attached with `close --artifact` (its SHA-256 in the record);
+#     a malformed, empty, pre-program or future `approve --at` and an
+#     `--artifact` outside the root (.., absolute, a symlink out, missing, a
+#     folder) are usage errors that record nothing;
 #  B. after each close, every earlier closed milestone's summary, audit and
 #     REFACTOR.md entry (M00 and M01 included) is byte-identical to what it
 #     was right after its own close;
 #  C. after a phase rename, two new invariants, a renamed one (INV-060,
 #     protected by closed M02, becomes INV-074 with its old id as an alias)
-#     and a deferral id pattern of the program's own (M06-V01),
+#     a deferral id pattern of the program's own (M06-V01) and a
+#     program-written section (refused, nothing written, while its file is a
+#     symlink out of the root),
 #     `render`, then a fresh
 #     clone (no .ledger/) renders the same history: documents and entries
 #     byte-identical, `render --check` exits 0, also when the clone's closeout
@@ -176,6 +182,14 @@ git add -A && git commit -qm "M03: findings"
 export SOURCE_DATE_EPOCH=1780400000 # 2026-06-02T11:33:20Z
 run close M03 --dry-run; expect_rc 1 "close M03 --dry-run before the approval"
 expect_out "approve M03 closeout --by NAME" "M03's dry run asks for the approval"
+# --at that is not a time, is empty, predates the program (start: 2026-02-08) or
+# lies ahead: usage errors, nothing recorded.
+for bad in "yesterday|is not a time" "2026-06-01|is not a time" "|--at: needs a time" \
+  "2026-02-07T23:59:59Z|is before the program started (program.yaml start: 2026-02-08)" \
+  "2026-06-03T00:00:00Z|is in the future"; do
+  run approve M03 closeout --by mallory --at "${bad%%|*}"; expect_rc 2 "approve --at '${bad%%|*}'"
+  expect_out "${bad#*|}" "approve --at '${bad%%|*}' says why"
+done
 run approve M03 closeout --by alice --at 2026-06-01T10:00:00Z; expect_rc 0 "approve M03 --at"
 expect_out "2026-06-01T10:00:00Z" "approve --at echoes the time given"
 run close M03 --dry-run; expect_rc 0 "close M03 --dry-run with the waiver"
@@ -188,6 +202,7 @@ for f in $(docs_of M03); do
 done
 grep -qF "| closeout | alice | 2026-06-01T10:00:00Z |" milestones/closeouts/M03/M03_audit.md \
   || fail "M03's audit: Approvals table shows the time given with --at"
+grep -q "mallory" milestones/closeouts/M03/M03_audit.md && fail "M03's audit shows a refused approval"
 grep -qF "Closed 2026-06-02 by alice at \`$(git rev-parse --short=12 HEAD~1)\`: 6/7 gates passed, 1 waived" REFACTOR.md \
   || fail "REFACTOR.md: M03's closeout line says 1 waived"
 ok_since "M03: CI gate waived with its reason, approval given --at"
@@ -237,13 +252,25 @@ edit milestones/M05.yaml "  verification_plan:" "  gates:
 done_deliverables M05
 # The upstream pull request is still pending at the closeout.
 printf '  merge:\n    pr: 4242\n    repository: pytorch/pytorch\n    state: open\n' >>milestones/M05.yaml
+mkdir -p reports && printf 'actionlint: 0 findings in 9 workflows\n' >reports/actionlint.txt # attached at the close
 git add -A && git commit -qm "M05: actionlint"
 export SOURCE_DATE_EPOCH=1782100000 # 2026-06-22T03:46:40Z
 ci_green 31000000050
 run approve M05 closeout --by dave; expect_rc 0 "approve M05"
 # The closeout edits are made by close itself, in the same step: D15 resolved,
 # I03 mitigated, a new deferral found in M05 (its YAML written with the record).
-edits=(--resolve D15 --mitigate I03 --defer "Pin the remaining third-party actions by SHA" --to post-M10)
+edits=(--resolve D15 --mitigate I03 --defer "Pin the remaining third-party actions by SHA" --to post-M10
+  --artifact reports/actionlint.txt)
+# An artifact outside the program root, absolute, through a symlink leading out,
+# missing or a folder: refused before anything is evaluated or written.
+ln -s /etc/hostname reports/outside.txt
+for bad in "../outside.txt|--artifact '../outside.txt': " "/etc/hostname|--artifact '/etc/hostname': " \
+  "reports/outside.txt|resolves outside the program root" "reports/missing.txt|is not a file of the program root" \
+  "reports|is not a file of the program root"; do
+  run close M05 --dry-run --artifact "${bad%%|*}"; expect_rc 2 "close --artifact '${bad%%|*}'"
+  expect_out "${bad#*|}" "close --artifact '${bad%%|*}' says why"
+done
+rm reports/outside.txt
 yaml_before=$(cat milestones/deferrals.yaml milestones/risks.yaml | sha256sum)
 run close M05 --dry-run "${edits[@]}"; expect_rc 0 "close M05 --dry-run with its closeout edits"
 grep -qE '^scope +n/a +not applicable: branch protection is a repository setting, not a file of the diff$' <<<"$out" \
@@ -263,6 +290,11 @@ grep -qF '      - {date: "2026-06-22", event: resolved, milestone: M05, note: "c
   || fail "close --resolve wrote D15's history event into deferrals.yaml"
 grep -qF '      - {date: "2026-06-22", status: mitigated, milestone: M05, note: "closeout of M05"}' milestones/risks.yaml \
   || fail "close --mitigate wrote I03's history entry into risks.yaml"
+[[ $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"][-1]["digests"]["reports/actionlint.txt"])' \
+  milestones/M05.closeout.json) == "$(sha256sum <reports/actionlint.txt | cut -d' ' -f1)" ]] \
+  || fail "M05's record keeps the artifact's SHA-256"
+grep -qF -- "- Document: \`reports/actionlint.txt\`" milestones/closeouts/M05/M05_summary.md \
+  || fail "M05's summary lists the artifact"
 run show D16 --format json; expect_rc 0 "show the deferral close --defer added"
 expect_out '"deferred_to": "post-M10"' "D16 is deferred to post-M10"
 expect_out '"discovered_in": "M05"' "D16 was found in M05"
@@ -320,7 +352,11 @@ edit invariants/backward-compatibility.yaml "  - id: INV-060
 edit milestones/program.yaml "  fork: m-cahill/pytorch
 " "  fork: m-cahill/pytorch
   ids: {deferral: 'D[0-9]{2,}|M[0-9]{2}-V[0-9]{2}'}
+  sections:
+    - {title: Deprecation Cycle, file: docs/refactor/deprecation-cycle.md, after: governance}
 "
+mkdir -p docs/refactor
+printf 'Deprecated APIs warn for two minor releases before they are removed.\n' >docs/refactor/deprecation-cycle.md
 cat >>milestones/deferrals.yaml <<'EOF'
   - id: M06-V01
     what: Pin the composite actions' inner steps
@@ -333,6 +369,17 @@ run render; expect_rc 0 "render after a phase rename, two new invariants, a rena
 run show M06-V01 --format json; expect_rc 0 "show a deferral whose id follows the program's pattern"
 expect_out '"id": "M06-V01"' "show finds M06-V01"
 grep -qF "M06-V01" REFACTOR.md || fail "REFACTOR.md lists deferral M06-V01"
+grep -qF "Deprecated APIs warn for two minor releases before they are removed." REFACTOR.md \
+  || fail "REFACTOR.md carries the program-written section"
+# A section file that is a symlink leading out of the root is refused; nothing is written.
+log_before=$(sum_of REFACTOR.md)
+mv docs/refactor/deprecation-cycle.md "$work/deprecation-cycle.md"
+ln -s /etc/hostname docs/refactor/deprecation-cycle.md
+run render; expect_rc 3 "render with a section file that is a symlink out of the root"
+expect_out "milestones/program.yaml:" "the refusal names program.yaml's sections entry"
+expect_out "symlink" "the refusal says it is a symlink"
+[[ $(sum_of REFACTOR.md) == "$log_before" ]] || fail "a refused section changed REFACTOR.md"
+rm docs/refactor/deprecation-cycle.md && mv "$work/deprecation-cycle.md" docs/refactor/
 grep -qF "Deprecation Cycle Enforcement (formerly INV-060)" REFACTOR.md || fail "REFACTOR.md's catalog says INV-074 was INV-060"
 run show INV-060 --format json; expect_rc 0 "show the renamed invariant by its old id"
 expect_out '"id": "INV-074"' "the old id finds INV-074"

@@ -5,9 +5,12 @@
 #include "app/audit_log.hpp"
 #include "app/close.hpp"
 #include "app/closeout_edits.hpp"
+#include "app/closeout_support.hpp"
+#include "app/ledger.hpp"
 #include "app/recover.hpp"
 #include "app/reopen.hpp"
 #include "report/sink.hpp"
+#include "rules/gates.hpp"
 #include "support/test_support.hpp"
 #include "util/error.hpp"
 
@@ -343,5 +346,45 @@ TEST_CASE("closeout edits change only their entries' lines, keep comments, and r
       CHECK(e.diagnostics().front().location.line == 5);
       CHECK(e.diagnostics().front().message == "close cannot add to a history written as a flow list ([...])");
     }
+  }
+}
+
+TEST_CASE("a gate declared not applicable has no facts gathered: no git diff, no git grep", "[app][closeout][gates]")
+{
+  Program p;
+  // A second commit changes a file, so that the scope diff has something to list.
+  std::ofstream(p.root() / "notes.txt") << "INV-001 still matters\n";
+  const std::string git = "git -C '" + p.root().string() + "' ";
+  REQUIRE(shell(git + "add -A") == 0);
+  REQUIRE(shell(git + "-c user.name=tester -c user.email=t@example.com commit -qm notes") == 0);
+
+  rl::app::Ledger ledger = rl::app::open_current(p.global);
+  const rl::model::Definitions& d = ledger.definitions();
+  const rl::model::Milestone* m = rl::model::find_milestone(d, "M01");
+  REQUIRE(m != nullptr);
+  rl::model::EffectiveGates gates = rl::model::effective_gates(d.program.gates, m->gates);
+  gates.scope = true;
+  gates.pattern_absent = {{"INV-[0-9]+", "**", ""}};
+  const rl::app::GateSource source{"HEAD", p.head};
+
+  const rl::rules::GateFacts applicable = rl::app::gather_facts(*ledger.db, p.root(), d, {}, *m, gates, source, {}, {});
+  CHECK(applicable.changed_files == std::vector<std::string>{"notes.txt"});
+  REQUIRE(applicable.patterns.size() == 1);
+  CHECK(applicable.patterns[0].count > 0);
+
+  gates.not_applicable = {{"scope", "no code"}, {"pattern:**", "no code"}};
+  const rl::rules::GateFacts exempt = rl::app::gather_facts(*ledger.db, p.root(), d, {}, *m, gates, source, {}, {});
+  CHECK(exempt.changed_files.empty());
+  REQUIRE(exempt.patterns.size() == 1);
+  CHECK(exempt.patterns[0].count == 0);
+  CHECK(exempt.base_commit == applicable.base_commit);
+
+  const std::vector<rl::model::GateResult> results = rl::rules::evaluate_gates(d, *m, gates, exempt);
+  for (const char* name : {"scope", "pattern:**"}) {
+    const auto it = std::find_if(results.begin(), results.end(), [&](const auto& g) { return g.gate == name; });
+    REQUIRE(it != results.end());
+    CHECK(it->outcome == rl::model::GateOutcome::not_applicable);
+    CHECK(it->reason == "not applicable: no code");
+    CHECK(it->evidence.empty());
   }
 }
