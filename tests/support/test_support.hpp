@@ -140,6 +140,16 @@ minimal_program()
   return sources;
 }
 
+// An entry of milestones/deferrals.yaml for minimal_program(): D01, found in
+// M00, deferred to free text, with one history event in M01.
+inline const std::string k_deferral_with_history = R"(  - id: D01
+    what: Coverage
+    discovered_in: M00
+    deferred_to: post-M10
+    history:
+      - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
+)";
+
 // `minimal_program()` with the file at `path` replaced by `text` (added when absent).
 inline std::vector<loader::SourceText>
 with_file(const std::string& path, const std::string& text)

@@ -544,14 +544,7 @@ TEST_CASE("a deferral's target may be free text, and its history is read with it
           "[closeout][loader][deferral]")
 {
   auto sources = rl::test::minimal_program();
-  sources.push_back({"milestones/deferrals.yaml", R"(deferrals:
-  - id: D01
-    what: Coverage
-    discovered_in: M00
-    deferred_to: post-M10
-    history:
-      - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
-  - id: D02
+  sources.push_back({"milestones/deferrals.yaml", "deferrals:\n" + rl::test::k_deferral_with_history + R"(  - id: D02
     what: Lint
     discovered_in: M00
     deferred_to: M01

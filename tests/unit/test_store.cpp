@@ -122,14 +122,7 @@ invariants:
 )"});
   // A deferral with a free-text target and a history, a pull request's state,
   // a program-written section.
-  sources.push_back({"milestones/deferrals.yaml", R"(deferrals:
-  - id: D01
-    what: Coverage
-    discovered_in: M00
-    deferred_to: post-M10
-    history:
-      - {date: "2026-01-02", event: retargeted, milestone: M01, to: post-M10, note: not yet}
-)"});
+  sources.push_back({"milestones/deferrals.yaml", "deferrals:\n" + std::string(rl::test::k_deferral_with_history)});
   sources[0].text.insert(sources[0].text.find("program:\n") + 9,
                          "  sections:\n    - {title: Principles, file: docs/principles.md, after: history}\n"
                          "  ids: {deferral: 'D[0-9]{2}|M[0-9]{2}-V[0-9]{2}', risk: 'I[0-9]{2,}'}\n");
