@@ -262,6 +262,7 @@ closeout_edits(const std::filesystem::path& root,
                     std::string_view new_status,
                     std::string_view event_key) {
     std::set<std::string> seen;
+    std::vector<decltype(list.begin())> entries;
     for (const std::string& id : ids) { // every id checked before any file is read
       const auto x = std::find_if(list.begin(), list.end(), [&](const auto& y) { return y.id == id; });
       if (x == list.end()) {
@@ -274,9 +275,10 @@ closeout_edits(const std::filesystem::path& root,
         throw util::UsageError(
           fmt::format("{} {}: the {} is {}, not {}", option, id, kind, model::to_string(x->status), open_word));
       }
+      entries.push_back(x);
     }
-    for (const std::string& id : ids) {
-      const auto x = std::find_if(list.begin(), list.end(), [&](const auto& y) { return y.id == id; });
+    for (const auto& x : entries) {
+      const std::string& id = x->id;
       YamlFile& f = file_of(x->origin.path);
       const std::string list_key = fmt::format("{}s", kind);
       const std::optional<Entry> e = find_entry(f.root, list_key.c_str(), id, f.edit);

@@ -24,6 +24,13 @@ emitted(const Result& result, model::OutputFormat format, const app::GlobalOptio
 
 } // namespace
 
+// --at given, but empty: say so (an empty value would otherwise mean "now").
+std::string
+non_empty_time(const std::string& text)
+{
+  return text.empty() ? "needs a time, e.g. 2026-02-08T07:30:00Z (leave --at out for now)" : std::string();
+}
+
 void
 register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
 {
@@ -50,11 +57,7 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   command->add_option("--date", options->date, "Closeout date YYYY-MM-DD (default: the day of --at, UTC)");
   command
     ->add_option("--at", options->at, "When it was closed, ISO 8601 (default: now): a closeout entered after the fact")
-    ->check(
-      [](const std::string& text) -> std::string {
-        return text.empty() ? "needs a time, e.g. 2026-02-08T07:30:00Z (leave --at out for now)" : std::string();
-      },
-      "TIME");
+    ->check(non_empty_time, "TIME");
   command->add_option("--by", options->by, "Who closes it (default: the OS user)");
   command->add_option("--score", options->scores, "Score row value DIM=VALUE (repeatable; default: the YAML score)");
   command->add_option("--verdict", options->verdict, "Verdict recorded (default: PASS)");
@@ -111,11 +114,7 @@ register_approve(CLI::App& app, const app::GlobalOptions& global, Action& chosen
                  args->at,
                  "When it was given, ISO 8601 (e.g. 2026-03-02T16:00:00Z; default: now): a sign-off "
                  "recorded after the fact")
-    ->check(
-      [](const std::string& text) -> std::string {
-        return text.empty() ? "needs a time, e.g. 2026-02-08T07:30:00Z (leave --at out for now)" : std::string();
-      },
-      "TIME");
+    ->check(non_empty_time, "TIME");
   add_format_option(*command, args->format, report::k_formats<model::ApproveResult>);
   command->callback([&global, &chosen, args] {
     chosen = [&global, args] {

@@ -10,7 +10,7 @@ namespace rl::model {
 
 namespace {
 
-constexpr std::size_t k_kinds = 7;
+constexpr std::size_t k_kinds = k_id_kinds;
 
 std::size_t
 index(IdKind kind)
@@ -80,6 +80,20 @@ safe_id_text(std::string_view text)
   return true;
 }
 
+// The compiled pattern, or nullopt with what is wrong in *error.
+std::optional<util::Regex>
+compile_id_pattern(std::string_view pattern, std::string* error)
+{
+  std::optional<util::Regex> re = util::compile_regex(pattern, util::RegexSyntax::re2, error);
+  if (re && re->full_match("")) {
+    if (error != nullptr) {
+      *error = "it matches an empty id";
+    }
+    return std::nullopt;
+  }
+  return re;
+}
+
 } // namespace
 
 const std::array<PatternKind, 4>&
@@ -103,8 +117,8 @@ IdPatterns::IdPatterns(const IdPatternSet& set)
     if (text.empty()) {
       continue;
     }
-    if (check_id_pattern(text).empty()) {
-      m_custom[index(k.kind)] = util::compile_regex(text, util::RegexSyntax::re2, nullptr);
+    if (std::optional<util::Regex> re = compile_id_pattern(text, nullptr)) {
+      m_custom[index(k.kind)] = std::move(re);
       m_custom_text[index(k.kind)] = text;
     }
   }
@@ -145,14 +159,8 @@ std::string
 check_id_pattern(std::string_view pattern)
 {
   std::string error;
-  const std::optional<util::Regex> re = util::compile_regex(pattern, util::RegexSyntax::re2, &error);
-  if (!re) {
-    return error;
-  }
-  if (re->full_match("")) {
-    return "it matches an empty id";
-  }
-  return {};
+  compile_id_pattern(pattern, &error);
+  return error;
 }
 
 } // namespace rl::model

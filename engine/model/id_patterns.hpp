@@ -21,6 +21,7 @@
 namespace rl::model {
 
 enum class IdKind { milestone, invariant, risk, deferral, phase, category, dimension };
+inline constexpr std::size_t k_id_kinds = 7;
 
 inline constexpr std::size_t k_max_id_length = 64;
 
@@ -44,8 +45,8 @@ public:
   std::string describe(IdKind kind) const;
 
 private:
-  std::array<std::optional<util::Regex>, 7> m_custom;
-  std::array<std::string, 7> m_custom_text;
+  std::array<std::optional<util::Regex>, k_id_kinds> m_custom;
+  std::array<std::string, k_id_kinds> m_custom_text;
 };
 
 // What is wrong with `pattern` as the id pattern of `kind` ("" when nothing):

@@ -411,13 +411,11 @@ apply_decisions(const model::EffectiveGates& g, const GateFacts& f, std::vector<
   std::vector<GateResult> unknown;
   for (const model::GateExemption& x : g.not_applicable) {
     const auto it = std::find_if(out.begin(), out.end(), [&](const GateResult& r) { return r.gate == x.gate; });
-    if (it == out.end()) {
+    if (it == out.end()) { // (a known one already has its result: evaluate_gates)
       unknown.push_back(failed("not_applicable:" + x.gate,
                                fmt::format("no gate named '{}' to declare not applicable", x.gate),
                                fmt::format("name one of this milestone's gates: {}", known)));
-      continue;
     }
-    // (evaluate_gates already gave it its not_applicable result)
   }
   for (const model::GateWaiver& w : g.waive) {
     const auto it = std::find_if(out.begin(), out.end(), [&](const GateResult& r) { return r.gate == w.gate; });

@@ -39,15 +39,15 @@ struct GateFacts
   std::string date; // the closeout's date (YYYY-MM-DD): a waiver `until` before it has lapsed
 };
 
-// Evaluates every gate of `milestone`, in a fixed order: dependencies,
-// deliverables, invariants, ci:*, scope, pattern:*, metric:*, approval:*,
-// deferrals. Disabled gates are absent. Then the milestone's decisions apply:
-// a `not_applicable` gate is shown as such (its result unused), a failed gate
-// with a current `waive` entry as waived; an entry naming no gate of the
-// milestone adds a failed gate that says so.
 // "pattern:<files>", the name of a pattern_absent gate.
 std::string pattern_gate_name(const model::PatternGate& gate);
 
+// Evaluates every gate of `milestone`, in a fixed order: dependencies,
+// deliverables, invariants, ci:*, scope, pattern:*, metric:*, approval:*,
+// deferrals. Disabled gates are absent. Then the milestone's decisions apply:
+// a `not_applicable` gate is shown as such, without being evaluated, a failed gate
+// with a current `waive` entry as waived; an entry naming no gate of the
+// milestone adds a failed gate that says so.
 std::vector<model::GateResult> evaluate_gates(const model::Definitions& definitions,
                                               const model::Milestone& milestone,
                                               const model::EffectiveGates& gates,
