@@ -3,9 +3,10 @@
 #include "app/assess.hpp"
 #include "app/audit.hpp"
 #include "app/closeout_support.hpp"
-#include "app/ledger.hpp"
+#include "app/ledger_files.hpp"
 #include "model/gates.hpp"
 #include "store/closeout_repo.hpp"
+#include "store/database.hpp"
 #include "util/error.hpp"
 
 #include <fmt/format.h>
@@ -44,6 +45,9 @@ run_approve(const GlobalOptions& global,
   // entry keeps the time it was recorded.
   const model::Timestamp given = time_option(at, current_time(), d.program.start);
   const model::Approval approval{id, gate, by, note, given.text(), head_commit(ledger.paths.root)};
+  // The sign-off, its audit entry and its ledger file land together.
+  store::WriteTransaction transaction(*ledger.db);
+  const store::LedgerMark mark = store::ledger_mark(*ledger.db);
   store::add_approval(
     *ledger.db,
     approval,
@@ -55,6 +59,9 @@ run_approve(const GlobalOptions& global,
       fmt::format(
         "{} approved by {}{}{}", gate, by, at.empty() ? "" : " at " + given.text(), note.empty() ? "" : ": " + note),
       by));
+  PendingLedgerFile file = write_ledger_file(ledger, mark);
+  transaction.commit();
+  file.keep();
   return {id, gate, by, note, approval.at};
 }
 

@@ -5,6 +5,7 @@
 #include "app/audit.hpp"
 #include "app/ingest_reader.hpp"
 #include "app/journal.hpp"
+#include "app/ledger_files.hpp"
 #include "model/commit.hpp"
 #include "store/closeout_repo.hpp"
 #include "store/evidence_repo.hpp"
@@ -126,7 +127,7 @@ run_ingest(const GlobalOptions& global,
 {
   const IngestReaderKind& kind = ingest_reader_kind(reader_name);
   const std::vector<std::string> files = expand_paths(paths, kind.extension);
-  const EvidenceContext c = open_for_evidence(global, options);
+  EvidenceContext c = open_for_evidence(global, options);
   SQLite::Database& db = *c.ledger.db;
   report::Sink& output = global.output();
   const bool progress = output.shows_progress() && files.size() > 1;
@@ -141,6 +142,9 @@ run_ingest(const GlobalOptions& global,
   // stores, so that every stored evidence row is covered by an entry, also when
   // the process is killed at any point (both land, or neither).
   store::IngestBatch batch(db);
+  // Each committed part is also written as a ledger file, inside its
+  // transaction (a file left by a killed command is imported by the next).
+  store::LedgerMark mark = store::ledger_mark(db);
   std::int64_t batch_rows = 0;
   Part part;
   int part_number = 1;
@@ -176,7 +180,10 @@ run_ingest(const GlobalOptions& global,
         batch_rows += read.rows;
         if (batch_rows >= store::IngestBatch::k_batch_rows && index < files.size()) {
           audit_part(false);
+          PendingLedgerFile file = write_ledger_file(c.ledger, mark);
           batch.checkpoint();
+          file.keep();
+          mark = store::ledger_mark(db);
           fault_point("ingest-after-commit");
           batch_rows = 0;
           part = Part{index + 1};
@@ -197,7 +204,9 @@ run_ingest(const GlobalOptions& global,
     result.files.push_back(std::move(r));
   }
   audit_part(true);
+  PendingLedgerFile file = write_ledger_file(c.ledger, mark);
   batch.commit();
+  file.keep();
   fault_point("ingest-after-commit");
   if (progress) {
     output.progress("\r\x1b[K");

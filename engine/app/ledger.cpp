@@ -1,4 +1,5 @@
 #include "app/ledger.hpp"
+#include "app/ledger_files.hpp"
 
 #include "app/audit.hpp"
 #include "app/journal.hpp"
@@ -344,12 +345,22 @@ open_current(const GlobalOptions& global, ReloadPolicy policy, Access access, co
     if (access == Access::write) {
       throw;
     }
-    open_read_only(ledger, stamps, store::ledger_write_problem(ledger.paths.db).value_or(e.what()), global.output());
+    const std::string problem = store::ledger_write_problem(ledger.paths.db).value_or(e.what());
+    open_read_only(ledger, stamps, problem, global.output());
     if (!ledger.in_memory) {
-      return ledger; // current as it is
+      if (ledger_files_current(*ledger.db, ledger.paths.root, ledger.definitions().program)) {
+        return ledger; // current as it is
+      }
+      // New or changed ledger files (a pull): import them into a copy.
+      ledger.db = std::make_unique<SQLite::Database>(store::open_memory_ledger(ledger.db.get()));
+      ledger.in_memory = true;
+      global.output().err(fmt::format("refactor-ledger: note: {}; the ledger files changed, so an in-memory copy "
+                                      "imported them (nothing is saved)\n",
+                                      problem));
     }
   }
   refresh(ledger, global, policy, stamps, std::move(parsed), !ledger.in_memory && !creating, unlock);
+  sync_ledger_files(ledger);
   return ledger;
 }
 

@@ -3,9 +3,11 @@
 #include "app/audit.hpp"
 #include "app/evidence_support.hpp"
 #include "app/journal.hpp"
+#include "app/ledger_files.hpp"
 #include "evidence/input_text.hpp"
 #include "model/commit.hpp"
 #include "store/closeout_repo.hpp"
+#include "store/database.hpp"
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -74,6 +76,7 @@ run_record_metric(const GlobalOptions& global,
   }
   // The value and its audit entry commit together.
   store::WriteTransaction transaction(*c.ledger.db);
+  const store::LedgerMark mark = store::ledger_mark(*c.ledger.db);
   store::store_metrics(*c.ledger.db, h, {{name, result.value}});
   store::append_audit_entries(*c.ledger.db,
                               {make_entry(global,
@@ -85,8 +88,10 @@ run_record_metric(const GlobalOptions& global,
                                                       value_text,
                                                       c.commit.empty() ? "unknown" : model::short_commit(c.commit)))},
                               store::AuditOrigin::made_now);
+  PendingLedgerFile file = write_ledger_file(c.ledger, mark);
   fault_point("record-before-commit");
   transaction.commit();
+  file.keep();
   return result;
 }
 

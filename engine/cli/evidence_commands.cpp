@@ -1,5 +1,6 @@
 // ingest, record, why, check: evidence in, verdicts out.
 #include "app/check.hpp"
+#include "app/gc.hpp"
 #include "app/ingest.hpp"
 #include "app/record_metric.hpp"
 #include "app/why.hpp"
@@ -124,6 +125,28 @@ register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     chosen = [&global, name, value, options] {
       const model::RecordMetricResult result = app::run_record_metric(global, *name, *value, *options);
       report::emit(result, options->format, global.output());
+      return app::exit_code(result);
+    };
+  });
+}
+
+void
+register_gc(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  auto dry_run = std::make_shared<bool>(false);
+  auto format = std::make_shared<model::OutputFormat>(model::OutputFormat::table);
+  CLI::App* command = app.add_subcommand(
+    "gc",
+    "Fold the ledger files (ledger_dir, default ledger/) written up to the latest closeout into one\n"
+    "file: each piece of evidence once, only the latest result of each test, the approvals and audit\n"
+    "entries no closeout record carries. Statuses, gates and documents do not change. Commit the\n"
+    "result. Example: refactor-ledger gc --dry-run");
+  command->add_flag("--dry-run", *dry_run, "Say what would be folded; write nothing");
+  add_format_option(*command, *format, report::k_formats<model::GcResult>);
+  command->callback([&global, &chosen, dry_run, format] {
+    chosen = [&global, dry_run, format] {
+      const model::GcResult result = app::run_gc(global, *dry_run);
+      report::emit(result, *format, global.output());
       return app::exit_code(result);
     };
   });

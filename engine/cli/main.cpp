@@ -74,6 +74,7 @@ parse_and_run(int argc, char** argv)
   rl::cli::register_reopen(app, global, chosen);
   rl::cli::register_log(app, global, chosen);
   rl::cli::register_recover(app, global, chosen);
+  rl::cli::register_gc(app, global, chosen);
 
   // CLI11 2.1 reports an unknown command word only as "A subcommand is
   // required"; name the word and the commands instead.

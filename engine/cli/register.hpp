@@ -27,6 +27,7 @@ void register_show(CLI::App& app, const app::GlobalOptions& global, Action& chos
 void register_query(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_ingest(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_record(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
+void register_gc(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_why(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen);

@@ -45,7 +45,8 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
                        "checkout",
                        "gates",
                        "sections",
-                       "ids"});
+                       "ids",
+                       "ledger_dir"});
   if (!map.valid()) {
     return;
   }
@@ -78,6 +79,13 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
           "docs/refactor/toolcalls.md");
       }
     }
+  }
+  program.ledger_dir = map.optional_string("ledger_dir", program.ledger_dir);
+  if (const std::string problem = util::relative_path_problem(program.ledger_dir); !problem.empty()) {
+    file.sink.error(
+      file.location(map.get("ledger_dir")),
+      fmt::format("ledger_dir '{}' must name a folder inside the program root: {}", program.ledger_dir, problem),
+      "write a path relative to the program root, such as ledger");
   }
   program.context = map.required_string("context");
   program.context_title = map.optional_string("context_title", "Project Context");

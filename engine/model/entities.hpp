@@ -104,6 +104,10 @@ struct Program
   // The governed repository's working tree, relative to the program root
   // (where closeout gates look for deliverables, diffs and patterns).
   std::string checkout = ".";
+  // The folder, relative to the program root, of the committed ledger files:
+  // evidence, approvals and their audit entries, one file per command
+  // (app/ledger_files.hpp), shared by every clone through git.
+  std::string ledger_dir = "ledger";
   GateConfig gates; // the program's definition of done: defaults for every milestone
   std::vector<LogSection> sections;
   IdPatternSet ids;

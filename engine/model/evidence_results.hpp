@@ -152,6 +152,19 @@ struct CheckOffender
   std::vector<std::string> reasons;
 };
 
+// `gc`: the ledger files folded into one.
+struct GcResult
+{
+  bool dry_run = false;
+  std::vector<std::string> folded; // file names, in order
+  std::string into;                // the folded file's name ('' when nothing was folded)
+  std::string until;               // the latest closeout's time: files up to it are folded
+  std::int64_t bytes_before = 0;
+  std::int64_t bytes_after = 0;
+  std::int64_t results_dropped = 0; // test results a later result of the same test replaces
+  std::size_t files_left = 0;       // ledger files after it
+};
+
 struct CheckResult
 {
   Priority min_priority = Priority::p0;

@@ -204,6 +204,50 @@ emit(const model::RecordMetricResult& result, model::OutputFormat format, Sink& 
                        result.taken_at));
 }
 
+void
+emit(const model::GcResult& result, model::OutputFormat format, Sink& sink)
+{
+  if (format == model::OutputFormat::json) {
+    ordered_json folded = ordered_json::array();
+    for (const std::string& name : result.folded) {
+      folded.push_back(name);
+    }
+    sink.out(json_text({{"id", "gc"},
+                        {"dry_run", result.dry_run},
+                        {"until", result.until.empty() ? ordered_json(nullptr) : ordered_json(result.until)},
+                        {"folded", folded},
+                        {"into", result.into.empty() ? ordered_json(nullptr) : ordered_json(result.into)},
+                        {"bytes_before", result.bytes_before},
+                        {"bytes_after", result.bytes_after},
+                        {"results_dropped", result.results_dropped},
+                        {"files_left", result.files_left}}));
+    return;
+  }
+  if (result.until.empty()) {
+    sink.out("nothing to fold: no milestone is closed yet (gc folds the ledger files written up to the latest "
+             "closeout)\n");
+    return;
+  }
+  if (result.into.empty()) {
+    sink.out(fmt::format("nothing to fold: at most one ledger file was written up to the latest closeout ({}); {} "
+                         "ledger files\n",
+                         result.until,
+                         result.files_left));
+    return;
+  }
+  sink.out(fmt::format("{} {} ledger files written up to {} ({} bytes) into {} ({} bytes; {} superseded test "
+                       "results left out); {} ledger files{}\n",
+                       result.dry_run ? "would fold" : "folded",
+                       result.folded.size(),
+                       result.until,
+                       result.bytes_before,
+                       result.into,
+                       result.bytes_after,
+                       result.results_dropped,
+                       result.files_left,
+                       result.dry_run ? " (dry run: nothing written)" : "; commit the change to ledger/"));
+}
+
 ordered_json
 to_json(const model::WhyResult& result)
 {

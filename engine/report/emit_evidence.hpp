@@ -20,6 +20,8 @@ template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::WhyResult> = k_table_or_json;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::CheckResult> = k_table_or_json;
+template<>
+inline constexpr std::span<const model::OutputFormat> k_formats<model::GcResult> = k_table_or_json;
 
 // table: a line per file (per run for GitHub Actions documents) and, for
 // test results, a total line. json: {"files": [...], "total": {...}}.
@@ -33,6 +35,11 @@ void emit(const model::RecordMetricResult& result, model::OutputFormat format, S
 // table: "ID NAME: STATUS", a "because:" line per reason, then the rule tree
 // with each condition's status and evidence lines. json: the same as fields.
 void emit(const model::WhyResult& result, model::OutputFormat format, Sink& sink);
+
+// table: "folded N ledger files (B bytes) into NAME (B bytes)" or why
+// nothing was folded. json: {"id": "gc", "dry_run", "until", "folded",
+// "into", "bytes_before", "bytes_after", "results_dropped", "files_left"}.
+void emit(const model::GcResult& result, model::OutputFormat format, Sink& sink);
 
 // table: each offender with its reasons, then "check passed: ..." or "check
 // failed: ...". json: {"id": "check", "passed": ..., "offenders": [...]}.

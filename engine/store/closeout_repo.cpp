@@ -89,7 +89,7 @@ audit_entries(SQLite::Database& db, const AuditFilter& filter)
 void
 add_approval(SQLite::Database& db, const model::Approval& a, const model::AuditEntry& entry)
 {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  WriteTransaction transaction(db); // nests in the caller's
   SQLite::Statement s(db, R"sql(
     INSERT INTO approval (milestone, name, by_user, note, at, commit_sha)
     VALUES (:milestone, :name, :by, :note, :at, :commit)

@@ -118,6 +118,7 @@ read_program(SQLite::Database& db, model::Definitions& d)
       }
     }
     p.checkout = q.getColumn("checkout").getString();
+    p.ledger_dir = q.getColumn("ledger_dir").getString();
     p.gates = gates_column(q.getColumn("gates_json"), "program");
     p.origin = origin_of(q);
   }

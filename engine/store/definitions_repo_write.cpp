@@ -517,8 +517,10 @@ insert_risks_and_deferrals(SQLite::Database& db, const model::Definitions& d)
 void
 insert_gates(SQLite::Database& db, const model::Definitions& d)
 {
-  SQLite::Statement p(db, "UPDATE program SET checkout = :checkout, gates_json = :gates WHERE id = 1");
+  SQLite::Statement p(
+    db, "UPDATE program SET checkout = :checkout, gates_json = :gates, ledger_dir = :ledger_dir WHERE id = 1");
   p.bind(":checkout", d.program.checkout);
+  p.bind(":ledger_dir", d.program.ledger_dir);
   p.bind(":gates", model::gates_to_json(d.program.gates));
   p.exec();
   SQLite::Statement m(db, "UPDATE milestone SET gates_json = :gates, base_commit = :base WHERE id = :id");

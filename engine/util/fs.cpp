@@ -189,7 +189,7 @@ resolves_inside(const std::filesystem::path& root, const std::filesystem::path& 
 }
 
 std::filesystem::path
-contained_output(const std::filesystem::path& root, std::string_view relative, std::string_view what)
+contained_output(const std::filesystem::path& root, std::string_view relative, std::string_view what, bool folder)
 {
   const std::string problem = relative_path_problem(relative);
   if (!problem.empty()) {
@@ -219,9 +219,11 @@ contained_output(const std::filesystem::path& root, std::string_view relative, s
         fmt::format("{}: '{}' cannot be written: {} is not a folder", what, relative, display_path(path, root)),
         "point the output at a path whose folders are folders");
     }
-    if (last && !S_ISREG(st.st_mode)) {
-      throw InputError(fmt::format("{}: '{}' cannot be written: it exists and is not a regular file", what, relative),
-                       "remove it, or point the output elsewhere");
+    if (last && !(folder ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))) {
+      throw InputError(
+        fmt::format(
+          "{}: '{}' cannot be written: it exists and is not a {}", what, relative, folder ? "folder" : "regular file"),
+        "remove it, or point the output elsewhere");
     }
   }
   return root / rel;

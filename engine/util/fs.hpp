@@ -38,9 +38,11 @@ bool resolves_inside(const std::filesystem::path& root, const std::filesystem::p
 // file itself may be a symlink (a generated file is never written or read
 // through a symlink) or, above the file, anything but a directory. Throws
 // InputError naming `what` (e.g. "outputs.log (milestones/program.yaml:12:8)")
-// and saying what to do.
+// and saying what to do. `folder`: the path names a folder (files are
+// written inside it), not a file.
 std::filesystem::path contained_output(const std::filesystem::path& root,
                                        std::string_view relative,
-                                       std::string_view what);
+                                       std::string_view what,
+                                       bool folder = false);
 
 } // namespace rl::util
