@@ -165,7 +165,8 @@ gather_facts(SQLite::Database& db,
                          prefix + "invariants/**",
                          prefix + d.program.log_path,
                          prefix + d.program.toolcalls_path,
-                         prefix + d.program.milestone_docs_path + "/**"};
+                         prefix + d.program.milestone_docs_path + "/**",
+                         prefix + d.program.ledger_dir + "/**"};
     for (const model::PatternGate& p : gates.pattern_absent) {
       rules::PatternMatches matches;
       if (gates.exemption(rules::pattern_gate_name(p)) != nullptr) {

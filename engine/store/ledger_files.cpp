@@ -478,7 +478,16 @@ format_ledger_event(const LedgerEvent& event)
 {
   std::vector<std::string> audit;
   for (const model::AuditEntry& a : event.audit) {
-    audit.push_back(model::audit_entry_json(a));
+    // Not model::audit_entry_json: a command line may hold invalid UTF-8
+    // (an argument of bytes), which dump() replaces here instead of throwing.
+    audit.push_back(dump(json{{"id", a.id},
+                              {"at", a.at},
+                              {"user", a.user},
+                              {"action", a.action},
+                              {"milestone", a.milestone},
+                              {"command", a.command},
+                              {"commit", a.commit},
+                              {"summary", a.summary}}));
   }
   std::vector<std::string> evidence;
   for (const LedgerEvidence& e : event.evidence) {

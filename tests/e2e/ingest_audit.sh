@@ -117,20 +117,28 @@ run ingest junit "${parts[@]}"; expect_rc 0 "the multi-part ingest again"
 expect_coverage junit junit 5 3 "the rest stored with its entry"
 run log --action ingest -n 1; expect_out "junit 1 files stored, 2 already ingested, 0 rejected" "the rest is one entry"
 # A complete run in parts on a fresh ledger: one entry per part, the last one says so.
+mv ledger "$work/ledger.aside" # else the fresh ledger imports the files stored above
 run --db "$work/fresh.db" ingest junit "${parts[@]}"; expect_rc 0 "a complete multi-part ingest"
+[[ $(find ledger -name '*.json' | wc -l) == 2 ]] && ok "complete run: one ledger file per part" || fail "not one ledger file per part"
 run --db "$work/fresh.db" log --action ingest
 expect_out "junit part 1, files 1-2 of 3: 2 stored, 0 already ingested, 0 rejected" "complete run: part 1"
 expect_out "junit part 2 (last), files 3-3 of 3: 1 stored, 0 already ingested, 0 rejected" "complete run: part 2, the last"
 [[ $("$rl" --db "$work/fresh.db" query "SELECT count(*) FROM test_result" --format csv | tail -n 1 | tr -d '\r') == 300005 ]] \
   && ok "complete run: every result stored" || fail "complete run: results missing"
+rm -rf ledger && mv "$work/ledger.aside" ledger
 
 # ---- 5. record metric ------------------------------------------------------------
 before=$(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'")
 run_killed record-before-commit record metric m1 1; expect_rc 86 "record metric killed before its commit"
-[[ $(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'") == "$before" ]] && ok "killed: no value" || fail "killed: value stored"
-run record metric m1 1; expect_rc 0 "record metric"
+# Its ledger file was written before the kill (inside the transaction): the
+# next command imports it, value and entry together.
 [[ $(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'") == $((before + 1)) \
-  && $(scalar "SELECT count(*) FROM audit_log WHERE action = 'record' AND at = '2026-05-28T20:26:40Z'") == $((before + 1)) ]] \
+  && $(scalar "SELECT count(*) FROM audit_log WHERE action = 'record' AND summary LIKE 'metric m1 %'") == 1 ]] \
+  && ok "killed after its ledger file: the next command imports value and entry" || fail "killed: value and entry differ"
+run record metric m1 1; expect_rc 0 "record metric"; expect_out "already recorded" "the imported value is the same"
+run record metric m1 2; expect_rc 0 "record metric"
+[[ $(scalar "SELECT count(*) FROM evidence WHERE kind = 'metric'") == $((before + 2)) \
+  && $(scalar "SELECT count(*) FROM audit_log WHERE action = 'record' AND at = '2026-05-28T20:26:40Z'") == $((before + 2)) ]] \
   && ok "record metric: value and entry together" || fail "record metric: value and entry differ"
 
 # ---- 6. two events alike in the same second -----------------------------------------
