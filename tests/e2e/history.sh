@@ -228,7 +228,7 @@ edit milestones/deferrals.yaml "    discovered_in: M02
     deferred_to: M05
     status: open
     history:
-      - {date: 2026-06-10, event: retargeted, milestone: M04, to: M05, note: \"needs the actionlint baseline\"}
+      - {date: \"2026-06-10\", event: retargeted, milestone: M04, to: M05, note: \"needs the actionlint baseline\"}
 "
 git add -A && git commit -qm "M04: silent failures fixed; D15 re-targeted"
 export SOURCE_DATE_EPOCH=1781200000 # 2026-06-11T17:46:40Z
@@ -290,6 +290,10 @@ grep -qF '      - {date: "2026-06-22", event: resolved, milestone: M05, note: "c
   || fail "close --resolve wrote D15's history event into deferrals.yaml"
 grep -qF '      - {date: "2026-06-22", status: mitigated, milestone: M05, note: "closeout of M05"}' milestones/risks.yaml \
   || fail "close --mitigate wrote I03's history entry into risks.yaml"
+# What close wrote (quoted dates) validates against the schemas read as YAML 1.1
+# readers read it (an unquoted date would be a timestamp there).
+/usr/bin/python3 "$src/tests/schema/validate_yaml.py" milestones/deferrals.yaml milestones/risks.yaml \
+  || fail "the YAML close --resolve/--mitigate/--defer wrote does not validate against schema/ (YAML 1.1)"
 [[ $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"][-1]["digests"]["reports/actionlint.txt"])' \
   milestones/M05.closeout.json) == "$(sha256sum <reports/actionlint.txt | cut -d' ' -f1)" ]] \
   || fail "M05's record keeps the artifact's SHA-256"

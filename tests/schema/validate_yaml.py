@@ -2,7 +2,7 @@
 """Validate refactor-ledger YAML files against the JSON Schemas in schema/.
 
 Usage:
-    validate_yaml.py [--expect-invalid] PATH [PATH...]
+    validate_yaml.py [--expect-invalid] [--modeline] PATH [PATH...]
 
 Each PATH is either a program root (every *.yaml below PATH/milestones and
 PATH/invariants is checked) or a single YAML file. The schema is chosen by the
@@ -21,20 +21,30 @@ Normal mode exits 0 only if every file validates. With --expect-invalid every
 file must FAIL validation (for negative fixtures): the exit status is 0 only if
 "0 passed"; a file that validates is reported as an error.
 
+With --modeline every file must start with the comment
+"# yaml-language-server: $schema=<path from the file to its schema>", so that
+editors validate it.
+
 Runs with Debian 12's /usr/bin/python3, python3-yaml and python3-jsonschema (4.10).
-YAML dates are kept as strings (the timestamp resolver is removed), duplicate
-mapping keys are errors, and mapping keys must be strings.
+YAML is read as YAML 1.1 readers read it (plain yaml.safe_load): an unquoted
+2026-02-08 is a timestamp, which a date field (a string) refuses, so every
+date must be quoted, as editors and other validators need it. Duplicate mapping
+keys are errors (checked on the composed document, before loading), and
+mapping keys must be strings. "format" is asserted (2026-02-30 is no date), and
+references resolve through the schema files on disk only (tests/schema/schemas.py).
 """
 
 import argparse
-import json
+import datetime
 import pathlib
 import sys
 
 import jsonschema
 import yaml
 
-SCHEMA_DIR = pathlib.Path(__file__).resolve().parent.parent.parent / "schema"
+import schemas
+
+SCHEMA_DIR = schemas.SCHEMA_DIR
 
 # Top-level key -> kind. A file's kind is the one kind named by its top-level keys.
 KIND_OF_KEY = {
@@ -51,33 +61,21 @@ KIND_OF_KEY = {
 KINDS = ("program", "milestone", "risks", "deferrals", "invariants")
 
 
-class LedgerLoader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as strings and rejects duplicate keys."""
-
-    def construct_mapping(self, node, deep=False):
+def duplicate_keys(node):
+    """Yield (key, first mark, second mark) for each repeated key of a mapping in a composed YAML node."""
+    if isinstance(node, yaml.MappingNode):
         seen = {}
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # keys merged in with << may be overridden
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                hash(key)
-            except TypeError:
-                continue  # SafeLoader raises its own error for unhashable keys below
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found duplicate key %r (first at line %d)" % (key, seen[key].line + 1),
-                    key_node.start_mark)
-            seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
-
-
-# Drop the implicit timestamp resolver so that 2026-02-08 stays the string "2026-02-08".
-LedgerLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    yield key_node.value, seen[key_node.value], key_node.start_mark
+                seen.setdefault(key_node.value, key_node.start_mark)
+            yield from duplicate_keys(value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from duplicate_keys(item)
 
 
 def pointer(parts):
@@ -97,14 +95,10 @@ def non_string_keys(node, parts=()):
 
 
 def load_validators():
-    validators = {}
     for kind in KINDS:
-        path = SCHEMA_DIR / (kind + ".schema.json")
-        with open(path, encoding="utf-8") as f:
-            schema = json.load(f)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        validators[kind] = jsonschema.Draft202012Validator(schema)
-    return validators
+        with open(SCHEMA_DIR / (kind + ".schema.json"), encoding="utf-8") as f:
+            jsonschema.Draft202012Validator.check_schema(schemas.load_json(f.name))
+    return schemas.input_validators()
 
 
 def describe(error):
@@ -112,6 +106,9 @@ def describe(error):
     if error.validator == "additionalProperties" and error.validator_value is False:
         allowed = list(error.schema.get("properties", {}))
         return "%s; allowed keys: %s" % (error.message, ", ".join(allowed))
+    if isinstance(error.instance, (datetime.date, datetime.datetime)) and error.validator == "type":
+        return ("%s is unquoted, so YAML 1.1 readers (PyYAML, editors) read a timestamp, not text; "
+                "quote it: \"%s\"" % (error.instance.isoformat(), error.instance.isoformat()))
     if error.schema is False and error.path:
         return "%r is not allowed here" % (error.path[-1],)
     return error.message
@@ -133,11 +130,16 @@ def detect_kind(doc):
     return kinds[0], None
 
 
-def check_file(path, validators):
+def check_file(path, validators, modeline=False):
     """Return the list of (message, pointer) errors of one file."""
     try:
         with open(path, encoding="utf-8") as f:
-            doc = yaml.load(f, Loader=LedgerLoader)
+            text = f.read()
+        duplicates = [("found duplicate key %r (first at line %d) at line %d" % (key, first.line + 1, second.line + 1),
+                       "/") for key, first, second in duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader))]
+        if duplicates:
+            return duplicates
+        doc = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as e:
         return [("cannot read file: %s" % e, "/")]
     except yaml.YAMLError as e:
@@ -145,6 +147,11 @@ def check_file(path, validators):
     kind, problem = detect_kind(doc)
     if problem:
         return [(problem, "/")]
+    if modeline:
+        expected = "# yaml-language-server: $schema=" + schemas.relative_schema_path(path, kind)
+        first = text.split("\n", 1)[0]
+        if first != expected:
+            return [("the first line must be %r so that editors validate the file, not %r" % (expected, first), "/")]
     bad_keys = list(non_string_keys(doc))
     if bad_keys:
         return [("mapping key %r is not a string (quote it)" % key, where) for where, key in bad_keys]
@@ -184,9 +191,12 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--expect-invalid", action="store_true",
                         help="every file must fail validation (negative fixtures)")
+    parser.add_argument("--modeline", action="store_true",
+                        help="every file must start with its yaml-language-server $schema comment")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="program root or YAML file")
     args = parser.parse_args(argv)
 
+    schemas.forbid_network()
     try:
         validators = load_validators()
     except (OSError, ValueError, jsonschema.SchemaError) as e:
@@ -200,7 +210,7 @@ def main(argv):
     passed = failed = 0
     unexpected = []
     for path in files:
-        errors = check_file(path, validators)
+        errors = check_file(path, validators, args.modeline)
         for message, where in errors:
             print("%s: error: %s (at %s)" % (path, message, where))
         if errors:
