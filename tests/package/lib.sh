@@ -17,13 +17,11 @@ require_tools() { # TOOL...: skips the test when one is missing
   done
 }
 
-# Completes the words given (the last one is the word being completed, may be empty)
-# with the installed bash completion; prints the candidates one per line.
-complete_words() { # COMPLETION_FILE WORD...
-  local file=$1
-  shift
+# Completes `refactor-ledger WORD...` (the last word is the one being completed, may be
+# empty) with the bash completion file $bash_completion; prints the candidates one per line.
+complete_words() { # WORD...
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _refactor_ledger; printf "%s\n" "${COMPREPLY[@]}"' \
-    _ "$file" refactor-ledger "$@"
+    _ "$bash_completion" refactor-ledger "$@"
 }
 
 # check_tree PREFIX REPO_ROOT: PREFIX holds bin/refactor-ledger and share/... (an install
@@ -67,10 +65,11 @@ check_tree() {
   local commands
   commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
   [[ $(complete_words "" | sort) == $(sort <<<"$commands") ]] || fail "bash completion of the commands differs from --help"
-  local command option
+  local command option candidates
   for command in $commands; do
+    candidates=$(complete_words "$command" -)
     for option in $("$binary" "$command" --help | awk '/^Options:/ { on = 1; next } /^[A-Z]/ { on = 0 } on && /^  -/ { sub(/^  /, ""); sub(/ .*/, ""); gsub(",", " "); print }'); do
-      complete_words "$command" - | grep -qxe "$option" || fail "bash completion lacks '$command $option'"
+      grep -qxe "$option" <<<"$candidates" || fail "bash completion lacks '$command $option'"
     done
   done
   [[ $(complete_words status --format "" | tr '\n' ' ') == "table json csv " ]] || fail "bash completion of 'status --format'"
