@@ -12,6 +12,8 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libyaml-cpp-dev libfmt-dev libcli11-dev catch2
   nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev libutf8proc-dev libdtl-dev libre2-dev
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
+  help2man gzip                              # the man page, generated at build time
+  dpkg-dev file man-db groff-base bsdextrautils zsh # tests/package: cpack -G DEB (dpkg-shlibdeps), man -l, col, zsh -n
 )
 for group in "$@"; do
   case $group in

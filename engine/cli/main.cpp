@@ -22,7 +22,8 @@ parse_and_run(int argc, char** argv)
                "4 store or environment, 70 internal error.",
                "refactor-ledger"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("refactor-ledger ") + rl::util::k_version);
+  app.set_version_flag(
+    "--version", rl::util::version_text, "Print the version, the git commit built and the library versions, and exit");
 
   rl::app::GlobalOptions global;
   // The command line for the audit log, without the options that only say
