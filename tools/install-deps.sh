@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libyaml-cpp-dev libfmt-dev libcli11-dev catch2
   nlohmann-json3-dev libexpat1-dev libpugixml-dev libssl-dev libutf8proc-dev libdtl-dev libre2-dev
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
+  python3-rfc3987                           # tests/schema: the SARIF uri-reference formats
 )
 for group in "$@"; do
   case $group in
