@@ -93,9 +93,9 @@ def main():
         failing = copy_program(source, work, "failing")
         inv = failing / "invariants" / "zz-ci.yaml"
         inv.write_text("category:\n  id: zz-ci\n  name: CI fixture\n  order: 99\ninvariants:\n"
-                       "  - id: INV-990\n    name: Smoke, with: a comma\n    statement: The smoke tests pass.\n"
+                       "  - id: INV-990\n    name: \"Smoke, with: a comma\"\n    statement: The smoke tests pass.\n"
                        "    coverage: strong\n    priority: P0\n    verify:\n"
-                       "      tests: \"test/test_smoke.py::*\"\n", encoding="utf-8")
+                       "      tests: \"test.test_smoke::*\"\n", encoding="utf-8")
         (failing / "smoke.xml").write_text(
             '<testsuite name="s" tests="1"><testcase classname="test.test_smoke" name="test_one">'
             '<failure message="boom"/></testcase></testsuite>', encoding="utf-8")
