@@ -126,7 +126,7 @@ def main():
 
         # What the steps printed and wrote.
         close_out = outputs["Is the milestone ready to close?"]
-        if "::error file=milestones/M01.yaml,line=1,col=1,title=M01 gate " not in close_out:
+        if "::error file=milestones/M01.yaml,line=2,col=3,title=M01 gate " not in close_out:
             fail("close --dry-run did not annotate milestones/M01.yaml:\n" + close_out)
         if "refactor-ledger validate: ok" not in outputs["Validate the program"]:
             fail("validate --format github said:\n" + outputs["Validate the program"])
