@@ -108,7 +108,7 @@ row(const std::vector<std::string>& cells)
 std::string
 summary_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows)
 {
-  std::string out = "\n" + row(header) + table_rule(header.size()) + "\n";
+  std::string out = "\n" + row(header) + table_rule(header.size()); // the rule ends its line
   for (const auto& r : rows) {
     out += row(r);
   }
