@@ -14,6 +14,7 @@ packages=(
   python3 python3-yaml python3-jsonschema   # tests/schema: JSON Schema validation
   help2man gzip                              # the man page, generated at build time
   dpkg-dev file man-db groff-base bsdextrautils zsh # tests/package: cpack -G DEB (dpkg-shlibdeps), man -l, col, zsh -n
+  python3-rfc3987                           # tests/schema: the SARIF uri-reference formats
 )
 for group in "$@"; do
   case $group in

@@ -1,6 +1,7 @@
 #include "app/check.hpp"
 
 #include "app/assess.hpp"
+#include "app/git.hpp"
 #include "app/ledger.hpp"
 #include "util/error.hpp"
 
@@ -23,6 +24,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
   model::CheckResult result;
   result.min_priority = *threshold;
   result.require_verified = options.require_verified;
+  result.repo_prefix = repo_prefix(ledger.paths.root);
   for (const model::Invariant& inv : d.invariants) {
     if (model::enum_index(inv.priority) > model::enum_index(*threshold)) {
       continue;
@@ -32,7 +34,7 @@ run_check(const GlobalOptions& global, const CheckOptions& options)
                      || (options.require_verified && e.status != model::InvariantStatus::verified
                          && e.status != model::InvariantStatus::waived);
     if (bad) {
-      result.offenders.push_back({inv.id, inv.name, inv.priority, e.status, e.reasons});
+      result.offenders.push_back({inv.id, inv.name, inv.priority, e.status, e.reasons, inv.statement, inv.origin});
     }
   }
   return result;

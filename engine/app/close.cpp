@@ -3,6 +3,7 @@
 #include "app/assess.hpp"
 #include "app/audit.hpp"
 #include "app/closeout_support.hpp"
+#include "app/git.hpp"
 #include "app/ledger.hpp"
 #include "loader/loader.hpp"
 #include "model/commit.hpp"
@@ -266,6 +267,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
 
   model::CloseResult result;
   result.milestones = ids;
+  result.repo_prefix = repo_prefix(ledger.paths.root);
   std::vector<model::CloseoutRecord> changed;
   for (const std::string& id : ids) {
     const model::Milestone& m = find_milestone(d, id);
@@ -287,7 +289,7 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
       event.gates = rules::evaluate_gates(d, m, gates, facts);
       event.commit = facts.commit;
       event.base_commit = facts.base_commit;
-      result.evaluated.push_back({id, facts.commit, event.gates});
+      result.evaluated.push_back({id, facts.commit, event.gates, m.origin});
       const bool failed = result.evaluated.back().failed() > 0;
       if (options.dry_run) {
         result.outcome = failed ? model::CloseOutcome::would_refuse : model::CloseOutcome::would_close;

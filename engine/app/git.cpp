@@ -1,5 +1,6 @@
 #include "app/git.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fcntl.h>
@@ -82,6 +83,19 @@ commits_behind_head(const std::filesystem::path& root, const std::string& commit
     return std::nullopt;
   }
   return n;
+}
+
+std::string
+repo_prefix(const std::filesystem::path& root)
+{
+  // A prefix with a control character or a '..' would not be a path inside the
+  // repository as the annotations need it: then paths stay as they are.
+  const std::optional<std::string> prefix = git_output(root, {"rev-parse", "--show-prefix"});
+  if (!prefix || prefix->find("..") != std::string::npos
+      || std::any_of(prefix->begin(), prefix->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+    return {};
+  }
+  return *prefix;
 }
 
 } // namespace rl::app

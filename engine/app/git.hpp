@@ -28,4 +28,10 @@ std::optional<std::string> git_output(const std::filesystem::path& root, const s
 // an ancestor of HEAD (or git cannot tell).
 std::optional<int> commits_behind_head(const std::filesystem::path& root, const std::string& commit);
 
+// The program root relative to the root of the git repository holding it,
+// with '/' separators and a final '/' ("tools/ledger/"), or "" at the
+// repository's root, outside git or without git: what CI formats put before
+// a path relative to the program root so it is relative to the repository.
+std::string repo_prefix(const std::filesystem::path& root);
+
 } // namespace rl::app

@@ -17,8 +17,10 @@
 namespace rl::app {
 
 // Parses every YAML file and closeout record without touching the ledger;
-// throws InputError with every diagnostic.
+// the problems found (InputError's diagnostics) are the result. Exit 3 when
+// there is an error among them.
 model::ValidateResult validate(const GlobalOptions& global);
+ExitCode exit_code(const model::ValidateResult& result);
 
 // Reloads the ledger from the YAML (always, unlike other commands).
 model::LoadSummary load(const GlobalOptions& global);

@@ -1,5 +1,6 @@
 // `render`: regenerate (or, with --check, compare) the living log and the
 // closeout documents.
+#include "app/git.hpp"
 #include "app/journal.hpp"
 #include "app/ledger.hpp"
 #include "app/outputs.hpp"
@@ -35,6 +36,21 @@ option_output_target(const std::filesystem::path& root, const std::string& outpu
     "log on standard output");
 }
 
+// The 1-based line where `a` and `b` first differ (a line of one that the
+// other lacks counts): what a CI annotation of a stale file points at.
+int
+first_difference(std::string_view a, std::string_view b)
+{
+  int line = 1;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] != b[i]) {
+      return line;
+    }
+    line += a[i] == '\n' ? 1 : 0;
+  }
+  return line;
+}
+
 } // namespace
 
 model::RenderResult
@@ -68,6 +84,7 @@ render(const GlobalOptions& global, const RenderOptions& options)
   }
   using State = model::RenderedFileState::State;
   model::RenderResult result;
+  result.repo_prefix = repo_prefix(ledger.paths.root);
   for (std::size_t i = 0; i < files.size(); ++i) {
     report::RenderedFile& file = files[i];
     model::RenderedFileState& state = result.files.emplace_back();
@@ -87,6 +104,7 @@ render(const GlobalOptions& global, const RenderOptions& options)
     if (options.mode == WriteMode::check_only) {
       state.state = State::stale;
       state.missing = !exists;
+      state.first_difference = exists ? first_difference(existing, file.text) : 0;
       state.diff =
         util::unified_diff(existing, file.text, fmt::format("a/{}", state.shown), fmt::format("b/{}", state.shown));
       continue;

@@ -4,6 +4,7 @@
 #include "app/close.hpp"
 #include "app/recover.hpp"
 #include "app/reopen.hpp"
+#include "cli/emit_verdict.hpp"
 #include "cli/register.hpp"
 #include "report/emit_closeout.hpp"
 
@@ -87,7 +88,7 @@ register_close(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
   add_format_option(*command, *format, report::k_formats<model::CloseResult>);
   command->callback([&global, &chosen, ids, options, format] {
     chosen = [&global, ids, options, format] {
-      return emitted(app::run_close(global, *ids, *options), *format, global);
+      return emit_verdict(app::run_close(global, *ids, *options), *format, global);
     };
   });
 }

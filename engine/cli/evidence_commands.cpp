@@ -4,6 +4,7 @@
 #include "app/ingest.hpp"
 #include "app/record_metric.hpp"
 #include "app/why.hpp"
+#include "cli/emit_verdict.hpp"
 #include "cli/register.hpp"
 #include "report/emit_evidence.hpp"
 
@@ -181,16 +182,13 @@ register_check(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
     app.add_subcommand("check",
                        "For CI: exit 1 when any invariant at or above --priority (default P0) is failing, or,\n"
                        "with --require-verified, not verified (waived counts as verified). Names each offender.\n"
-                       "Example: refactor-ledger check --priority P1 --require-verified");
+                       "Examples: refactor-ledger check --priority P1 --require-verified\n"
+                       "          refactor-ledger check --format sarif > ledger.sarif   (GitHub code scanning)");
   command->add_option("--priority", options->min_priority, "Lowest priority checked")->capture_default_str();
   command->add_flag("--require-verified", options->require_verified, "Also fail on unverified and stale");
   add_format_option(*command, options->format, report::k_formats<model::CheckResult>);
   command->callback([&global, &chosen, options] {
-    chosen = [&global, options] {
-      const model::CheckResult result = app::run_check(global, *options);
-      report::emit(result, options->format, global.output());
-      return app::exit_code(result);
-    };
+    chosen = [&global, options] { return emit_verdict(app::run_check(global, *options), options->format, global); };
   });
 }
 

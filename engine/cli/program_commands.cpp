@@ -1,5 +1,6 @@
 // validate, load, render: the commands that read the YAML and write outputs.
 #include "app/program.hpp"
+#include "cli/emit_verdict.hpp"
 #include "cli/register.hpp"
 #include "report/emit_program.hpp"
 
@@ -35,12 +36,12 @@ register_validate(CLI::App& app, const app::GlobalOptions& global, Action& chose
     app.add_subcommand("validate",
                        "Check every YAML file under milestones/ and invariants/ without writing anything.\n"
                        "Reports every problem as path:line:col: error: ... and exits 3 if there is any.\n"
-                       "Example: refactor-ledger validate");
-  command->callback([&global, &chosen] {
-    chosen = [&global] {
-      report::emit(app::validate(global), model::OutputFormat::table, global.output());
-      return app::ExitCode::ok;
-    };
+                       "Examples: refactor-ledger validate\n"
+                       "          refactor-ledger validate --format github   (annotations in GitHub Actions)");
+  auto format = std::make_shared<model::OutputFormat>();
+  add_format_option(*command, *format, report::k_formats<model::ValidateResult>);
+  command->callback([&global, &chosen, format] {
+    chosen = [&global, format] { return emit_verdict(app::validate(global), *format, global); };
   });
 }
 
@@ -81,12 +82,10 @@ register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
                       options->output,
                       "Write the living log here instead of outputs.log: a path inside the program root (never through "
                       "a symlink), or - for standard output");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] {
-      const model::RenderResult result = app::render(global, *options);
-      report::emit(result, model::OutputFormat::table, global.output());
-      return app::exit_code(result);
-    };
+  auto format = std::make_shared<model::OutputFormat>();
+  add_format_option(*command, *format, report::k_formats<model::RenderResult>);
+  command->callback([&global, &chosen, options, format] {
+    chosen = [&global, options, format] { return emit_verdict(app::render(global, *options), *format, global); };
   });
 }
 

@@ -40,6 +40,7 @@ struct MilestoneGates
   std::string milestone;
   std::string commit; // the closing commit ('' when there is none: no git checkout)
   std::vector<GateResult> gates;
+  Origin origin; // where the milestone is defined (CI annotations)
 
   std::size_t failed() const
   {
@@ -62,6 +63,7 @@ struct CloseResult
   std::string date;                 // the closeout date, YYYY-MM-DD
   std::string commit;               // the closing commit
   std::vector<std::string> written; // files written, relative to the program root
+  std::string repo_prefix;          // the program root in its git repository ("" or "dir/")
 
   bool dry_run() const
   {

@@ -45,7 +45,9 @@ enum class InvariantStatus { verified, failing, stale, unverified, waived };
 // from (junit, github-run -> ci_run, coverage, sarif) or `record metric`.
 enum class EvidenceKind { junit, ci_run, coverage, sarif, metric };
 // How a command prints its result (report/emit.hpp): for people, or as data.
-enum class OutputFormat { table, json, csv };
+// table is for people, json and csv are data; github (workflow commands that
+// annotate files) and sarif (SARIF 2.1.0, for code scanning) are for CI.
+enum class OutputFormat { table, json, csv, github, sarif };
 // An event of a milestone's closeout history (see model/closeout.hpp).
 enum class CloseoutEventKind { close, adopt, reopen };
 // A gate's result at a closeout. `waived` and `not_applicable` come from the
@@ -162,7 +164,9 @@ RL_ENUM_TRAITS(OutputFormat,
                "output format",
                {OutputFormat::table, "table"},
                {OutputFormat::json, "json"},
-               {OutputFormat::csv, "csv"});
+               {OutputFormat::csv, "csv"},
+               {OutputFormat::github, "github"},
+               {OutputFormat::sarif, "sarif"});
 RL_ENUM_TRAITS(CloseoutEventKind,
                "closeout event",
                {CloseoutEventKind::close, "close"},

@@ -4,6 +4,7 @@
 // values, written by report::emit (report/emit_evidence.hpp) in each format
 // their command offers.
 
+#include "model/entities.hpp"
 #include "model/enums.hpp"
 #include "model/results.hpp"
 #include "model/timestamp.hpp"
@@ -150,6 +151,8 @@ struct CheckOffender
   Priority priority = Priority::p0;
   InvariantStatus status = InvariantStatus::failing;
   std::vector<std::string> reasons;
+  std::string statement; // what must hold (SARIF: the rule's help)
+  Origin origin;         // where the invariant is defined (CI annotations)
 };
 
 // `gc`: the ledger files folded into one.
@@ -170,6 +173,7 @@ struct CheckResult
   Priority min_priority = Priority::p0;
   bool require_verified = false;        // unverified and stale offend too
   std::vector<CheckOffender> offenders; // in catalog order
+  std::string repo_prefix;              // the program root in its git repository ("" or "dir/")
 
   bool passed() const
   {

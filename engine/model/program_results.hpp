@@ -9,6 +9,7 @@
 #include "model/enums.hpp"
 #include "model/query_rows.hpp"
 #include "model/results.hpp"
+#include "util/diagnostic.hpp"
 
 #include <array>
 #include <cstddef>
@@ -30,10 +31,25 @@ struct DefinitionCounts
   std::size_t phases = 0;
 };
 
-// `validate`: every file is valid (invalid input is an InputError instead).
+// `validate`: the counts of a valid program, or every problem found (then
+// nothing was counted). Paths in the diagnostics are relative to the program
+// root; `repo_prefix` is the program root relative to its git repository's
+// root ("" at the root or outside git, else ending in '/'), for CI formats.
 struct ValidateResult
 {
   DefinitionCounts counts;
+  std::vector<util::Diagnostic> diagnostics; // sorted by path, line, column
+  std::string repo_prefix;
+
+  bool valid() const
+  {
+    for (const util::Diagnostic& d : diagnostics) {
+      if (d.severity == util::Severity::error) {
+        return false;
+      }
+    }
+    return true;
+  }
 };
 
 // `load`
@@ -55,14 +71,16 @@ struct RenderedFileState
   };
   std::string shown; // the path as shown (empty when printed)
   State state = State::written;
-  bool missing = false; // stale: the file does not exist
-  std::string diff;     // stale: unified diff from the file to the render
-  std::string text;     // printed: the living log
+  bool missing = false;     // stale: the file does not exist
+  std::string diff;         // stale: unified diff from the file to the render
+  int first_difference = 0; // stale: 1-based line of the first difference (0: missing)
+  std::string text;         // printed: the living log
 };
 
 struct RenderResult
 {
   std::vector<RenderedFileState> files;
+  std::string repo_prefix; // see ValidateResult
   bool stale() const
   {
     for (const RenderedFileState& f : files) {

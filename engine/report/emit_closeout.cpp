@@ -1,6 +1,7 @@
 #include "report/emit_closeout.hpp"
 
 #include "model/commit.hpp"
+#include "report/emit_ci.hpp"
 #include "report/markdown.hpp"
 #include "report/records.hpp"
 
@@ -78,6 +79,10 @@ emit_written(const std::string& headline,
 void
 emit(const model::CloseResult& result, OutputFormat format, Sink& sink)
 {
+  if (format == OutputFormat::github) {
+    sink.out(github_annotations(result));
+    return;
+  }
   for (const model::MilestoneGates& m : result.evaluated) {
     if (format == OutputFormat::table) {
       sink.out(fmt::format(

@@ -22,6 +22,14 @@
 
 namespace rl::report {
 
+// close: the three data formats and, for CI, GitHub workflow commands (an
+// annotation per failed gate, report/emit_ci.hpp).
+inline constexpr std::array k_close_formats{model::OutputFormat::table,
+                                            model::OutputFormat::json,
+                                            model::OutputFormat::csv,
+                                            model::OutputFormat::github};
+template<>
+inline constexpr std::span<const model::OutputFormat> k_formats<model::CloseResult> = k_close_formats;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::ApproveResult> = k_table_or_json;
 template<>

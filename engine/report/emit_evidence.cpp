@@ -1,6 +1,7 @@
 #include "report/emit_evidence.hpp"
 
 #include "model/evidence.hpp"
+#include "report/emit_ci.hpp"
 #include "report/records.hpp"
 
 #include <fmt/format.h>
@@ -299,6 +300,14 @@ emit(const model::CheckResult& result, model::OutputFormat format, Sink& sink)
 {
   if (format == model::OutputFormat::json) {
     sink.out(json_text(to_json(result)));
+    return;
+  }
+  if (format == model::OutputFormat::sarif) {
+    sink.out(json_text(sarif_log(result)));
+    return;
+  }
+  if (format == model::OutputFormat::github) {
+    sink.out(github_annotations(result));
     return;
   }
   const std::string_view priority = model::to_string(result.min_priority);

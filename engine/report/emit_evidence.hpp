@@ -18,8 +18,14 @@ template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::RecordMetricResult> = k_table_or_json;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::WhyResult> = k_table_or_json;
+// check is also a CI verdict: GitHub workflow commands and a SARIF log
+// (report/emit_ci.hpp).
+inline constexpr std::array k_check_formats{model::OutputFormat::table,
+                                            model::OutputFormat::json,
+                                            model::OutputFormat::github,
+                                            model::OutputFormat::sarif};
 template<>
-inline constexpr std::span<const model::OutputFormat> k_formats<model::CheckResult> = k_table_or_json;
+inline constexpr std::span<const model::OutputFormat> k_formats<model::CheckResult> = k_check_formats;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::GcResult> = k_table_or_json;
 
@@ -43,6 +49,7 @@ void emit(const model::GcResult& result, model::OutputFormat format, Sink& sink)
 
 // table: each offender with its reasons, then "check passed: ..." or "check
 // failed: ...". json: {"id": "check", "passed": ..., "offenders": [...]}.
+// github: an annotation per offender; sarif: a SARIF 2.1.0 log.
 void emit(const model::CheckResult& result, model::OutputFormat format, Sink& sink);
 
 // The results as JSON values (what emit writes for json), for tests and for

@@ -1,6 +1,7 @@
 #include "report/emit_program.hpp"
 
 #include "model/commit.hpp"
+#include "report/emit_ci.hpp"
 #include "report/records.hpp"
 #include "util/text.hpp"
 
@@ -323,6 +324,8 @@ query_text(std::string_view text, OutputFormat format)
   case OutputFormat::csv:
     return util::terminal_safe(text, "\t\n\r");
   case OutputFormat::table:
+  case OutputFormat::github: // not a format of query
+  case OutputFormat::sarif:
     break;
   }
   return util::terminal_safe(text, "");
@@ -331,8 +334,42 @@ query_text(std::string_view text, OutputFormat format)
 } // namespace
 
 void
-emit(const model::ValidateResult& result, OutputFormat /*format: table only*/, Sink& sink)
+emit(const model::ValidateResult& result, OutputFormat format, Sink& sink)
 {
+  if (format == OutputFormat::github) {
+    sink.out(github_annotations(result));
+    return;
+  }
+  if (format == OutputFormat::json) {
+    ordered_json diagnostics = ordered_json::array();
+    for (const util::Diagnostic& d : result.diagnostics) {
+      diagnostics.push_back({{"file", d.location.path},
+                             {"line", d.location.line},
+                             {"col", d.location.column},
+                             {"severity", d.severity == util::Severity::error ? "error" : "warning"},
+                             {"message", d.message},
+                             {"help", d.help}});
+    }
+    sink.out(json_text({{"id", "validate"},
+                        {"valid", result.valid()},
+                        {"files", result.counts.files},
+                        {"diagnostics", std::move(diagnostics)}}));
+    return;
+  }
+  if (!result.diagnostics.empty()) {
+    // As every command reports invalid input (app::run_guarded).
+    std::size_t errors = 0;
+    for (const util::Diagnostic& d : result.diagnostics) {
+      sink.err(util::format_diagnostic(d) + "\n");
+      errors += d.severity == util::Severity::error ? 1 : 0;
+    }
+    if (errors > 1) {
+      sink.err(fmt::format("{} errors; nothing was written\n", errors));
+    }
+    if (!result.valid()) {
+      return;
+    }
+  }
   const model::DefinitionCounts& c = result.counts;
   sink.out(fmt::format("ok: {} files; {} milestones, {} invariants, {} risks, {} deferrals, {} phases\n",
                        c.files,
@@ -363,8 +400,12 @@ emit(const model::LoadSummary& result, OutputFormat format, Sink& sink)
 }
 
 void
-emit(const model::RenderResult& result, OutputFormat /*format: table only*/, Sink& sink)
+emit(const model::RenderResult& result, OutputFormat format, Sink& sink)
 {
+  if (format == OutputFormat::github) {
+    sink.out(github_annotations(result));
+    return;
+  }
   using State = model::RenderedFileState::State;
   for (const model::RenderedFileState& file : result.files) {
     switch (file.state) {

@@ -9,11 +9,17 @@
 
 namespace rl::report {
 
-// validate and render print a report for people only; they take no --format.
+// validate: a report for people (table), {id, valid, files, diagnostics}
+// (json) or GitHub workflow commands (github, report/emit_ci.hpp). render:
+// a report for people or, for CI, workflow commands.
+inline constexpr std::array k_validate_formats{model::OutputFormat::table,
+                                               model::OutputFormat::json,
+                                               model::OutputFormat::github};
+inline constexpr std::array k_render_formats{model::OutputFormat::table, model::OutputFormat::github};
 template<>
-inline constexpr std::span<const model::OutputFormat> k_formats<model::ValidateResult> = k_table_only;
+inline constexpr std::span<const model::OutputFormat> k_formats<model::ValidateResult> = k_validate_formats;
 template<>
-inline constexpr std::span<const model::OutputFormat> k_formats<model::RenderResult> = k_table_only;
+inline constexpr std::span<const model::OutputFormat> k_formats<model::RenderResult> = k_render_formats;
 
 void emit(const model::ValidateResult& result, model::OutputFormat format, Sink& sink);
 void emit(const model::LoadSummary& result, model::OutputFormat format, Sink& sink);

@@ -66,10 +66,11 @@ const std::vector<OutputFormat> k_table_json{OutputFormat::table, OutputFormat::
 
 } // namespace
 
-TEST_CASE("approve, reopen and recover offer table and json, and close and log every format", "[report][emit]")
+TEST_CASE("approve, reopen and recover offer table and json, log the data formats and close also github",
+          "[report][emit]")
 {
   CHECK(formats_of<rl::model::CloseResult>()
-        == std::vector<OutputFormat>{OutputFormat::table, OutputFormat::json, OutputFormat::csv});
+        == std::vector<OutputFormat>{OutputFormat::table, OutputFormat::json, OutputFormat::csv, OutputFormat::github});
   CHECK(formats_of<rl::model::ApproveResult>() == k_table_json);
   CHECK(formats_of<rl::model::ReopenResult>() == k_table_json);
   CHECK(formats_of<rl::model::RecoverResult>() == k_table_json);

@@ -129,6 +129,9 @@ TEST_CASE("the evidence results offer table and json and no csv", "[report][emit
   CHECK_FALSE(offers<rl::model::WhyResult>(OutputFormat::csv));
   CHECK(offers<rl::model::CheckResult>(OutputFormat::json));
   CHECK_FALSE(offers<rl::model::CheckResult>(OutputFormat::csv));
+  CHECK(offers<rl::model::CheckResult>(OutputFormat::github));
+  CHECK(offers<rl::model::CheckResult>(OutputFormat::sarif));
+  CHECK_FALSE(offers<rl::model::WhyResult>(OutputFormat::sarif));
 }
 
 TEST_CASE("a JUnit ingest shows each file and the total in the table and in JSON", "[report][emit]")

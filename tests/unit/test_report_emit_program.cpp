@@ -63,7 +63,7 @@ TEST_CASE("a list shows the same records as a table, CSV and JSON", "[report][em
   CHECK(json_ids == ids);
 }
 
-TEST_CASE("every result type allows table and JSON, validate and render only a table", "[report][emit]")
+TEST_CASE("every result type allows table and JSON, validate also github, render table and github", "[report][emit]")
 {
   using rl::report::k_formats;
   const auto allows = [](auto formats, OutputFormat f) {
@@ -72,8 +72,14 @@ TEST_CASE("every result type allows table and JSON, validate and render only a t
   CHECK(allows(k_formats<rl::model::RiskList>, OutputFormat::csv));
   CHECK(allows(k_formats<rl::model::StatusResult>, OutputFormat::json));
   CHECK(allows(k_formats<rl::model::QueryRows>, OutputFormat::csv));
-  CHECK_FALSE(allows(k_formats<rl::model::ValidateResult>, OutputFormat::json));
+  CHECK(allows(k_formats<rl::model::ValidateResult>, OutputFormat::json));
+  CHECK(allows(k_formats<rl::model::ValidateResult>, OutputFormat::github));
+  CHECK_FALSE(allows(k_formats<rl::model::ValidateResult>, OutputFormat::csv));
+  CHECK_FALSE(allows(k_formats<rl::model::ValidateResult>, OutputFormat::sarif));
   CHECK_FALSE(allows(k_formats<rl::model::RenderResult>, OutputFormat::json));
+  CHECK(allows(k_formats<rl::model::RenderResult>, OutputFormat::github));
+  CHECK_FALSE(allows(k_formats<rl::model::RiskList>, OutputFormat::github));
+  CHECK_FALSE(allows(k_formats<rl::model::StatusResult>, OutputFormat::sarif));
 }
 
 TEST_CASE("status shows the same figures for people and as JSON", "[report][emit]")
