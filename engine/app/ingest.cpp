@@ -203,7 +203,10 @@ run_ingest(const GlobalOptions& global,
     output.progress("\r\x1b[K");
   }
   if (c.commit.empty() && kind.warns_without_commit) {
-    output.err("warning: no commit recorded (not a git repository?); pass --commit SHA\n");
+    util::Diagnostic warning;
+    warning.severity = util::Severity::warning;
+    warning.message = "no commit recorded (not a git repository?); pass --commit SHA";
+    output.err(util::format_diagnostic(warning) + "\n");
   }
   return result;
 }

@@ -25,6 +25,8 @@ format_diagnostic(const Diagnostic& diagnostic)
       }
     }
     out += ": ";
+  } else {
+    out += "refactor-ledger: "; // no location: say which program speaks
   }
   out += diagnostic.severity == Severity::error ? "error: " : "warning: ";
   // Messages quote input (names, paths, values): never raw control bytes.

@@ -26,7 +26,8 @@ struct Diagnostic
 
 // "milestones/M01.yaml:12:5: error: unknown field 'ownr'" plus an indented
 // "help:" line when present: the layout of compiler diagnostics, so editors and
-// CI annotators can jump to the location.
+// CI annotators can jump to the location. Without a location the line starts
+// "refactor-ledger: error: " (or "warning: "), as every other message does.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // Collects diagnostics so that one run reports every problem in the input
