@@ -43,26 +43,16 @@ score_from_options(const model::Definitions& d,
   row.date = date;
   row.label = m.id;
   for (const std::string& item : scores) {
-    const std::size_t eq = item.find('=');
-    const std::string dim = item.substr(0, eq);
-    const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
-    if (eq == std::string::npos || it == d.dimensions.end()) {
-      std::vector<std::string> known;
-      known.reserve(d.dimensions.size());
-      for (const model::ScoreDimension& x : d.dimensions) {
-        known.push_back(x.id);
-      }
-      throw util::UsageError(
-        fmt::format("--score '{}' must be DIM=VALUE with DIM one of: {}", item, fmt::join(known, ", ")));
-    }
-    const std::string text = item.substr(eq + 1);
+    const model::ScoreDimension& dimension = score_dimension(d, item);
+    const std::string text = item.substr(item.find('=') + 1);
     model::ScoreValue v;
-    v.dimension.id = dim;
-    if (it->kind == model::ScoreKind::numeric) {
+    v.dimension.id = dimension.id;
+    if (dimension.kind == model::ScoreKind::numeric) {
       double value = 0;
       const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > it->max) {
-        throw util::UsageError(fmt::format("--score {}: '{}' must be a number from 0 to {}", dim, text, it->max));
+      if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > dimension.max) {
+        throw util::UsageError(
+          fmt::format("--score {}: '{}' must be a number from 0 to {}", dimension.id, text, dimension.max));
       }
       v.number = value;
     } else {
@@ -194,6 +184,36 @@ closing_event(const GlobalOptions& global,
 
 } // namespace
 
+const model::ScoreDimension&
+score_dimension(const model::Definitions& d, const std::string& item)
+{
+  const std::size_t eq = item.find('=');
+  const std::string dim = item.substr(0, eq);
+  const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
+  if (eq != std::string::npos && it != d.dimensions.end()) {
+    return *it;
+  }
+  if (d.dimensions.empty()) {
+    throw util::UsageError(fmt::format("--score '{}': the program declares no score dimensions; declare them under "
+                                       "'scores:' in milestones/program.yaml (each with id, name, kind, max), or "
+                                       "leave --score out",
+                                       item));
+  }
+  std::vector<std::string> known;
+  known.reserve(d.dimensions.size());
+  for (const model::ScoreDimension& x : d.dimensions) {
+    known.push_back(x.id);
+  }
+  if (eq == std::string::npos) {
+    throw util::UsageError(fmt::format("--score '{}' must be DIM=VALUE, e.g. --score {}=8; dimensions: {}",
+                                       item,
+                                       known.front(),
+                                       fmt::join(known, ", ")));
+  }
+  throw util::UsageError(fmt::format(
+    "--score '{}': the program has no score dimension '{}'; dimensions: {}", item, dim, fmt::join(known, ", ")));
+}
+
 model::CloseResult
 run_close(const GlobalOptions& global, const std::vector<std::string>& ids, const CloseOptions& options)
 {
@@ -260,6 +280,8 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     }
   }
   check_artifacts(ledger.paths.root, options);
+  // --score is checked before the gates: a dry run says a mistake too.
+  score_from_options(d, find_milestone(d, ids.front()), options.scores, {});
   std::int64_t seq = model::next_seq(records);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);

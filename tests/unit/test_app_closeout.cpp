@@ -388,3 +388,23 @@ TEST_CASE("a gate declared not applicable has no facts gathered: no git diff, no
     CHECK(it->evidence.empty());
   }
 }
+
+TEST_CASE("close --score names the program's dimensions, or says where to declare them when it has none",
+          "[app][closeout][score]")
+{
+  Program p;
+  rl::app::CloseOptions options;
+  options.dry_run = true;
+  options.scores = {"architecture=8"};
+  CHECK_THROWS_WITH(rl::app::run_close(p.global, {"M01"}, options),
+                    "--score 'architecture=8': the program has no score dimension 'architecture'; dimensions: tests");
+  options.scores = {"tests"};
+  CHECK_THROWS_WITH(rl::app::run_close(p.global, {"M01"}, options),
+                    "--score 'tests' must be DIM=VALUE, e.g. --score tests=8; dimensions: tests");
+
+  // A program without score dimensions: no empty list, but where they go.
+  const rl::model::Definitions none;
+  CHECK_THROWS_WITH(rl::app::score_dimension(none, "tests=8"),
+                    "--score 'tests=8': the program declares no score dimensions; declare them under 'scores:' in "
+                    "milestones/program.yaml (each with id, name, kind, max), or leave --score out");
+}
