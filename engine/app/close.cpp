@@ -3,7 +3,9 @@
 #include "app/assess.hpp"
 #include "app/audit.hpp"
 #include "app/closeout_support.hpp"
+#include "app/git.hpp"
 #include "app/ledger.hpp"
+#include "app/outputs.hpp"
 #include "loader/loader.hpp"
 #include "model/commit.hpp"
 #include "model/gates.hpp"
@@ -87,6 +89,49 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
         {x.id, x.what, x.discovered_in.id, x.target(), std::string(model::to_string(x.status)), x.blocker});
     }
   }
+}
+
+// The close records HEAD: say so when the working tree has changes HEAD does
+// not hold, outside the ledger's own files (which the close writes itself).
+void
+warn_uncommitted(const GlobalOptions& global, const std::filesystem::path& root, const model::Program& program)
+{
+  std::vector<std::string> args{"status", "--porcelain", "-z"};
+  const std::vector<std::string> pathspec = pathspec_excluding(ledger_own_paths(program));
+  args.insert(args.end(), pathspec.begin(), pathspec.end());
+  const std::optional<std::string> status = git_output(root, args);
+  if (!status) {
+    return; // not a git checkout: the gates say so
+  }
+  // "XY path" NUL, and for a rename or copy the original path NUL after it
+  std::vector<std::string> files;
+  std::size_t start = 0;
+  while (start + 3 < status->size()) {
+    const std::size_t end = std::min(status->find('\0', start), status->size());
+    const char x = (*status)[start];
+    files.push_back(status->substr(start + 3, end - start - 3));
+    start = end + 1;
+    if (x == 'R' || x == 'C') {
+      start = std::min(status->find('\0', start), status->size()) + 1;
+    }
+  }
+  if (files.empty()) {
+    return;
+  }
+  constexpr std::size_t k_shown = 3;
+  std::vector<std::string> shown(files.begin(),
+                                 files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), k_shown)));
+  if (files.size() > k_shown) {
+    shown.emplace_back("…");
+  }
+  util::Diagnostic warning;
+  warning.severity = util::Severity::warning;
+  warning.message = fmt::format("{} {} uncommitted changes outside the ledger's files ({}); the closeout records "
+                                "HEAD, without them: commit them first if they belong to the milestone",
+                                files.size(),
+                                files.size() == 1 ? "file has" : "files have",
+                                fmt::join(shown, ", "));
+  global.output().err(util::format_diagnostic(warning) + "\n");
 }
 
 // Each --artifact must name a file inside the program root; with --adopt it
@@ -282,6 +327,9 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
   check_artifacts(ledger.paths.root, options);
   // --score is checked before the gates: a dry run says a mistake too.
   score_from_options(d, find_milestone(d, ids.front()), options.scores, {});
+  if (!options.dry_run && !options.adopt && options.commit.empty()) {
+    warn_uncommitted(global, ledger.paths.root, d.program);
+  }
   std::int64_t seq = model::next_seq(records);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);

@@ -137,7 +137,7 @@ read_sections(const std::filesystem::path& root, const model::Program& program)
 std::vector<std::string>
 ledger_own_paths(const model::Program& program)
 {
-  return {"milestones", "invariants", program.log_path, program.toolcalls_path, program.milestone_docs_path};
+  return {"milestones", "invariants", ".ledger", program.log_path, program.toolcalls_path, program.milestone_docs_path};
 }
 
 model::FrozenContext

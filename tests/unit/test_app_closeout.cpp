@@ -463,3 +463,28 @@ TEST_CASE("the scope gate never counts git-ignored files, nor vendored ones unle
   CHECK(outside.outcome == rl::model::GateOutcome::failed);
   CHECK(outside.evidence == std::vector<std::string>{"src/x.cpp"});
 }
+
+TEST_CASE("close warns once about uncommitted changes outside the ledger's files, since it records HEAD",
+          "[app][closeout][uncommitted]")
+{
+  Program p;
+  std::ofstream(p.root() / "milestones/notes.md") << "the ledger's own folder\n";
+  rl::app::CloseOptions options;
+  rl::app::run_close(p.global, {"M01"}, options); // refused: its gates fail
+  CHECK(p.sink.err_text.find("warning") == std::string::npos);
+
+  for (const char* file : {"a.txt", "b.txt", "c.txt", "d.txt"}) {
+    std::ofstream(p.root() / file) << "work in progress\n";
+  }
+  p.sink.err_text.clear();
+  rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(p.sink.err_text
+        == "refactor-ledger: warning: 4 files have uncommitted changes outside the ledger's files (a.txt, b.txt, "
+           "c.txt, …); the closeout records HEAD, without them: commit them first if they belong to the milestone\n");
+
+  // A dry run writes nothing and records nothing: no warning.
+  p.sink.err_text.clear();
+  options.dry_run = true;
+  rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(p.sink.err_text.empty());
+}
