@@ -131,7 +131,7 @@ warn_uncommitted(const GlobalOptions& global, const std::filesystem::path& root,
                                 files.size(),
                                 files.size() == 1 ? "file has" : "files have",
                                 fmt::join(shown, ", "));
-  global.output().err(util::format_diagnostic(warning) + "\n");
+  global.output().err(util::format_diagnostic(warning, global.output().colors_err()) + "\n");
 }
 
 // Each --artifact must name a file inside the program root; with --adopt it

@@ -186,7 +186,7 @@ run_ingest(const GlobalOptions& global,
     } catch (const util::InputError& e) {
       ++part.rejected;
       for (const util::Diagnostic& d : e.diagnostics()) {
-        output.err(util::format_diagnostic(d) + "\n");
+        output.err(util::format_diagnostic(d, output.colors_err()) + "\n");
       }
       r = model::IngestedFile{};
       r.outcome = model::IngestOutcome::rejected;
@@ -206,7 +206,7 @@ run_ingest(const GlobalOptions& global,
     util::Diagnostic warning;
     warning.severity = util::Severity::warning;
     warning.message = "no commit recorded (not a git repository?); pass --commit SHA";
-    output.err(util::format_diagnostic(warning) + "\n");
+    output.err(util::format_diagnostic(warning, output.colors_err()) + "\n");
   }
   return result;
 }

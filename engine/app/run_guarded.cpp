@@ -10,13 +10,13 @@ namespace rl::app {
 namespace {
 
 // "refactor-ledger: error: MESSAGE", as every error is printed
-// (util::format_diagnostic).
+// (util::format_diagnostic, in colour on a terminal).
 void
 print_error(report::Sink& sink, const std::string& message)
 {
   util::Diagnostic d;
   d.message = message;
-  sink.err(util::format_diagnostic(d) + "\n");
+  sink.err(util::format_diagnostic(d, sink.colors_err()) + "\n");
 }
 
 } // namespace
@@ -29,7 +29,7 @@ run_guarded(const std::function<ExitCode()>& action, report::Sink& sink)
   } catch (const util::InputError& e) {
     std::size_t errors = 0;
     for (const util::Diagnostic& d : e.diagnostics()) {
-      sink.err(util::format_diagnostic(d) + "\n");
+      sink.err(util::format_diagnostic(d, sink.colors_err()) + "\n");
       errors += d.severity == util::Severity::error ? 1 : 0;
     }
     if (errors > 1) {

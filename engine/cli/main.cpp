@@ -19,7 +19,32 @@ namespace {
 bool
 takes_value(const std::string& arg)
 {
-  return arg == "-C" || arg == "--root" || arg == "--db" || arg == "--limit";
+  return arg == "-C" || arg == "--root" || arg == "--db" || arg == "--limit" || arg == "--color";
+}
+
+// --color's value, read before CLI11 parses the command line, so that its
+// own errors are coloured as asked too (CLI11 then checks the value).
+void
+preset_color(int argc, char** argv)
+{
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    std::string value;
+    if (arg == "--color" && i + 1 < argc) {
+      value = argv[i + 1];
+    } else if (arg.rfind("--color=", 0) == 0) {
+      value = arg.substr(8);
+    } else {
+      continue;
+    }
+    if (value == "always") {
+      rl::util::set_color_mode(rl::util::ColorMode::always);
+    } else if (value == "never") {
+      rl::util::set_color_mode(rl::util::ColorMode::never);
+    } else {
+      rl::util::set_color_mode(rl::util::ColorMode::automatic);
+    }
+  }
 }
 
 // The command word: the first argument that is neither an option nor the
@@ -55,7 +80,7 @@ usage_error(const std::string& message, const std::string& help)
   rl::util::Diagnostic d;
   d.message = message;
   d.help = help;
-  fmt::print(stderr, "{}\n", rl::util::format_diagnostic(d));
+  fmt::print(stderr, "{}\n", rl::util::format_diagnostic(d, rl::util::colors_stderr()));
   return static_cast<int>(rl::app::ExitCode::usage);
 }
 
@@ -90,15 +115,16 @@ parse_and_run(int argc, char** argv)
 
   rl::app::GlobalOptions global;
   // The command line for the audit log, without the options that only say
-  // where the program and its ledger are (machine-specific paths).
+  // where the program and its ledger are (machine-specific paths), nor
+  // --color.
   global.command_line = "refactor-ledger";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "-C" || arg == "--root" || arg == "--db") {
+    if (arg == "-C" || arg == "--root" || arg == "--db" || arg == "--color") {
       ++i;
       continue;
     }
-    if (arg.rfind("--root=", 0) == 0 || arg.rfind("--db=", 0) == 0) {
+    if (arg.rfind("--root=", 0) == 0 || arg.rfind("--db=", 0) == 0 || arg.rfind("--color=", 0) == 0) {
       continue;
     }
     const bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"$`\\") == std::string::npos;
@@ -118,6 +144,15 @@ parse_and_run(int argc, char** argv)
                 "file-bytes (one input file, 4G), yaml-aliases (nodes reached through "
                 "aliases per YAML file, 10000); K/M/G suffixes")
     ->type_name("NAME=VALUE");
+  std::string color = "auto";
+  app
+    .add_option("--color",
+                color,
+                "Colour errors, warnings and gate results: auto (when the output is a terminal), always, "
+                "never; NO_COLOR set to any non-empty value means never")
+    ->check(CLI::IsMember({"auto", "always", "never"}))
+    ->default_str("auto");
+  preset_color(argc, argv);
 
   rl::cli::Action chosen;
   rl::cli::register_validate(app, global, chosen);

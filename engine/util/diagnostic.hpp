@@ -28,7 +28,9 @@ struct Diagnostic
 // "help:" line when present: the layout of compiler diagnostics, so editors and
 // CI annotators can jump to the location. Without a location the line starts
 // "refactor-ledger: error: " (or "warning: "), as every other message does.
-std::string format_diagnostic(const Diagnostic& diagnostic);
+// With `color` (util::colors_stderr() for standard error), "error:" is bold
+// red and "warning:" bold yellow.
+std::string format_diagnostic(const Diagnostic& diagnostic, bool color = false);
 
 // Collects diagnostics so that one run reports every problem in the input
 // instead of stopping at the first.
