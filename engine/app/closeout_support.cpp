@@ -56,11 +56,14 @@ classify_changed_files(const std::filesystem::path& checkout,
   for (std::size_t start = 0; start < files.size(); start += k_batch) {
     const auto first = files.begin() + static_cast<std::ptrdiff_t>(start);
     const auto last = files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), start + k_batch));
-    std::vector<std::string> args{"check-ignore", "--no-index", "-z", "--"};
+    // (-z needs --stdin, which git_run does not give: one path a line)
+    std::vector<std::string> args{"check-ignore", "--no-index", "--"};
     args.insert(args.end(), first, last);
     const GitResult ignore = git_run(checkout, args); // exit 1: none ignored
     if (ignore.exit_code == 0) {
-      for (std::string& path : split_nul(ignore.out)) {
+      std::string lines = ignore.out;
+      std::replace(lines.begin(), lines.end(), '\n', '\0');
+      for (std::string& path : split_nul(lines)) {
         ignored.push_back(std::move(path));
       }
     }
