@@ -132,7 +132,7 @@ TEST_CASE("ingest junit without a commit warns on the side", "[app][evidence]")
   Program p;
   const rl::model::IngestResult r = rl::app::run_ingest(p.global, "junit", {p.path("smoke.xml")}, {});
   CHECK(r.commit.empty());
-  CHECK(p.sink.err_text == "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
+  CHECK(p.sink.err_text == "refactor-ledger: warning: no commit recorded (not a git repository?); pass --commit SHA\n");
 }
 
 // A sink that shows progress (as standard error on a terminal does).
