@@ -1,6 +1,7 @@
 #include "app/assess.hpp"
 
 #include "app/git.hpp"
+#include "app/outputs.hpp"
 
 #include "store/evidence_repo.hpp"
 #include "util/error.hpp"
@@ -79,7 +80,7 @@ assess(SQLite::Database& db, const model::Definitions& definitions, const std::f
   }
   if (rules::uses_commit_distance(definitions)) {
     for (const std::string& commit : rules::evidence_commits(evidence)) {
-      evidence.commits_behind.emplace(commit, commits_behind_head(root, commit));
+      evidence.commits_behind.emplace(commit, commits_behind_head(root, commit, ledger_own_paths(definitions.program)));
     }
   }
   const rules::Policy policy{current_time()};

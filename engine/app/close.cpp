@@ -5,6 +5,7 @@
 #include "app/closeout_support.hpp"
 #include "app/git.hpp"
 #include "app/ledger.hpp"
+#include "app/outputs.hpp"
 #include "loader/loader.hpp"
 #include "model/commit.hpp"
 #include "model/gates.hpp"
@@ -44,26 +45,16 @@ score_from_options(const model::Definitions& d,
   row.date = date;
   row.label = m.id;
   for (const std::string& item : scores) {
-    const std::size_t eq = item.find('=');
-    const std::string dim = item.substr(0, eq);
-    const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
-    if (eq == std::string::npos || it == d.dimensions.end()) {
-      std::vector<std::string> known;
-      known.reserve(d.dimensions.size());
-      for (const model::ScoreDimension& x : d.dimensions) {
-        known.push_back(x.id);
-      }
-      throw util::UsageError(
-        fmt::format("--score '{}' must be DIM=VALUE with DIM one of: {}", item, fmt::join(known, ", ")));
-    }
-    const std::string text = item.substr(eq + 1);
+    const model::ScoreDimension& dimension = score_dimension(d, item);
+    const std::string text = item.substr(item.find('=') + 1);
     model::ScoreValue v;
-    v.dimension.id = dim;
-    if (it->kind == model::ScoreKind::numeric) {
+    v.dimension.id = dimension.id;
+    if (dimension.kind == model::ScoreKind::numeric) {
       double value = 0;
       const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > it->max) {
-        throw util::UsageError(fmt::format("--score {}: '{}' must be a number from 0 to {}", dim, text, it->max));
+      if (ec != std::errc() || ptr != text.data() + text.size() || value < 0 || value > dimension.max) {
+        throw util::UsageError(
+          fmt::format("--score {}: '{}' must be a number from 0 to {}", dimension.id, text, dimension.max));
       }
       v.number = value;
     } else {
@@ -98,6 +89,49 @@ freeze_context(const model::Definitions& d, const model::Milestone& m, model::Cl
         {x.id, x.what, x.discovered_in.id, x.target(), std::string(model::to_string(x.status)), x.blocker});
     }
   }
+}
+
+// The close records HEAD: say so when the working tree has changes HEAD does
+// not hold, outside the ledger's own files (which the close writes itself).
+void
+warn_uncommitted(const GlobalOptions& global, const std::filesystem::path& root, const model::Program& program)
+{
+  std::vector<std::string> args{"status", "--porcelain", "-z"};
+  const std::vector<std::string> pathspec = pathspec_excluding(ledger_own_paths(program));
+  args.insert(args.end(), pathspec.begin(), pathspec.end());
+  const std::optional<std::string> status = git_output(root, args);
+  if (!status) {
+    return; // not a git checkout: the gates say so
+  }
+  // "XY path" NUL, and for a rename or copy the original path NUL after it
+  std::vector<std::string> files;
+  std::size_t start = 0;
+  while (start + 3 < status->size()) {
+    const std::size_t end = std::min(status->find('\0', start), status->size());
+    const char x = (*status)[start];
+    files.push_back(status->substr(start + 3, end - start - 3));
+    start = end + 1;
+    if (x == 'R' || x == 'C') {
+      start = std::min(status->find('\0', start), status->size()) + 1;
+    }
+  }
+  if (files.empty()) {
+    return;
+  }
+  constexpr std::size_t k_shown = 3;
+  std::vector<std::string> shown(files.begin(),
+                                 files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), k_shown)));
+  if (files.size() > k_shown) {
+    shown.emplace_back("…");
+  }
+  util::Diagnostic warning;
+  warning.severity = util::Severity::warning;
+  warning.message = fmt::format("{} {} uncommitted changes outside the ledger's files ({}); the closeout records "
+                                "HEAD, without them: commit them first if they belong to the milestone",
+                                files.size(),
+                                files.size() == 1 ? "file has" : "files have",
+                                fmt::join(shown, ", "));
+  global.output().err(util::format_diagnostic(warning, global.output().colors_err()) + "\n");
 }
 
 // Each --artifact must name a file inside the program root; with --adopt it
@@ -195,6 +229,36 @@ closing_event(const GlobalOptions& global,
 
 } // namespace
 
+const model::ScoreDimension&
+score_dimension(const model::Definitions& d, const std::string& item)
+{
+  const std::size_t eq = item.find('=');
+  const std::string dim = item.substr(0, eq);
+  const auto it = std::find_if(d.dimensions.begin(), d.dimensions.end(), [&](const auto& x) { return x.id == dim; });
+  if (eq != std::string::npos && it != d.dimensions.end()) {
+    return *it;
+  }
+  if (d.dimensions.empty()) {
+    throw util::UsageError(fmt::format("--score '{}': the program declares no score dimensions; declare them under "
+                                       "'scores:' in milestones/program.yaml (each with id, name, kind, max), or "
+                                       "leave --score out",
+                                       item));
+  }
+  std::vector<std::string> known;
+  known.reserve(d.dimensions.size());
+  for (const model::ScoreDimension& x : d.dimensions) {
+    known.push_back(x.id);
+  }
+  if (eq == std::string::npos) {
+    throw util::UsageError(fmt::format("--score '{}' must be DIM=VALUE, e.g. --score {}=8; dimensions: {}",
+                                       item,
+                                       known.front(),
+                                       fmt::join(known, ", ")));
+  }
+  throw util::UsageError(fmt::format(
+    "--score '{}': the program has no score dimension '{}'; dimensions: {}", item, dim, fmt::join(known, ", ")));
+}
+
 model::CloseResult
 run_close(const GlobalOptions& global, const std::vector<std::string>& ids, const CloseOptions& options)
 {
@@ -261,6 +325,11 @@ run_close(const GlobalOptions& global, const std::vector<std::string>& ids, cons
     }
   }
   check_artifacts(ledger.paths.root, options);
+  // --score is checked before the gates: a dry run says a mistake too.
+  score_from_options(d, find_milestone(d, ids.front()), options.scores, {});
+  if (!options.dry_run && !options.adopt && options.commit.empty()) {
+    warn_uncommitted(global, ledger.paths.root, d.program);
+  }
   std::int64_t seq = model::next_seq(records);
   const Assessment assessment = assess(*ledger.db, d, ledger.paths.root);
   const std::vector<model::CiRunEvidence> runs = store::ci_runs(*ledger.db);

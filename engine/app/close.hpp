@@ -5,6 +5,7 @@
 #include "app/closeout_edits.hpp"
 #include "app/commands.hpp"
 #include "model/closeout_results.hpp"
+#include "model/entities.hpp"
 
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ struct CloseOptions
 model::CloseResult run_close(const GlobalOptions& global,
                              const std::vector<std::string>& milestones,
                              const CloseOptions& options);
+
+// The score dimension of the program that `--score DIM=VALUE` names. Throws
+// UsageError naming the program's dimensions, or, when it declares none,
+// where to declare them.
+const model::ScoreDimension& score_dimension(const model::Definitions& d, const std::string& item);
 
 // ok, or negative when a gate fails (dry run or refused).
 ExitCode exit_code(const model::CloseResult& result);

@@ -42,6 +42,47 @@ split_nul(const std::string& text)
   return out;
 }
 
+// Of `files` (paths of the checkout), those .gitignore ignores (tracked or
+// not: `git check-ignore --no-index`) and those .gitattributes marks
+// linguist-vendored or linguist-generated (`git check-attr`), as the working
+// tree's files say. Asked in batches, the paths as arguments.
+void
+classify_changed_files(const std::filesystem::path& checkout,
+                       const std::vector<std::string>& files,
+                       std::vector<std::string>& ignored,
+                       std::vector<std::string>& vendored)
+{
+  constexpr std::size_t k_batch = 512;
+  for (std::size_t start = 0; start < files.size(); start += k_batch) {
+    const auto first = files.begin() + static_cast<std::ptrdiff_t>(start);
+    const auto last = files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), start + k_batch));
+    // (-z needs --stdin, which git_run does not give: one path a line)
+    std::vector<std::string> args{"check-ignore", "--no-index", "--"};
+    args.insert(args.end(), first, last);
+    const GitResult ignore = git_run(checkout, args); // exit 1: none ignored
+    if (ignore.exit_code == 0) {
+      std::string lines = ignore.out;
+      std::replace(lines.begin(), lines.end(), '\n', '\0');
+      for (std::string& path : split_nul(lines)) {
+        ignored.push_back(std::move(path));
+      }
+    }
+    args = {"check-attr", "-z", "linguist-vendored", "linguist-generated", "--"};
+    args.insert(args.end(), first, last);
+    const GitResult attr = git_run(checkout, args);
+    if (attr.exit_code == 0) {
+      // path NUL attribute NUL value NUL, for each path and attribute
+      const std::vector<std::string> fields = split_nul(attr.out);
+      for (std::size_t i = 0; i + 2 < fields.size(); i += 3) {
+        const std::string& value = fields[i + 2];
+        if ((value == "set" || value == "true") && (vendored.empty() || vendored.back() != fields[i])) {
+          vendored.push_back(fields[i]);
+        }
+      }
+    }
+  }
+}
+
 std::optional<std::string>
 resolve_commit(const std::filesystem::path& checkout, const std::string& rev)
 {
@@ -156,6 +197,7 @@ gather_facts(SQLite::Database& db,
         f.changed_files =
           split_nul(git_output(git.checkout, {"diff", "--name-only", "-z", "--no-renames", f.base_commit, f.commit})
                       .value_or(""));
+        classify_changed_files(git.checkout, f.changed_files, f.ignored_files, f.vendored_files);
       }
     } else {
       f.base_problem = fmt::format("base commit {} (from {}) is not in {}", base, from, shown_checkout);

@@ -67,13 +67,30 @@ git_output(const std::filesystem::path& root, const std::vector<std::string>& ar
   return out;
 }
 
+std::vector<std::string>
+pathspec_excluding(const std::vector<std::string>& excluded)
+{
+  std::vector<std::string> args{"--", ":(top)"};
+  for (const std::string& path : excluded) {
+    args.push_back(":(exclude,literal)" + path);
+  }
+  return args;
+}
+
 std::optional<int>
-commits_behind_head(const std::filesystem::path& root, const std::string& commit)
+commits_behind_head(const std::filesystem::path& root,
+                    const std::string& commit,
+                    const std::vector<std::string>& excluded)
 {
   if (commit.empty() || !git_output(root, {"merge-base", "--is-ancestor", commit, "HEAD"})) {
     return std::nullopt;
   }
-  const auto count = git_output(root, {"rev-list", "--count", commit + "..HEAD"});
+  std::vector<std::string> args{"rev-list", "--count", commit + "..HEAD"};
+  if (!excluded.empty()) {
+    const std::vector<std::string> pathspec = pathspec_excluding(excluded);
+    args.insert(args.end(), pathspec.begin(), pathspec.end());
+  }
+  const auto count = git_output(root, args);
   if (!count) {
     return std::nullopt;
   }

@@ -25,8 +25,17 @@ GitResult git_run(const std::filesystem::path& root, const std::vector<std::stri
 std::optional<std::string> git_output(const std::filesystem::path& root, const std::vector<std::string>& args);
 
 // How many commits `commit` is behind HEAD: 0 at HEAD; nullopt when it is not
-// an ancestor of HEAD (or git cannot tell).
-std::optional<int> commits_behind_head(const std::filesystem::path& root, const std::string& commit);
+// an ancestor of HEAD (or git cannot tell). Commits that touch only paths of
+// `excluded` (relative to `root`: the ledger's own files, ledger_own_paths)
+// are not counted: recording evidence or closing a milestone does not make
+// evidence stale.
+std::optional<int> commits_behind_head(const std::filesystem::path& root,
+                                       const std::string& commit,
+                                       const std::vector<std::string>& excluded = {});
+
+// `git ... -- PATHSPEC...` arguments for the whole repository but `excluded`
+// (paths relative to `root`, taken literally: no globs).
+std::vector<std::string> pathspec_excluding(const std::vector<std::string>& excluded);
 
 // The program root relative to the root of the git repository holding it,
 // with '/' separators and a final '/' ("tools/ledger/"), or "" at the

@@ -193,7 +193,7 @@ run_ingest(const GlobalOptions& global,
     } catch (const util::InputError& e) {
       ++part.rejected;
       for (const util::Diagnostic& d : e.diagnostics()) {
-        output.err(util::format_diagnostic(d) + "\n");
+        output.err(util::format_diagnostic(d, output.colors_err()) + "\n");
       }
       r = model::IngestedFile{};
       r.outcome = model::IngestOutcome::rejected;
@@ -212,7 +212,10 @@ run_ingest(const GlobalOptions& global,
     output.progress("\r\x1b[K");
   }
   if (c.commit.empty() && kind.warns_without_commit) {
-    output.err("warning: no commit recorded (not a git repository?); pass --commit SHA\n");
+    util::Diagnostic warning;
+    warning.severity = util::Severity::warning;
+    warning.message = "no commit recorded (not a git repository?); pass --commit SHA";
+    output.err(util::format_diagnostic(warning, output.colors_err()) + "\n");
   }
   return result;
 }

@@ -134,6 +134,18 @@ read_sections(const std::filesystem::path& root, const model::Program& program)
   return out;
 }
 
+std::vector<std::string>
+ledger_own_paths(const model::Program& program)
+{
+  return {"milestones",
+          "invariants",
+          ".ledger",
+          program.ledger_dir,
+          program.log_path,
+          program.toolcalls_path,
+          program.milestone_docs_path};
+}
+
 model::FrozenContext
 freeze_context(const model::Definitions& d, const std::vector<model::CloseoutRecord>& records, const std::string& id)
 {

@@ -45,6 +45,13 @@ void keep_frozen_documents(const std::filesystem::path& root,
                            const std::vector<model::CloseoutRecord>& records,
                            std::vector<report::RenderedFile>& files);
 
+// The ledger's own files, relative to the program root: milestones/ (the
+// YAML, closeout records, evidence kept with them), invariants/, .ledger/ and
+// the rendered outputs (outputs.log, outputs.toolcalls, outputs.milestone_docs).
+// A commit that touches only these changes no code: git-based checks leave
+// it out (max_commits_behind, the warning of close about uncommitted files).
+std::vector<std::string> ledger_own_paths(const model::Program& program);
+
 // root / relative for a rendered file, after util::contained_output: a path
 // that leaves the root or passes through a symlink is refused (InputError,
 // exit 3) at the line of program.yaml that names it (outputs.log,

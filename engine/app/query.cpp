@@ -29,7 +29,7 @@ public:
   {
     std::string message;
     for (const util::Diagnostic& d : error.diagnostics()) {
-      message += util::format_diagnostic(d) + "\n";
+      message += util::format_diagnostic(d, sink.colors_err()) + "\n";
     }
     const auto deadline =
       std::chrono::steady_clock::now()

@@ -7,6 +7,20 @@
 
 namespace rl::app {
 
+namespace {
+
+// "refactor-ledger: error: MESSAGE", as every error is printed
+// (util::format_diagnostic, in colour on a terminal).
+void
+print_error(report::Sink& sink, const std::string& message)
+{
+  util::Diagnostic d;
+  d.message = message;
+  sink.err(util::format_diagnostic(d, sink.colors_err()) + "\n");
+}
+
+} // namespace
+
 int
 run_guarded(const std::function<ExitCode()>& action, report::Sink& sink)
 {
@@ -15,7 +29,7 @@ run_guarded(const std::function<ExitCode()>& action, report::Sink& sink)
   } catch (const util::InputError& e) {
     std::size_t errors = 0;
     for (const util::Diagnostic& d : e.diagnostics()) {
-      sink.err(util::format_diagnostic(d) + "\n");
+      sink.err(util::format_diagnostic(d, sink.colors_err()) + "\n");
       errors += d.severity == util::Severity::error ? 1 : 0;
     }
     if (errors > 1) {
@@ -23,19 +37,19 @@ run_guarded(const std::function<ExitCode()>& action, report::Sink& sink)
     }
     return static_cast<int>(ExitCode::input_error);
   } catch (const util::UsageError& e) {
-    sink.err(fmt::format("refactor-ledger: error: {}\n", util::terminal_safe(e.what())));
+    print_error(sink, e.what());
     return static_cast<int>(ExitCode::usage);
   } catch (const util::StoreError& e) {
-    sink.err(fmt::format("refactor-ledger: error: {}\n", util::terminal_safe(e.what())));
+    print_error(sink, e.what());
     return static_cast<int>(ExitCode::store_error);
   } catch (const SQLite::Exception& e) {
-    sink.err(fmt::format("refactor-ledger: database error: {}\n", util::terminal_safe(e.what())));
+    print_error(sink, fmt::format("the ledger database: {}", e.what()));
     return static_cast<int>(ExitCode::store_error);
   } catch (const std::filesystem::filesystem_error& e) {
-    sink.err(fmt::format("refactor-ledger: error: {}\n", util::terminal_safe(e.what())));
+    print_error(sink, e.what());
     return static_cast<int>(ExitCode::store_error);
   } catch (const std::exception& e) {
-    sink.err(fmt::format("refactor-ledger: internal error: {} (please report this)\n", util::terminal_safe(e.what())));
+    print_error(sink, fmt::format("internal error: {} (please report this)", e.what()));
     return static_cast<int>(ExitCode::internal);
   }
 }

@@ -12,6 +12,17 @@ namespace rl::loader::detail {
 
 namespace {
 
+// A true/false field whose absence means something of its own (a
+// deliverable's `done:`): absent stays std::nullopt.
+std::optional<bool>
+optional_flag(const MapReader& map, std::string_view key)
+{
+  if (!map.has(key)) {
+    return std::nullopt;
+  }
+  return map.optional_bool(key, false);
+}
+
 // A path (or glob) in the governed repository, as deliverables and scope name
 // them: relative to the repository, never leaving it.
 void
@@ -207,7 +218,7 @@ parse_milestone_file(const MapReader& root, model::Definitions& out)
   map.for_each("deliverables", [&](const YAML::Node& item) {
     const MapReader d(item, file, "deliverable", {"text", "path", "done"});
     if (d.valid()) {
-      m.deliverables.push_back({d.required_string("text"), d.optional_string("path"), d.optional_bool("done", false)});
+      m.deliverables.push_back({d.required_string("text"), d.optional_string("path"), optional_flag(d, "done")});
       if (!m.deliverables.back().path.empty()) {
         check_repository_path(file, d.get("path"), "deliverable path", m.deliverables.back().path);
       }

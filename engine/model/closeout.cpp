@@ -546,7 +546,9 @@ definition_json(const Milestone& m)
   j["non_goals"] = m.non_goals;
   nlohmann::json deliverables = nlohmann::json::array();
   for (const Deliverable& d : m.deliverables) {
-    deliverables.push_back({{"text", d.text}, {"path", d.path}, {"done", d.done}});
+    // false when absent, as written before `done:` could be absent: frozen
+    // definitions compare equal.
+    deliverables.push_back({{"text", d.text}, {"path", d.path}, {"done", d.done.value_or(false)}});
   }
   j["deliverables"] = deliverables;
   nlohmann::json invariants = nlohmann::json::array();

@@ -153,7 +153,9 @@ struct Deliverable
 {
   std::string text;
   std::string path;
-  bool done = false;
+  // `done:` as the YAML says it; absent: done once its milestone is closed
+  // (deliverable_done).
+  std::optional<bool> done;
   bool operator==(const Deliverable&) const = default;
 };
 
@@ -280,6 +282,15 @@ struct Milestone
   Origin origin;
   bool operator==(const Milestone&) const = default;
 };
+
+// Whether a deliverable is done: as its `done:` says, else done when its
+// milestone is closed (a closed milestone delivered what it listed, unless
+// the YAML marks an item `done: false`).
+inline bool
+deliverable_done(const Milestone& milestone, const Deliverable& deliverable)
+{
+  return deliverable.done.value_or(milestone.status == MilestoneStatus::closed);
+}
 
 struct RiskChange
 {

@@ -4,6 +4,7 @@
 #include "report/emit_ci.hpp"
 #include "report/markdown.hpp"
 #include "report/records.hpp"
+#include "util/terminal.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -29,6 +30,38 @@ gates_json(const std::vector<model::GateResult>& gates)
   return rows;
 }
 
+// The gate table with each result in colour (pass green, FAIL red, waived
+// yellow): after the layout, so that the columns stay aligned. Row i + 1 is
+// gates[i]; its result is the first word after the gate's cell.
+std::string
+colored_results(const std::string& table, const std::vector<model::GateResult>& gates)
+{
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t row = 0; start < table.size(); ++row) {
+    std::size_t end = table.find('\n', start);
+    end = end == std::string::npos ? table.size() : end + 1;
+    std::string line = table.substr(start, end - start);
+    start = end;
+    if (row == 0 || row > gates.size()) {
+      out += line;
+      continue;
+    }
+    const model::GateResult& g = gates[row - 1];
+    const std::string_view word = gate_word(g.outcome);
+    const std::size_t at = line.find(word, escape_cell(g.gate).size());
+    const bool colored = g.outcome != model::GateOutcome::not_applicable && at != std::string::npos;
+    if (colored) {
+      const util::Color color = g.outcome == model::GateOutcome::passed   ? util::Color::green
+                                : g.outcome == model::GateOutcome::waived ? util::Color::yellow
+                                                                          : util::Color::red;
+      line.replace(at, word.size(), util::paint(word, color, true));
+    }
+    out += line;
+  }
+  return out;
+}
+
 // The gates as records; the table adds each failed gate's evidence and what
 // to do under it.
 void
@@ -38,7 +71,11 @@ emit_gates(const std::vector<model::GateResult>& gates, OutputFormat format, Sin
     emit_records(gates_json(gates), {"gate", "result", "reason", "action"}, format, sink);
     return;
   }
-  emit_records(gates_json(gates), {"gate", "result", "reason"}, format, sink);
+  std::string table = format_records(gates_json(gates), {"gate", "result", "reason"}, format);
+  if (sink.colors_out()) {
+    table = colored_results(table, gates);
+  }
+  sink.out(table);
   for (const model::GateResult& g : gates) {
     if (g.outcome == model::GateOutcome::failed) {
       std::string text = fmt::format("\n{}: {}\n", g.gate, g.reason);

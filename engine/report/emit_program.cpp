@@ -189,7 +189,7 @@ milestone_detail_json(const model::MilestoneDetail& detail)
   j["non_goals"] = m.non_goals;
   ordered_json deliverables = ordered_json::array();
   for (const model::Deliverable& dl : m.deliverables) {
-    deliverables.push_back({{"text", dl.text}, {"path", dl.path}, {"done", dl.done}});
+    deliverables.push_back({{"text", dl.text}, {"path", dl.path}, {"done", model::deliverable_done(m, dl)}});
   }
   j["deliverables"] = deliverables;
   ordered_json gaps = ordered_json::array();

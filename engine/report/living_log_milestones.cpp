@@ -272,7 +272,7 @@ LogWriter::entry_body(const model::Milestone& ms)
       if (!dl.path.empty() && text.find(dl.path) == std::string::npos) {
         text = fmt::format("`{}` — {}", dl.path, text);
       }
-      line(fmt::format("- {}{}", dl.done ? "✅ " : "⬜ ", text));
+      line(fmt::format("- {}{}", model::deliverable_done(ms, dl) ? "✅ " : "⬜ ", text));
     }
     line();
   }

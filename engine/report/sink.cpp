@@ -26,6 +26,14 @@ public:
     std::fflush(stdout);
     std::fflush(stderr);
   }
+  bool colors_out() const override
+  {
+    return util::colors_stdout();
+  }
+  bool colors_err() const override
+  {
+    return util::colors_stderr();
+  }
   bool shows_progress() const override
   {
     return isatty(STDERR_FILENO) == 1;

@@ -27,6 +27,16 @@ public:
   virtual void progress(std::string_view /*text*/)
   {
   }
+  // Whether out() / err() text may carry colours (util::paint): only the
+  // standard streams, by --color, NO_COLOR and whether they are terminals.
+  virtual bool colors_out() const
+  {
+    return false;
+  }
+  virtual bool colors_err() const
+  {
+    return false;
+  }
   // Pushes out what was written (before the process ends without unwinding).
   virtual void flush()
   {

@@ -260,8 +260,22 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
                               "gates: {{scope: false}}",
                               m.origin.path));
   }
-  std::vector<std::string> outside;
+  // Git-ignored files never count; vendored and generated ones only when
+  // scope.paths names them.
+  const auto listed_in = [](const std::vector<std::string>& files, const std::string& file) {
+    return std::find(files.begin(), files.end(), file) != files.end();
+  };
+  std::vector<std::string> counted;
   for (const std::string& file : f.changed_files) {
+    if (!listed_in(f.ignored_files, file) && (!listed_in(f.vendored_files, file) || matches_any(m.scope_paths, file))) {
+      counted.push_back(file);
+    }
+  }
+  const std::size_t skipped = f.changed_files.size() - counted.size();
+  const std::string not_counted =
+    skipped == 0 ? std::string() : fmt::format(" ({} git-ignored or vendored not counted)", skipped);
+  std::vector<std::string> outside;
+  for (const std::string& file : counted) {
     if (!matches_any(m.scope_paths, file) && !matches_any(f.always_in_scope, file)) {
       outside.push_back(file);
     }
@@ -276,11 +290,12 @@ scope_gate(const model::Milestone& m, const GateFacts& f)
     return failed(
       "scope",
       fmt::format(
-        "{} of {} files changed in {} fall outside scope.paths", outside.size(), f.changed_files.size(), range),
+        "{} of {} files changed in {} fall outside scope.paths{}", outside.size(), counted.size(), range, not_counted),
       "revert those changes, or widen scope.paths (a scope change is a decision to record)",
       listed);
   }
-  return passed("scope", fmt::format("{} files changed in {}, all inside scope.paths", f.changed_files.size(), range));
+  return passed("scope",
+                fmt::format("{} files changed in {}, all inside scope.paths{}", counted.size(), range, not_counted));
 }
 
 GateResult

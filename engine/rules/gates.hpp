@@ -29,6 +29,8 @@ struct GateFacts
   std::string base_problem;                  // why it is unknown
   std::vector<std::string> files_at_commit;  // every path in the closing commit's tree
   std::vector<std::string> changed_files;    // base..commit
+  std::vector<std::string> ignored_files;    // of changed_files, those .gitignore ignores: never counted
+  std::vector<std::string> vendored_files;   // of changed_files, linguist-vendored or -generated ones
   std::vector<std::string> always_in_scope;  // path globs the ledger itself writes
   std::vector<PatternMatches> patterns;      // one per EffectiveGates::pattern_absent entry
   std::vector<model::CiRunEvidence> ci_runs; // newest first

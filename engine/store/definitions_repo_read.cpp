@@ -196,8 +196,10 @@ read_milestones(SQLite::Database& db, model::Definitions& d)
     m.scope_paths = strings_from(q.getColumn("scope_paths").getString());
     m.non_goals = strings_from(q.getColumn("non_goals").getString());
     for (const json& j : json::parse(q.getColumn("deliverables").getString())) {
-      m.deliverables.push_back(
-        {j.at("text").get<std::string>(), j.at("path").get<std::string>(), j.at("done").get<bool>()});
+      const json& done = j.at("done");
+      m.deliverables.push_back({j.at("text").get<std::string>(),
+                                j.at("path").get<std::string>(),
+                                done.is_null() ? std::nullopt : std::optional<bool>(done.get<bool>())});
     }
     m.verification_plan = strings_from(q.getColumn("verification_plan").getString());
     m.verification = strings_from(q.getColumn("verification").getString());

@@ -244,7 +244,8 @@ insert_milestones(SQLite::Database& db, const model::Definitions& d)
     s.bind(":non_goals", to_json(m.non_goals));
     json deliverables = json::array();
     for (const model::Deliverable& dl : m.deliverables) {
-      deliverables.push_back({{"text", dl.text}, {"path", dl.path}, {"done", dl.done}});
+      // null: `done:` absent (done once the milestone is closed)
+      deliverables.push_back({{"text", dl.text}, {"path", dl.path}, {"done", dl.done ? json(*dl.done) : json()}});
     }
     s.bind(":deliverables", deliverables.dump());
     s.bind(":verification_plan", to_json(m.verification_plan));

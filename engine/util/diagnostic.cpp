@@ -1,5 +1,6 @@
 #include "util/diagnostic.hpp"
 
+#include "util/terminal.hpp"
 #include "util/text.hpp"
 
 #include "util/error.hpp"
@@ -12,7 +13,7 @@
 namespace rl::util {
 
 std::string
-format_diagnostic(const Diagnostic& diagnostic)
+format_diagnostic(const Diagnostic& diagnostic, bool color)
 {
   std::string out;
   const SourceLocation& loc = diagnostic.location;
@@ -25,8 +26,12 @@ format_diagnostic(const Diagnostic& diagnostic)
       }
     }
     out += ": ";
+  } else {
+    out += "refactor-ledger: "; // no location: say which program speaks
   }
-  out += diagnostic.severity == Severity::error ? "error: " : "warning: ";
+  out += diagnostic.severity == Severity::error ? paint("error:", Color::bold_red, color)
+                                                : paint("warning:", Color::bold_yellow, color);
+  out += ' ';
   // Messages quote input (names, paths, values): never raw control bytes.
   out += terminal_safe(diagnostic.message);
   if (!diagnostic.help.empty()) {

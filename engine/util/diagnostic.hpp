@@ -26,8 +26,11 @@ struct Diagnostic
 
 // "milestones/M01.yaml:12:5: error: unknown field 'ownr'" plus an indented
 // "help:" line when present: the layout of compiler diagnostics, so editors and
-// CI annotators can jump to the location.
-std::string format_diagnostic(const Diagnostic& diagnostic);
+// CI annotators can jump to the location. Without a location the line starts
+// "refactor-ledger: error: " (or "warning: "), as every other message does.
+// With `color` (util::colors_stderr() for standard error), "error:" is bold
+// red and "warning:" bold yellow.
+std::string format_diagnostic(const Diagnostic& diagnostic, bool color = false);
 
 // Collects diagnostics so that one run reports every problem in the input
 // instead of stopping at the first.

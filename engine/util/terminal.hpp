@@ -8,8 +8,30 @@
 // bytes unchanged (JSON and CSV are data).
 
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 namespace rl::util {
+
+// --color: `automatic` colours a stream that is a terminal, `always` colours
+// pipes and files too, `never` colours nothing. NO_COLOR set to any non-empty
+// value (https://no-color.org) means never, whatever --color says.
+enum class ColorMode { automatic, always, never };
+
+void set_color_mode(ColorMode mode);
+
+// Whether what goes to standard output / standard error is coloured.
+bool colors_stdout();
+bool colors_stderr();
+
+// The colours the ledger writes: the only escape sequences that
+// guard_terminal_output lets through to a terminal (everything else is
+// escaped, as before).
+enum class Color { red, green, yellow, bold_red, bold_yellow };
+
+// `text` in `color`, then the reset sequence; `text` as is when `enabled` is
+// false.
+std::string paint(std::string_view text, Color color, bool enabled);
 
 // Call once at start-up, before anything is printed.
 void guard_terminal_output();

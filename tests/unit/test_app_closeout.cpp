@@ -388,3 +388,103 @@ TEST_CASE("a gate declared not applicable has no facts gathered: no git diff, no
     CHECK(it->evidence.empty());
   }
 }
+
+TEST_CASE("close --score names the program's dimensions, or says where to declare them when it has none",
+          "[app][closeout][score]")
+{
+  Program p;
+  rl::app::CloseOptions options;
+  options.dry_run = true;
+  options.scores = {"architecture=8"};
+  CHECK_THROWS_WITH(rl::app::run_close(p.global, {"M01"}, options),
+                    "--score 'architecture=8': the program has no score dimension 'architecture'; dimensions: tests");
+  options.scores = {"tests"};
+  CHECK_THROWS_WITH(rl::app::run_close(p.global, {"M01"}, options),
+                    "--score 'tests' must be DIM=VALUE, e.g. --score tests=8; dimensions: tests");
+
+  // A program without score dimensions: no empty list, but where they go.
+  const rl::model::Definitions none;
+  CHECK_THROWS_WITH(rl::app::score_dimension(none, "tests=8"),
+                    "--score 'tests=8': the program declares no score dimensions; declare them under 'scores:' in "
+                    "milestones/program.yaml (each with id, name, kind, max), or leave --score out");
+}
+
+TEST_CASE("the scope gate never counts git-ignored files, nor vendored ones unless scope.paths names them",
+          "[app][closeout][gates][scope]")
+{
+  Program p;
+  const std::string git = "git -C '" + p.root().string() + "' ";
+  const std::string commit = git + "-c user.name=tester -c user.email=t@example.com commit -qm ";
+  std::ofstream(p.root() / ".gitignore") << "build/\n*.log\n";
+  std::ofstream(p.root() / ".gitattributes") << "third_party/** linguist-vendored\n"
+                                                "gen/*.pb.cc linguist-generated\n"
+                                                "third_party/ours.c -linguist-vendored\n";
+  REQUIRE(shell(git + "add -A && " + commit + "attributes") == 0);
+  REQUIRE(shell(git + "rev-parse HEAD >'" + (p.root() / "base.txt").string() + "'") == 0);
+  std::string base = read_file(p.root() / "base.txt");
+  base.erase(base.find_last_not_of('\n') + 1);
+  fs::remove(p.root() / "base.txt");
+  for (const char* file :
+       {"build/out.o", "trace.log", "third_party/lib.c", "third_party/ours.c", "gen/a.pb.cc", "src/x.cpp"}) {
+    fs::create_directories((p.root() / file).parent_path());
+    std::ofstream(p.root() / file) << "content\n";
+  }
+  REQUIRE(shell(git + "add -A && " + git + "add -f build/out.o trace.log && " + commit + "changes") == 0);
+
+  rl::app::Ledger ledger = rl::app::open_current(p.global);
+  const rl::model::Definitions& d = ledger.definitions();
+  rl::model::Milestone m = *rl::model::find_milestone(d, "M01");
+  rl::model::EffectiveGates gates = rl::model::effective_gates(d.program.gates, m.gates);
+  gates.scope = true;
+  const rl::rules::GateFacts f =
+    rl::app::gather_facts(*ledger.db, p.root(), d, {}, m, gates, rl::app::GateSource{"HEAD", base}, {}, {});
+  CHECK(f.changed_files.size() == 6);
+  CHECK(f.ignored_files == std::vector<std::string>{"build/out.o", "trace.log"});
+  CHECK(f.vendored_files == std::vector<std::string>{"gen/a.pb.cc", "third_party/lib.c"});
+
+  const auto scope = [&](std::vector<std::string> paths) {
+    m.scope_paths = std::move(paths);
+    const std::vector<rl::model::GateResult> results = rl::rules::evaluate_gates(d, m, gates, f);
+    const auto it = std::find_if(results.begin(), results.end(), [](const auto& g) { return g.gate == "scope"; });
+    REQUIRE(it != results.end());
+    return *it;
+  };
+  // Ignored and vendored files outside the scope do not trip it.
+  const rl::model::GateResult inside = scope({"src/**", "third_party/ours.c"});
+  CHECK(inside.outcome == rl::model::GateOutcome::passed);
+  CHECK(inside.reason.find("2 files changed") != std::string::npos);
+  CHECK(inside.reason.find("(4 git-ignored or vendored not counted)") != std::string::npos);
+  // A vendored file the scope names counts; an ignored one never does.
+  const rl::model::GateResult named = scope({"src/**", "third_party/**", "build/**"});
+  CHECK(named.outcome == rl::model::GateOutcome::passed);
+  CHECK(named.reason.find("3 files changed") != std::string::npos);
+  // What does count is still checked.
+  const rl::model::GateResult outside = scope({"third_party/ours.c"});
+  CHECK(outside.outcome == rl::model::GateOutcome::failed);
+  CHECK(outside.evidence == std::vector<std::string>{"src/x.cpp"});
+}
+
+TEST_CASE("close warns once about uncommitted changes outside the ledger's files, since it records HEAD",
+          "[app][closeout][uncommitted]")
+{
+  Program p;
+  std::ofstream(p.root() / "milestones/notes.md") << "the ledger's own folder\n";
+  rl::app::CloseOptions options;
+  rl::app::run_close(p.global, {"M01"}, options); // refused: its gates fail
+  CHECK(p.sink.err_text.find("warning") == std::string::npos);
+
+  for (const char* file : {"a.txt", "b.txt", "c.txt", "d.txt"}) {
+    std::ofstream(p.root() / file) << "work in progress\n";
+  }
+  p.sink.err_text.clear();
+  rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(p.sink.err_text
+        == "refactor-ledger: warning: 4 files have uncommitted changes outside the ledger's files (a.txt, b.txt, "
+           "c.txt, …); the closeout records HEAD, without them: commit them first if they belong to the milestone\n");
+
+  // A dry run writes nothing and records nothing: no warning.
+  p.sink.err_text.clear();
+  options.dry_run = true;
+  rl::app::run_close(p.global, {"M01"}, options);
+  CHECK(p.sink.err_text.empty());
+}

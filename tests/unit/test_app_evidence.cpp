@@ -3,7 +3,9 @@
 // with the ledger in the copy and the notes collected by a StringSink: their
 // typed results, their exit codes, and what they say on the side.
 #include "app/check.hpp"
+#include "app/git.hpp"
 #include "app/ingest.hpp"
+#include "app/outputs.hpp"
 #include "app/record_metric.hpp"
 #include "app/why.hpp"
 #include "store/evidence_repo.hpp"
@@ -14,7 +16,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -128,7 +132,7 @@ TEST_CASE("ingest junit without a commit warns on the side", "[app][evidence]")
   Program p;
   const rl::model::IngestResult r = rl::app::run_ingest(p.global, "junit", {p.path("smoke.xml")}, {});
   CHECK(r.commit.empty());
-  CHECK(p.sink.err_text == "warning: no commit recorded (not a git repository?); pass --commit SHA\n");
+  CHECK(p.sink.err_text == "refactor-ledger: warning: no commit recorded (not a git repository?); pass --commit SHA\n");
 }
 
 // A sink that shows progress (as standard error on a terminal does).
@@ -323,4 +327,44 @@ TEST_CASE("a stored CI run whose conclusion is not a conclusion is a corrupt led
   SQLite::Database db(p.global.db.string(), SQLite::OPEN_READONLY);
   CHECK_THROWS_WITH(rl::store::ci_runs(db),
                     Catch::Contains("corrupt ledger: CI run 21794131738 has the unknown conclusion 'green'"));
+}
+
+TEST_CASE("max_commits_behind counts only commits that touch something besides the ledger's own files",
+          "[app][evidence][git]")
+{
+  const rl::test::TempDir dir;
+  const fs::path& root = dir.path();
+  const std::string git = "git -C '" + root.string() + "' ";
+  const auto commit = [&](const std::string& file, const std::string& message) {
+    fs::create_directories((root / file).parent_path());
+    std::ofstream(root / file, std::ios::app) << message << '\n';
+    // NOLINTNEXTLINE(cert-env33-c): test setup, fixed commands
+    REQUIRE(
+      std::system(
+        (git + "add -A && " + git + "-c user.name=t -c user.email=t@example.com commit -qm '" + message + "'").c_str())
+      == 0);
+  };
+  // NOLINTNEXTLINE(cert-env33-c): test setup, fixed commands
+  REQUIRE(std::system((git + "init -q -b main").c_str()) == 0);
+  commit("src/a.cpp", "evidence taken here");
+  const std::optional<std::string> evidence = rl::app::git_output(root, {"rev-parse", "HEAD"});
+  REQUIRE(evidence);
+  rl::model::Program program;
+  program.toolcalls_path = "docs/ledger/toolcalls.md";
+  commit("milestones/M01.yaml", "a milestone edited");
+  commit("REFACTOR.md", "the log rendered");
+  commit("docs/ledger/toolcalls.md", "the tool-call log");
+  commit("docs/refactor/milestones/M01/M01_summary.md", "a closeout document");
+  commit("invariants/core.yaml", "an invariant added");
+  const std::vector<std::string> own = rl::app::ledger_own_paths(program);
+  CHECK(rl::app::commits_behind_head(root, *evidence, own) == 0);
+  CHECK(rl::app::commits_behind_head(root, *evidence) == 5);
+  commit("docs/guide.md", "documentation of the code");
+  commit("milestones/M01.closeout.json", "closed");
+  CHECK(rl::app::commits_behind_head(root, *evidence, own) == 1);
+  CHECK(rl::app::commits_behind_head(root, *evidence) == 7);
+  // A commit that touches code and the ledger counts.
+  std::ofstream(root / "src/a.cpp", std::ios::app) << "more\n";
+  commit("milestones/M02.yaml", "code and ledger");
+  CHECK(rl::app::commits_behind_head(root, *evidence, own) == 2);
 }

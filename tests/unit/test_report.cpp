@@ -174,3 +174,30 @@ TEST_CASE("score dimensions keep their own scales, a footnote each, and trend ro
   REQUIRE(m01 != std::string::npos);
   CHECK(m00 < m01);
 }
+
+TEST_CASE("a closed milestone's deliverables render as done unless the YAML says done: false", "[report][deliverables]")
+{
+  auto sources = rl::test::minimal_program_yaml();
+  const std::string deliverables = "  deliverables:\n    - {text: Absent}\n    - {text: Marked, done: true}\n"
+                                   "    - {text: Not delivered, done: false}\n";
+  sources[1].text += deliverables; // M00, closed by the record below
+  sources[2].text += deliverables; // M01, planned
+  sources.push_back(rl::test::adopted_record(sources, "M00", "2026-01-10"));
+  rl::util::DiagnosticSink sink;
+  const auto d = rl::loader::load_definitions(sources, sink);
+  REQUIRE_FALSE(sink.has_errors());
+  const std::string log = rl::report::render_living_log(d, rl::rules::compute_metrics(d));
+  const std::size_t m00 = log.find("#### M00");
+  const std::size_t m01 = log.find("#### M01");
+  REQUIRE(m00 != std::string::npos);
+  REQUIRE(m01 != std::string::npos);
+  REQUIRE(m00 < m01);
+  const std::string closed = log.substr(m00, m01 - m00);
+  const std::string open = log.substr(m01);
+  CHECK(closed.find("- ✅ Absent\n") != std::string::npos);
+  CHECK(closed.find("- ✅ Marked\n") != std::string::npos);
+  CHECK(closed.find("- ⬜ Not delivered\n") != std::string::npos);
+  CHECK(open.find("- ⬜ Absent\n") != std::string::npos);
+  CHECK(open.find("- ✅ Marked\n") != std::string::npos);
+  CHECK(open.find("- ⬜ Not delivered\n") != std::string::npos);
+}

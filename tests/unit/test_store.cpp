@@ -127,6 +127,9 @@ invariants:
                          "  sections:\n    - {title: Principles, file: docs/principles.md, after: history}\n"
                          "  ids: {deferral: 'D[0-9]{2}|M[0-9]{2}-V[0-9]{2}', risk: 'I[0-9]{2,}'}\n");
   sources[2].text += "  merge: {pr: 7, repository: acme/demo, state: open}\n";
+  // Deliverables with `done:` absent, false and true (absent is not false).
+  sources[2].text += "  deliverables:\n    - {text: Smoke test}\n    - {text: Docs, done: false}\n"
+                     "    - {text: Tool, done: true}\n";
   rl::util::DiagnosticSink sink;
   const rl::loader::LoadedProgram loaded = rl::loader::load_program(sources, sink);
   INFO((sink.has_errors() ? rl::test::formatted(sink).front() : std::string()));
@@ -137,6 +140,9 @@ invariants:
   CHECK(d.program.sections.size() == 1);
   CHECK(d.program.ids.deferral == "D[0-9]{2}|M[0-9]{2}-V[0-9]{2}");
   CHECK(d.program.ids.risk == "I[0-9]{2,}");
+  REQUIRE(d.milestones.at(1).deliverables.size() == 3);
+  CHECK_FALSE(d.milestones.at(1).deliverables[0].done.has_value());
+  CHECK(d.milestones.at(1).deliverables[1].done == std::optional<bool>(false));
   REQUIRE(d.milestones.at(1).merge);
   CHECK(d.milestones.at(1).merge->state == rl::model::PullRequestState::open);
   REQUIRE(d.categories.size() == 1);

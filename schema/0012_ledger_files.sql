@@ -1,4 +1,4 @@
--- 0011: the committed ledger files. Evidence, approvals and the audit entries
+-- 0012: the committed ledger files. Evidence, approvals and the audit entries
 -- of the commands that stored them are written as files in the program's
 -- ledger folder (program.yaml `ledger_dir`, default `ledger`), one file per
 -- command, so that every clone shares them through git; this database
