@@ -143,7 +143,7 @@ TEST_CASE("hostile text in names, reasons, messages and gates starts no workflow
   }
 }
 
-TEST_CASE("validate --format json lists every diagnostic; the table writes them as errors", "[report][ci]")
+TEST_CASE("validate --format json lists every diagnostic and the table writes them as errors", "[report][ci]")
 {
   rl::model::ValidateResult r;
   r.counts.files = 4;

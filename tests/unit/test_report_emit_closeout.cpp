@@ -46,7 +46,8 @@ m02_gates()
             GateOutcome::failed,
             "no 'closeout' approval recorded",
             "refactor-ledger approve M02 closeout --by NAME",
-            {"approvals required: closeout", "none recorded"}}}};
+            {"approvals required: closeout", "none recorded"}}},
+          {}};
 }
 
 rl::model::AuditEntry

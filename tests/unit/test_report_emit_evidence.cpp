@@ -110,8 +110,14 @@ failed_check()
   r.min_priority = rl::model::Priority::p1;
   r.require_verified = true;
   r.offenders = {
-    {"INV-001", "Public imports", rl::model::Priority::p0, rl::model::InvariantStatus::failing, {"7 passed, 1 failed"}},
-    {"INV-002", "CLI exit codes", rl::model::Priority::p1, rl::model::InvariantStatus::unverified, {}},
+    {"INV-001",
+     "Public imports",
+     rl::model::Priority::p0,
+     rl::model::InvariantStatus::failing,
+     {"7 passed, 1 failed"},
+     "",
+     {}},
+    {"INV-002", "CLI exit codes", rl::model::Priority::p1, rl::model::InvariantStatus::unverified, {}, "", {}},
   };
   return r;
 }

@@ -133,9 +133,9 @@ TEST_CASE("query rows print alike in every format, BLOBs as X'HEX'", "[report][e
 TEST_CASE("render's report names each file's state, a stale one also on stderr", "[report][emit]")
 {
   rl::model::RenderResult r;
-  r.files.push_back({"REFACTOR.md", rl::model::RenderedFileState::State::written, false, "", ""});
-  r.files.push_back({"docs/a.md", rl::model::RenderedFileState::State::up_to_date, false, "", ""});
-  r.files.push_back({"docs/b.md", rl::model::RenderedFileState::State::stale, true, "+new\n", ""});
+  r.files.push_back({"REFACTOR.md", rl::model::RenderedFileState::State::written, false, "", 0, ""});
+  r.files.push_back({"docs/a.md", rl::model::RenderedFileState::State::up_to_date, false, "", 0, ""});
+  r.files.push_back({"docs/b.md", rl::model::RenderedFileState::State::stale, true, "+new\n", 0, ""});
   rl::report::StringSink sink;
   rl::report::emit(r, OutputFormat::table, sink);
   CHECK(sink.out_text == "wrote REFACTOR.md\ndocs/a.md is up to date\n+new\n");
