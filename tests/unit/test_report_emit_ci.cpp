@@ -164,7 +164,7 @@ TEST_CASE("validate --format json lists every diagnostic and the table writes th
   const rl::report::StringSink table = emit_captured(r, OutputFormat::table);
   CHECK(table.out_text.empty());
   CHECK(table.err_text
-        == "milestones/M01.yaml:3:5: error: unknown field 'x'\n  help: remove it\nerror: no program\n"
+        == "milestones/M01.yaml:3:5: error: unknown field 'x'\n  help: remove it\nrefactor-ledger: error: no program\n"
            "2 errors; nothing was written\n");
   rl::model::ValidateResult valid;
   valid.counts.files = 2;
