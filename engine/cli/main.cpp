@@ -53,7 +53,7 @@ std::string
 command_word(int argc, char** argv)
 {
   for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
+    std::string arg = argv[i];
     if (takes_value(arg)) {
       ++i;
       continue;

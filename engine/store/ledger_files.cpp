@@ -477,6 +477,7 @@ std::string
 format_ledger_event(const LedgerEvent& event)
 {
   std::vector<std::string> audit;
+  audit.reserve(event.audit.size());
   for (const model::AuditEntry& a : event.audit) {
     // Not model::audit_entry_json: a command line may hold invalid UTF-8
     // (an argument of bytes), which dump() replaces here instead of throwing.
@@ -490,6 +491,7 @@ format_ledger_event(const LedgerEvent& event)
                               {"summary", a.summary}}));
   }
   std::vector<std::string> evidence;
+  evidence.reserve(event.evidence.size());
   for (const LedgerEvidence& e : event.evidence) {
     std::string text = dump(evidence_json(e));
     if (e.header.kind == model::EvidenceKind::junit) {
@@ -504,6 +506,7 @@ format_ledger_event(const LedgerEvent& event)
     evidence.push_back(std::move(text));
   }
   std::vector<std::string> jobs;
+  jobs.reserve(event.jobs.size());
   for (const LedgerJobs& j : event.jobs) {
     jobs.push_back(dump(json{{"provider", j.provider},
                              {"repository", j.repository},
@@ -512,6 +515,7 @@ format_ledger_event(const LedgerEvent& event)
                              {"jobs", jobs_json(j.jobs)}}));
   }
   std::vector<std::string> approvals;
+  approvals.reserve(event.approvals.size());
   for (const model::Approval& a : event.approvals) {
     approvals.push_back(dump(json{{"milestone", a.milestone},
                                   {"name", a.name},
@@ -674,7 +678,9 @@ ledger_event_since(SQLite::Database& db, const LedgerMark& mark, const std::vect
   while (ev.executeStep()) {
     LedgerEvidence e;
     const std::int64_t id = ev.getColumn("id").getInt64();
-    e.header.kind = *model::parse_enum<model::EvidenceKind>(ev.getColumn("kind").getString());
+    // The column's CHECK allows only the kinds the enum names.
+    e.header.kind =
+      model::parse_enum<model::EvidenceKind>(ev.getColumn("kind").getString()).value_or(model::EvidenceKind::junit);
     e.header.content_hash = ev.getColumn("content_hash").getString();
     e.header.source = ev.getColumn("source").getString();
     e.header.path = ev.getColumn("path").getString();
@@ -848,7 +854,9 @@ import_ledger_event(SQLite::Database& db, const LedgerEvent& event, const std::s
         break;
       }
       case model::EvidenceKind::ci_run:
-        store_ci_run(db, e.header, *e.run);
+        if (e.run) { // parse_ledger_event requires it
+          store_ci_run(db, e.header, *e.run);
+        }
         break;
       case model::EvidenceKind::coverage:
       case model::EvidenceKind::sarif:
