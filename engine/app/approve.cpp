@@ -59,9 +59,9 @@ run_approve(const GlobalOptions& global,
       fmt::format(
         "{} approved by {}{}{}", gate, by, at.empty() ? "" : " at " + given.text(), note.empty() ? "" : ": " + note),
       by));
-  PendingLedgerFile file = write_ledger_file(ledger, mark);
+  PendingLedgerFile written = write_ledger_file(ledger, mark);
   transaction.commit();
-  file.keep();
+  written.keep();
   return {id, gate, by, note, approval.at};
 }
 

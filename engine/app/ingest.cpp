@@ -180,9 +180,9 @@ run_ingest(const GlobalOptions& global,
         batch_rows += read.rows;
         if (batch_rows >= store::IngestBatch::k_batch_rows && index < files.size()) {
           audit_part(false);
-          PendingLedgerFile file = write_ledger_file(c.ledger, mark);
+          PendingLedgerFile written = write_ledger_file(c.ledger, mark);
           batch.checkpoint();
-          file.keep();
+          written.keep();
           mark = store::ledger_mark(db);
           fault_point("ingest-after-commit");
           batch_rows = 0;
@@ -204,9 +204,9 @@ run_ingest(const GlobalOptions& global,
     result.files.push_back(std::move(r));
   }
   audit_part(true);
-  PendingLedgerFile file = write_ledger_file(c.ledger, mark);
+  PendingLedgerFile written = write_ledger_file(c.ledger, mark);
   batch.commit();
-  file.keep();
+  written.keep();
   fault_point("ingest-after-commit");
   if (progress) {
     output.progress("\r\x1b[K");

@@ -88,10 +88,10 @@ run_record_metric(const GlobalOptions& global,
                                                       value_text,
                                                       c.commit.empty() ? "unknown" : model::short_commit(c.commit)))},
                               store::AuditOrigin::made_now);
-  PendingLedgerFile file = write_ledger_file(c.ledger, mark);
+  PendingLedgerFile written = write_ledger_file(c.ledger, mark);
   fault_point("record-before-commit");
   transaction.commit();
-  file.keep();
+  written.keep();
   return result;
 }
 
