@@ -5,7 +5,7 @@
 # Fuzzes refactor-ledger's input parsers with libFuzzer + AddressSanitizer +
 # UndefinedBehaviorSanitizer (harnesses in tests/fuzz/). TARGET is one of
 #   yaml_loader junit_stream junit_dom github_run sarif cobertura lcov
-#   closeout_record query_guard
+#   closeout_record ledger_file query_guard
 # or `all` (the default); each runs for SECONDS (default 60), one at a time.
 #
 # Installs clang-15 and libfuzzer-15-dev when missing (apt), configures
@@ -52,7 +52,7 @@ if [[ ${1:-} == --keep-corpus ]]; then
   shift
 fi
 
-all_targets=(yaml_loader junit_stream junit_dom github_run sarif cobertura lcov closeout_record query_guard)
+all_targets=(yaml_loader junit_stream junit_dom github_run sarif cobertura lcov closeout_record ledger_file query_guard)
 target=${1:-all}
 seconds=${2:-60}
 if [[ $target == all ]]; then
@@ -118,7 +118,7 @@ dict_of() {
   case $1 in
   yaml_loader) echo yaml ;;
   junit_stream | junit_dom | cobertura) echo xml ;;
-  github_run | sarif | closeout_record) echo json ;;
+  github_run | sarif | closeout_record | ledger_file) echo json ;;
   lcov) echo lcov ;;
   query_guard) echo sql ;;
   esac
@@ -161,6 +161,9 @@ assemble_seeds() { # TARGET
     ;;
   closeout_record)
     while IFS= read -r f; do add_seed "$t" "$f"; done < <(repo_files -name '*.closeout.json')
+    ;;
+  ledger_file)
+    while IFS= read -r f; do add_seed "$t" "$f"; done < <(repo_files -path '*/ledger_file/*')
     ;;
   query_guard)
     while IFS= read -r f; do add_seed "$t" "$f"; done < <(repo_files -name '*.sql')

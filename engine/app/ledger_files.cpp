@@ -102,26 +102,6 @@ scan_ledger_files(const std::filesystem::path& root, const std::filesystem::path
   return out;
 }
 
-namespace {
-
-util::SourceLocation
-location_of(const std::string& path, const std::string& text, std::size_t offset)
-{
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {path, line, column};
-}
-
-} // namespace
-
 store::LedgerEvent
 read_ledger_file(const std::filesystem::path& root, const std::filesystem::path& path)
 {
@@ -151,7 +131,7 @@ read_ledger_file(const std::filesystem::path& root, const std::filesystem::path&
   std::optional<store::LedgerEvent> event = store::parse_ledger_event(text, error);
   if (!event) {
     const util::SourceLocation where =
-      error.pointer.empty() ? location_of(shown, text, error.offset) : util::SourceLocation{shown, 0, 0};
+      error.pointer.empty() ? util::location_at(shown, text, error.offset) : util::SourceLocation{shown, 0, 0};
     throw util::InputError(std::vector<util::Diagnostic>{
       {util::Severity::error,
        where,
@@ -191,18 +171,25 @@ record_ledger_file(SQLite::Database& db, const std::filesystem::path& path)
   store::record_ledger_file(db, stamp_of(path));
 }
 
+namespace {
+
+// True when `db` holds exactly the files `on_disk`, with the same stamps.
+bool
+holds_exactly(SQLite::Database& db, const std::map<std::string, store::LedgerFileStamp>& on_disk)
+{
+  const std::vector<store::LedgerFileStamp> known = store::ledger_file_stamps(db);
+  return known.size() == on_disk.size() && std::all_of(known.begin(), known.end(), [&](const auto& k) {
+           const auto it = on_disk.find(k.name);
+           return it != on_disk.end() && it->second == k;
+         });
+}
+
+} // namespace
+
 bool
 ledger_files_current(SQLite::Database& db, const std::filesystem::path& root, const model::Program& program)
 {
-  const auto on_disk = scan_ledger_files(root, ledger_folder(root, program));
-  const std::vector<store::LedgerFileStamp> known = store::ledger_file_stamps(db);
-  if (known.size() != on_disk.size()) {
-    return false;
-  }
-  return std::all_of(known.begin(), known.end(), [&](const store::LedgerFileStamp& k) {
-    const auto it = on_disk.find(k.name);
-    return it != on_disk.end() && it->second == k;
-  });
+  return holds_exactly(db, scan_ledger_files(root, ledger_folder(root, program)));
 }
 
 void
@@ -213,14 +200,7 @@ sync_ledger_files(Ledger& ledger)
   const std::filesystem::path folder = ledger_folder(root, program);
   std::map<std::string, store::LedgerFileStamp> on_disk = scan_ledger_files(root, folder);
   SQLite::Database& db = *ledger.db;
-  auto differs = [&] {
-    const std::vector<store::LedgerFileStamp> known = store::ledger_file_stamps(db);
-    return known.size() != on_disk.size() || !std::all_of(known.begin(), known.end(), [&](const auto& k) {
-             const auto it = on_disk.find(k.name);
-             return it != on_disk.end() && it->second == k;
-           });
-  };
-  if (!differs()) {
+  if (holds_exactly(db, on_disk)) {
     return;
   }
   store::WriteTransaction transaction(db);

@@ -15,17 +15,7 @@ constexpr std::string_view k_record_suffix = ".closeout.json";
 util::SourceLocation
 location_of(const SourceText& source, std::size_t offset)
 {
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < offset && i < source.text.size(); ++i) {
-    if (source.text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {source.path, line, column};
+  return util::location_at(source.path, source.text, offset);
 }
 
 util::SourceLocation

@@ -1,5 +1,7 @@
 #include "util/diagnostic.hpp"
 
+#include <utility>
+
 #include "util/terminal.hpp"
 #include "util/text.hpp"
 
@@ -11,6 +13,22 @@
 #include <tuple>
 
 namespace rl::util {
+
+SourceLocation
+location_at(std::string path, std::string_view text, std::size_t offset)
+{
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {std::move(path), line, column};
+}
 
 std::string
 format_diagnostic(const Diagnostic& diagnostic, bool color)

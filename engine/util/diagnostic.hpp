@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rl::util {
@@ -13,6 +14,10 @@ struct SourceLocation
   int line = 0;
   int column = 0;
 };
+
+// The line and column (1-based; a column counts bytes) of byte `offset` of
+// `text`, a file read whole: where a JSON parser's byte offset points.
+SourceLocation location_at(std::string path, std::string_view text, std::size_t offset);
 
 enum class Severity { error, warning };
 

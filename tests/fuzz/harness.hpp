@@ -28,6 +28,7 @@ int rl_fuzz_cobertura(const std::uint8_t* data, std::size_t size);
 int rl_fuzz_lcov(const std::uint8_t* data, std::size_t size);
 int rl_fuzz_closeout_record(const std::uint8_t* data, std::size_t size);
 int rl_fuzz_query_guard(const std::uint8_t* data, std::size_t size);
+int rl_fuzz_ledger_file(const std::uint8_t* data, std::size_t size);
 
 namespace rl::fuzz {
 

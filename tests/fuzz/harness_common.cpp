@@ -395,6 +395,7 @@ targets()
     {"cobertura", &rl_fuzz_cobertura},
     {"lcov", &rl_fuzz_lcov},
     {"closeout_record", &rl_fuzz_closeout_record},
+    {"ledger_file", &rl_fuzz_ledger_file},
     {"query_guard", &rl_fuzz_query_guard},
   };
   return all;

@@ -88,7 +88,7 @@ TEST_CASE("fuzz reproducers: every target has a harness, every reproducer a targ
   for (const auto& t : rl::fuzz::targets()) {
     names.insert(std::string(t.name));
   }
-  CHECK(names.size() == 9);
+  CHECK(names.size() == 10);
   if (std::filesystem::is_directory(k_root)) {
     for (const auto& entry : std::filesystem::directory_iterator(k_root)) {
       if (entry.is_directory()) {
@@ -121,6 +121,10 @@ TEST_CASE("fuzz reproducers: the harnesses accept valid input and refuse invalid
   CHECK_NOTHROW(run(&rl_fuzz_yaml_loader, rl::fuzz::tiny_program()[2].text));
   CHECK_NOTHROW(run(&rl_fuzz_yaml_loader, "milestone: ["));
   CHECK_NOTHROW(run(&rl_fuzz_closeout_record, rl::fuzz::tiny_program().back().text));
+  CHECK_NOTHROW(
+    run(&rl_fuzz_ledger_file,
+        R"({"format": "refactor-ledger.ledger/1", "audit": [], "evidence": [], "jobs": [], "approvals": []})"));
+  CHECK_NOTHROW(run(&rl_fuzz_ledger_file, R"({"format": "refactor-ledger.ledger/1", "audit": [)"));
   CHECK_NOTHROW(run(&rl_fuzz_query_guard, "SELECT id FROM milestone"));
   CHECK_NOTHROW(run(&rl_fuzz_query_guard, "DELETE FROM milestone"));
   CHECK_NOTHROW(run(&rl_fuzz_query_guard, "PRAGMA user_version = 9"));
@@ -162,6 +166,10 @@ TEST_CASE("fuzz reproducers: cobertura", "[fuzz]")
 TEST_CASE("fuzz reproducers: lcov", "[fuzz]")
 {
   replay("lcov");
+}
+TEST_CASE("fuzz reproducers: ledger_file", "[fuzz]")
+{
+  replay("ledger_file");
 }
 TEST_CASE("fuzz reproducers: closeout_record", "[fuzz]")
 {
