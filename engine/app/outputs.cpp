@@ -140,6 +140,7 @@ ledger_own_paths(const model::Program& program)
   return {"milestones",
           "invariants",
           ".ledger",
+          ".refactor-ledger", // the schemas `init` wrote
           program.ledger_dir,
           program.log_path,
           program.toolcalls_path,

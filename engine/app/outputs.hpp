@@ -46,7 +46,8 @@ void keep_frozen_documents(const std::filesystem::path& root,
                            std::vector<report::RenderedFile>& files);
 
 // The ledger's own files, relative to the program root: milestones/ (the
-// YAML, closeout records, evidence kept with them), invariants/, .ledger/ and
+// YAML, closeout records, evidence kept with them), invariants/, .ledger/,
+// .refactor-ledger/ (the schemas init writes), the ledger_dir and
 // the rendered outputs (outputs.log, outputs.toolcalls, outputs.milestone_docs).
 // A commit that touches only these changes no code: git-based checks leave
 // it out (max_commits_behind, the warning of close about uncommitted files).

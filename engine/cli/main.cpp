@@ -156,6 +156,7 @@ parse_and_run(int argc, char** argv)
   preset_color(argc, argv);
 
   rl::cli::Action chosen;
+  rl::cli::register_init(app, global, chosen);
   rl::cli::register_validate(app, global, chosen);
   rl::cli::register_load(app, global, chosen);
   rl::cli::register_render(app, global, chosen);

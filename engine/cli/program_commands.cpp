@@ -1,4 +1,5 @@
 // validate, load, render: the commands that read the YAML and write outputs.
+#include "app/init.hpp"
 #include "app/program.hpp"
 #include "cli/emit_verdict.hpp"
 #include "cli/register.hpp"
@@ -27,6 +28,34 @@ add_format_option(CLI::App& command, model::OutputFormat& format, std::span<cons
       "Output format: " + shown + " (table is for people, the others are data)")
     ->check(CLI::IsMember(names))
     ->default_str("table");
+}
+
+void
+register_init(CLI::App& app, const app::GlobalOptions& global, Action& chosen)
+{
+  auto options = std::make_shared<app::InitOptions>();
+  auto format = std::make_shared<model::OutputFormat>();
+  CLI::App* command = app.add_subcommand(
+    "init",
+    "Start a program in this git repository (or -C DIR): milestones/program.yaml with one phase,\n"
+    "milestones/M01.yaml, invariants/core.yaml with an invariant and its verify: rule, the JSON\n"
+    "Schemas their editor comments name (.refactor-ledger/schema/), the .gitignore line for the\n"
+    ".ledger/ database and a CI workflow (.github/workflows/refactor-ledger.yml). Never overwrites:\n"
+    "files that exist are left as they are, and a second run changes nothing. Prints the next commands.\n"
+    "Examples: git init && refactor-ledger init\n"
+    "          refactor-ledger init --name 'Payments Refactoring' --repository acme/payments --dry-run");
+  command->add_option("--name", options->name, "The program's name (default: the folder's name)");
+  command->add_option("--repository",
+                      options->repository,
+                      "OWNER/NAME of the repository (default: from the origin remote, else local/<folder name>)");
+  command->add_flag("--dry-run", options->dry_run, "Say what would be written; write nothing");
+  add_format_option(*command, *format, report::k_formats<model::InitResult>);
+  command->callback([&global, &chosen, options, format] {
+    chosen = [&global, options, format] {
+      report::emit(app::run_init(global, *options), *format, global.output());
+      return app::ExitCode::ok;
+    };
+  });
 }
 
 void

@@ -16,6 +16,7 @@ using Action = std::function<app::ExitCode()>;
 
 // Each function adds one subcommand. Its CLI11 callback only stores an Action
 // in `chosen`: nothing touches files or the database while CLI11 is parsing.
+void register_init(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_validate(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_load(CLI::App& app, const app::GlobalOptions& global, Action& chosen);
 void register_render(CLI::App& app, const app::GlobalOptions& global, Action& chosen);

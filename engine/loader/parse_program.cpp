@@ -56,11 +56,9 @@ parse_program_section(const YAML::Node& node, const FileContext& file, model::Pr
   program.repository = map.required_string("repository");
   program.fork = map.optional_string("fork");
   program.start = map.required_date("start");
-  if (map.has("baseline_commit")) {
-    program.baseline_commit = map.optional_commit("baseline_commit");
-  } else {
-    map.required_string("baseline_commit");
-  }
+  // Optional: a program adopted before its baseline audit (`init` in a
+  // repository without commits) records it later.
+  program.baseline_commit = map.optional_commit("baseline_commit");
   if (const YAML::Node outputs = map.get("outputs")) {
     const MapReader out(outputs, file, "outputs", {"log", "toolcalls", "milestone_docs"});
     program.log_path = out.optional_string("log", program.log_path);

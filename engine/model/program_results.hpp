@@ -31,6 +31,29 @@ struct DefinitionCounts
   std::size_t phases = 0;
 };
 
+// `init`: what it did to each file it writes, and the commands to run next.
+enum class InitAction {
+  created,   // the file did not exist: written (with --dry-run: would be)
+  appended,  // .gitignore existed without the database's line: the line added
+  unchanged, // the file exists with the content init would write
+  kept,      // the file exists with other content: left as it is
+  skipped,   // not written: a program exists, init adds nothing to it
+};
+
+struct InitFile
+{
+  std::string path; // relative to the program root, '/'-separated
+  InitAction action = InitAction::created;
+  std::string note; // why it was kept or skipped ('' otherwise)
+};
+
+struct InitResult
+{
+  bool dry_run = false;
+  std::vector<InitFile> files;   // in the order written
+  std::vector<std::string> next; // the next commands, as typed in a shell
+};
+
 // `validate`: the counts of a valid program, or every problem found (then
 // nothing was counted). Paths in the diagnostics are relative to the program
 // root; `repo_prefix` is the program root relative to its git repository's

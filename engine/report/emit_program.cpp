@@ -334,6 +334,60 @@ query_text(std::string_view text, OutputFormat format)
 } // namespace
 
 void
+emit(const model::InitResult& result, OutputFormat format, Sink& sink)
+{
+  auto action_name = [](model::InitAction action) -> std::string_view {
+    switch (action) {
+    case model::InitAction::created:
+      return "created";
+    case model::InitAction::appended:
+      return "appended";
+    case model::InitAction::unchanged:
+      return "unchanged";
+    case model::InitAction::kept:
+      return "kept";
+    case model::InitAction::skipped:
+      return "skipped";
+    }
+    return "created";
+  };
+  if (format == OutputFormat::json) {
+    ordered_json files = ordered_json::array();
+    for (const model::InitFile& f : result.files) {
+      files.push_back({{"path", f.path}, {"action", action_name(f.action)}, {"note", f.note}});
+    }
+    sink.out(json_text({{"id", "init"}, {"dry_run", result.dry_run}, {"files", files}, {"next", result.next}}));
+    return;
+  }
+  std::size_t written = 0;
+  for (const model::InitFile& f : result.files) {
+    const bool writes = f.action == model::InitAction::created || f.action == model::InitAction::appended;
+    written += writes ? 1 : 0;
+    std::string verb(action_name(f.action));
+    if (writes && result.dry_run) {
+      verb = f.action == model::InitAction::created ? "would create" : "would append to";
+    } else if (f.action == model::InitAction::appended) {
+      verb = "appended to";
+    }
+    sink.out(fmt::format("{:<15} {}{}\n",
+                         verb,
+                         util::terminal_safe(f.path),
+                         f.note.empty() ? "" : fmt::format(" ({})", util::terminal_safe(f.note))));
+  }
+  if (written == 0) {
+    sink.out("nothing to write: the program's files are all there\n");
+  } else if (result.dry_run) {
+    sink.out("dry run: nothing was written\n");
+  }
+  sink.out("\nnext:\n");
+  for (const std::string& command : result.next) {
+    sink.out(fmt::format("  {}\n", util::terminal_safe(command)));
+  }
+  sink.out("then commit what init and render wrote (milestones/, invariants/, .refactor-ledger/, .gitignore, "
+           ".github/, REFACTOR.md)\n");
+}
+
+void
 emit(const model::ValidateResult& result, OutputFormat format, Sink& sink)
 {
   if (format == OutputFormat::github) {

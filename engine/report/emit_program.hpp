@@ -20,7 +20,12 @@ template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::ValidateResult> = k_validate_formats;
 template<>
 inline constexpr std::span<const model::OutputFormat> k_formats<model::RenderResult> = k_render_formats;
+template<>
+inline constexpr std::span<const model::OutputFormat> k_formats<model::InitResult> = k_table_or_json;
 
+// init: a line per file and the next commands (table), or {id, dry_run,
+// files: [{path, action, note}], next} (json).
+void emit(const model::InitResult& result, model::OutputFormat format, Sink& sink);
 void emit(const model::ValidateResult& result, model::OutputFormat format, Sink& sink);
 void emit(const model::LoadSummary& result, model::OutputFormat format, Sink& sink);
 void emit(const model::RenderResult& result, model::OutputFormat format, Sink& sink);

@@ -24,7 +24,8 @@ LogWriter::header()
   line();
   line(fmt::format("**Repository:** {}{}  ", p.repository, p.fork.empty() ? "" : fmt::format(" (fork: {})", p.fork)));
   line(fmt::format("**Program Start:** {}  ", p.start));
-  line(fmt::format("**Baseline Commit:** {}  ", p.baseline_commit));
+  line(fmt::format("**Baseline Commit:** {}  ",
+                   p.baseline_commit.empty() ? "not recorded (program.yaml baseline_commit)" : p.baseline_commit));
   line(fmt::format("**Current Phase:** {}  ", current_phase_text()));
   line(fmt::format("**Program Progress:** {}/{} milestones complete ({}%)",
                    m_metrics.milestone_closed,
@@ -334,8 +335,12 @@ LogWriter::document_version()
   } else if (m_metrics.in_progress_milestone) {
     line(fmt::format("**Next Update:** {} completion  ", *m_metrics.in_progress_milestone));
   }
-  line(fmt::format("**Baseline Locked:** Commit {}",
-                   model::short_commit(m_defs.program.baseline_commit, model::k_baseline_commit_digits)));
+  if (m_defs.program.baseline_commit.empty()) {
+    line("**Baseline Locked:** not yet (no baseline_commit in program.yaml)");
+  } else {
+    line(fmt::format("**Baseline Locked:** Commit {}",
+                     model::short_commit(m_defs.program.baseline_commit, model::k_baseline_commit_digits)));
+  }
   rule();
 }
 

@@ -41,6 +41,21 @@ check_tree() {
 
   "$binary" -C "$root" validate >/dev/null || fail "$binary -C $root validate exited $?"
 
+  # init needs no source tree: its templates and schemas are built in, and the
+  # schemas it writes are the installed ones.
+  local adopt
+  adopt=$(mktemp -d "${TMPDIR:-/tmp}/rl-package-init.XXXXXX")
+  if git -C "$adopt" init -q && "$binary" -C "$adopt" init >/dev/null; then
+    "$binary" -C "$adopt" validate >/dev/null || fail "validate after the installed binary's init exited $?"
+    for schema in "$adopt"/.refactor-ledger/schema/*.schema.json; do
+      cmp -s "$schema" "$prefix/share/refactor-ledger/schema/${schema##*/}" ||
+        fail "init wrote ${schema##*/}, not the installed schema"
+    done
+  else
+    fail "$binary init in a new git repository exited $?"
+  fi
+  rm -rf "$adopt"
+
   local man=$prefix/share/man/man1/refactor-ledger.1.gz
   [[ -f $man ]] || fail "$man is missing"
   gzip -t "$man" || fail "$man is not a valid gzip file"
