@@ -253,13 +253,15 @@ write_planned(const std::vector<Planned>& plan, const fs::path& gitignore, const
       for (fs::path dir = p.target.parent_path(); !exists_no_follow(dir); dir = dir.parent_path()) {
         folders.push_back(dir);
       }
-      util::write_atomically(p.target, p.content);
+      // Recorded before the write: a write that fails may already have made
+      // the folders (removing what does not exist is harmless).
       made.insert(made.end(), folders.rbegin(), folders.rend());
       if (p.target == gitignore && p.action == model::InitAction::appended) {
         gitignore_changed = true;
       } else {
         made.push_back(p.target);
       }
+      util::write_atomically(p.target, p.content);
     }
   } catch (...) {
     std::error_code ec;
